@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Bytes a buyer downloads for the widget: every file tessera.js loads, raw, gzip -9 and
+# brotli -q 11, per file and in total. Builds the release widget first unless --no-build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+[ "${1:-}" = "--no-build" ] || scripts/build-widget.sh
+files=(tessera.js tessera-widget.js tessera-widget_bg.wasm tessera.css)
+printf '| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n'
+tr=0; tg=0; tb=0
+for f in "${files[@]}"; do
+  p="dist/$f"
+  r=$(stat -c%s "$p"); g=$(gzip -9c "$p" | wc -c); b=$(brotli -q 11 -c "$p" | wc -c)
+  tr=$((tr + r)); tg=$((tg + g)); tb=$((tb + b))
+  printf '| %s | %d | %d | %d |\n' "$f" "$r" "$g" "$b"
+done
+printf '| **total** | **%d** | **%d** | **%d** |\n' "$tr" "$tg" "$tb"

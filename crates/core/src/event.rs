@@ -1,0 +1,195 @@
+//! What a buyer may see of an event: the proxy reduces each platform's data to these types
+//! (no sold counts of other buyers, no organiser fields), and the widget renders them.
+
+use crate::availability::Availability;
+use crate::money::{Currency, Money};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($name:ident, $what:literal) => {
+        /// An opaque platform id. Only URL-safe characters are accepted so an id can be put in
+        /// an upstream path without escaping surprises.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                let raw = raw.trim();
+                let ok = !raw.is_empty()
+                    && raw.len() <= 100
+                    && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+                if ok {
+                    Ok($name(raw.to_owned()))
+                } else {
+                    Err(format!("{} must be 1 to 100 letters, digits, '-', '_', '.' or ':'", $what))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                $name::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(EventId, "event id");
+id_type!(TierId, "tier id");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventStatus {
+    /// On sale (HangHut `active`).
+    Active,
+    Draft,
+    Cancelled,
+    /// A status this version does not know; shown as not on sale.
+    #[serde(other)]
+    Other,
+}
+
+impl EventStatus {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "active" => EventStatus::Active,
+            "draft" => EventStatus::Draft,
+            "cancelled" | "canceled" => EventStatus::Cancelled,
+            _ => EventStatus::Other,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tier {
+    pub id: TierId,
+    pub name: String,
+    /// Price of one ticket: what the buyer pays for it.
+    pub price: Money,
+    /// Seats a new order can still get.
+    pub available: u32,
+}
+
+impl Tier {
+    pub fn availability(&self) -> Availability {
+        Availability::of(self.available)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub title: String,
+    pub status: EventStatus,
+    /// RFC 3339 with the event's own offset, as the platform sent it.
+    pub start_datetime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub currency: Currency,
+    pub tiers: Vec<Tier>,
+}
+
+impl Event {
+    pub fn tier(&self, id: &TierId) -> Option<&Tier> {
+        self.tiers.iter().find(|t| &t.id == id)
+    }
+
+    pub fn on_sale(&self) -> bool {
+        self.status == EventStatus::Active
+    }
+
+    pub fn summary(&self) -> EventSummary {
+        EventSummary {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            status: self.status,
+            start_datetime: self.start_datetime.clone(),
+            venue_name: self.venue_name.clone(),
+            lowest_price: self.tiers.iter().map(|t| t.price).min_by_key(|p| p.amount),
+            available: self.tiers.iter().map(|t| t.available).sum(),
+        }
+    }
+}
+
+/// One row of an event list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventSummary {
+    pub id: EventId,
+    pub title: String,
+    pub status: EventStatus,
+    pub start_datetime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_name: Option<String>,
+    /// "From ₱750"; absent when the event has no tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lowest_price: Option<Money>,
+    /// Seats left across all tiers.
+    pub available: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_uuids_and_refuse_path_tricks() {
+        assert!(EventId::parse("8db0f243-2e64-4a1b-9c1d-000000000001").is_ok());
+        assert!(EventId::parse("pc_abc123").is_ok());
+        assert!(EventId::parse("").is_err());
+        assert!(EventId::parse("../admin").is_err());
+        assert!(EventId::parse("a/b").is_err());
+        assert!(EventId::parse("a b").is_err());
+        assert!(EventId::parse(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn unknown_statuses_deserialize_as_other() {
+        let s: EventStatus = serde_json::from_str(r#""postponed""#).unwrap();
+        assert_eq!(s, EventStatus::Other);
+        assert_eq!(EventStatus::parse("canceled"), EventStatus::Cancelled);
+    }
+
+    #[test]
+    fn summary_takes_lowest_price_and_total_seats() {
+        let t = |id: &str, price: i64, available| Tier {
+            id: TierId::parse(id).unwrap(),
+            name: id.into(),
+            price: Money::new(price, Currency::PHP),
+            available,
+        };
+        let e = Event {
+            id: EventId::parse("e1").unwrap(),
+            title: "Show".into(),
+            status: EventStatus::Active,
+            start_datetime: "2026-03-27T19:00:00+08:00".into(),
+            venue_name: None,
+            description: None,
+            currency: Currency::PHP,
+            tiers: vec![t("a", 250_000, 3), t("b", 75_000, 0)],
+        };
+        let s = e.summary();
+        assert_eq!(s.lowest_price, Some(Money::new(75_000, Currency::PHP)));
+        assert_eq!(s.available, 3);
+    }
+}

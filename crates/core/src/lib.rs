@@ -1,0 +1,18 @@
+//! tessera's shared rules: the same code prices and validates an order in the browser
+//! (preview, inline errors) and in the proxy (the authoritative check), so the two can
+//! never disagree.
+//!
+//! Pure Rust, no I/O, no platform-specific types: every upstream's data is converted into
+//! these types at the proxy's edge. Kept small because every byte ships to every buyer.
+
+pub mod availability;
+pub mod buyer;
+pub mod event;
+pub mod money;
+pub mod order;
+
+pub use availability::Availability;
+pub use buyer::{BuyerName, Email, Phone};
+pub use event::{Event, EventId, EventStatus, EventSummary, Tier, TierId};
+pub use money::{Currency, Money, MoneyError};
+pub use order::{CheckoutRequest, Customer, Field, FieldError, OrderPrice, Problem, Quantity, ValidOrder};

@@ -1,0 +1,246 @@
+//! Money is an integer count of a currency's minor units (centavos, cents). Floats never
+//! hold an amount: upstream decimals are converted exactly, or refused.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An ISO 4217 code (three upper-case ASCII letters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const PHP: Currency = Currency(*b"PHP");
+    pub const EUR: Currency = Currency(*b"EUR");
+    pub const BRL: Currency = Currency(*b"BRL");
+    pub const AUD: Currency = Currency(*b"AUD");
+    pub const USD: Currency = Currency(*b"USD");
+
+    pub fn parse(code: &str) -> Result<Self, MoneyError> {
+        let b = code.trim().as_bytes();
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
+            return Err(MoneyError::BadCurrency);
+        }
+        Ok(Currency([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase(), b[2].to_ascii_uppercase()]))
+    }
+
+    pub fn code(&self) -> &str {
+        // Constructed only from ASCII letters.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+
+    /// Digits after the decimal point (ISO 4217). The list holds the zero- and three-digit
+    /// currencies; everything else has two.
+    pub fn exponent(&self) -> u32 {
+        match &self.0 {
+            b"JPY" | b"KRW" | b"VND" | b"CLP" | b"ISK" | b"PYG" | b"UGX" | b"XAF" | b"XOF" => 0,
+            b"BHD" | b"KWD" | b"OMR" | b"JOD" | b"TND" | b"IQD" | b"LYD" => 3,
+            _ => 2,
+        }
+    }
+
+    fn symbol(&self) -> &str {
+        match &self.0 {
+            b"PHP" => "₱",
+            b"EUR" => "€",
+            b"BRL" => "R$",
+            b"AUD" => "A$",
+            b"USD" => "$",
+            b"GBP" => "£",
+            _ => self.code(),
+        }
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = MoneyError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Currency::parse(&s)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.code().to_owned()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    /// Minor units: 100000 PHP is ₱1,000.00.
+    pub amount: i64,
+    pub currency: Currency,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoneyError {
+    BadCurrency,
+    /// Not a plain decimal number (sign, digits, at most one point).
+    NotANumber,
+    /// More decimal places than the currency has: converting would round.
+    TooPrecise,
+    Overflow,
+    CurrencyMismatch,
+}
+
+impl fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MoneyError::BadCurrency => "currency must be a three-letter ISO 4217 code",
+            MoneyError::NotANumber => "amount is not a decimal number",
+            MoneyError::TooPrecise => "amount has more decimal places than its currency",
+            MoneyError::Overflow => "amount is too large",
+            MoneyError::CurrencyMismatch => "amounts are in different currencies",
+        })
+    }
+}
+
+impl std::error::Error for MoneyError {}
+
+impl Money {
+    pub fn new(amount: i64, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+
+    pub fn zero(currency: Currency) -> Self {
+        Money { amount: 0, currency }
+    }
+
+    /// Converts a decimal in major units ("1000", "1499.5", "-3.25") to minor units exactly.
+    /// Platforms send prices as JSON numbers (HangHut) or decimal strings (TicketWave);
+    /// going through text keeps 0.1 + 0.2 problems out.
+    pub fn from_major_str(text: &str, currency: Currency) -> Result<Self, MoneyError> {
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty() && frac.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(MoneyError::NotANumber);
+        }
+        let exp = currency.exponent() as usize;
+        let frac = frac.trim_end_matches('0');
+        if frac.len() > exp {
+            return Err(MoneyError::TooPrecise);
+        }
+        let scale = 10i64.pow(exp as u32);
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyError::Overflow)? };
+        let frac_minor: i64 =
+            if frac.is_empty() { 0 } else { format!("{frac:0<exp$}").parse().map_err(|_| MoneyError::Overflow)? };
+        let amount = whole.checked_mul(scale).and_then(|m| m.checked_add(frac_minor)).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount: if negative { -amount } else { amount }, currency })
+    }
+
+    /// The amount in major units as a plain decimal string ("1000", "1499.50").
+    pub fn to_major_string(&self) -> String {
+        let exp = self.currency.exponent();
+        let scale = 10u64.pow(exp);
+        let abs = self.amount.unsigned_abs();
+        let sign = if self.amount < 0 { "-" } else { "" };
+        if exp == 0 {
+            return format!("{sign}{abs}");
+        }
+        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exp as usize)
+    }
+
+    pub fn times(&self, n: u32) -> Result<Money, MoneyError> {
+        self.amount
+            .checked_mul(i64::from(n))
+            .map(|amount| Money { amount, currency: self.currency })
+            .ok_or(MoneyError::Overflow)
+    }
+
+    pub fn checked_sub(&self, other: Money) -> Result<Money, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch);
+        }
+        self.amount
+            .checked_sub(other.amount)
+            .map(|amount| Money { amount, currency: self.currency })
+            .ok_or(MoneyError::Overflow)
+    }
+
+    /// A plain English rendering ("₱1,000.00") for server-made pages and messages. The
+    /// widget formats with the browser's Intl instead, in the buyer's locale.
+    pub fn display(&self) -> String {
+        let major = self.to_major_string();
+        let (sign, major) = match major.strip_prefix('-') {
+            Some(m) => ("-", m.to_owned()),
+            None => ("", major),
+        };
+        let (whole, frac) = major.split_once('.').map_or((major.as_str(), None), |(w, f)| (w, Some(f)));
+        let mut grouped = String::new();
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        match frac {
+            Some(f) => format!("{sign}{}{grouped}.{f}", self.currency.symbol()),
+            None => format!("{sign}{}{grouped}", self.currency.symbol()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn major_strings_convert_exactly() {
+        let php = Currency::PHP;
+        assert_eq!(Money::from_major_str("1000", php).unwrap().amount, 100_000);
+        assert_eq!(Money::from_major_str("1499.5", php).unwrap().amount, 149_950);
+        assert_eq!(Money::from_major_str("0.01", php).unwrap().amount, 1);
+        assert_eq!(Money::from_major_str(".5", php).unwrap().amount, 50);
+        assert_eq!(Money::from_major_str("-3.25", php).unwrap().amount, -325);
+        assert_eq!(Money::from_major_str("12.3400", php).unwrap().amount, 1234);
+        assert_eq!(Money::from_major_str("500", Currency::parse("JPY").unwrap()).unwrap().amount, 500);
+    }
+
+    #[test]
+    fn major_strings_that_would_round_or_are_not_numbers_are_refused() {
+        let php = Currency::PHP;
+        assert_eq!(Money::from_major_str("1.005", php), Err(MoneyError::TooPrecise));
+        assert_eq!(Money::from_major_str("1e3", php), Err(MoneyError::NotANumber));
+        assert_eq!(Money::from_major_str("", php), Err(MoneyError::NotANumber));
+        assert_eq!(Money::from_major_str(".", php), Err(MoneyError::NotANumber));
+        assert_eq!(Money::from_major_str("1,000", php), Err(MoneyError::NotANumber));
+        assert_eq!(Money::from_major_str("99999999999999999999", php), Err(MoneyError::Overflow));
+    }
+
+    #[test]
+    fn display_groups_thousands_and_keeps_minor_digits() {
+        assert_eq!(Money::new(100_000, Currency::PHP).display(), "₱1,000.00");
+        assert_eq!(Money::new(123_456_789, Currency::PHP).display(), "₱1,234,567.89");
+        assert_eq!(Money::new(5, Currency::EUR).display(), "€0.05");
+        assert_eq!(Money::new(-40_000, Currency::PHP).display(), "-₱400.00");
+    }
+
+    #[test]
+    fn currency_codes_are_validated_and_uppercased() {
+        assert_eq!(Currency::parse("php").unwrap(), Currency::PHP);
+        assert!(Currency::parse("PH").is_err());
+        assert!(Currency::parse("P1P").is_err());
+        let json = serde_json::to_string(&Money::new(100, Currency::BRL)).unwrap();
+        assert_eq!(json, r#"{"amount":100,"currency":"BRL"}"#);
+        assert!(serde_json::from_str::<Money>(r#"{"amount":1,"currency":"xx"}"#).is_err());
+    }
+
+    #[test]
+    fn multiplication_detects_overflow() {
+        assert!(Money::new(i64::MAX / 2, Currency::PHP).times(3).is_err());
+        assert_eq!(Money::new(100_000, Currency::PHP).times(2).unwrap().amount, 200_000);
+    }
+}

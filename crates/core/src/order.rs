@@ -1,0 +1,366 @@
+//! An order for one tier: the checkout request as it arrives, its validation against the
+//! event, and its price. The widget runs `CheckoutRequest::validate` for inline errors and
+//! `OrderPrice::of` for the summary; the proxy runs the very same functions before it asks
+//! the platform for a checkout session.
+
+use crate::buyer::{BuyerName, Email, Phone};
+use crate::event::{Event, EventId, Tier, TierId};
+use crate::money::{Money, MoneyError};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Tickets one order may hold. Platforms' own limits are higher; this keeps a single buyer
+/// from emptying a tier and bounds the damage of a scripted checkout.
+pub const MAX_PER_ORDER: u32 = 10;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    EventId,
+    TierId,
+    Quantity,
+    Name,
+    Email,
+    Phone,
+}
+
+impl Field {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Field::EventId => "event_id",
+            Field::TierId => "tier_id",
+            Field::Quantity => "quantity",
+            Field::Name => "customer.name",
+            Field::Email => "customer.email",
+            Field::Phone => "customer.phone",
+        }
+    }
+}
+
+/// What is wrong with a field. An enum, not text, so the widget can say it in the buyer's
+/// language; `Display` is the English the proxy returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "limit", rename_all = "snake_case")]
+pub enum Problem {
+    Missing,
+    Invalid,
+    TooLong(u32),
+    BelowMinimum(u32),
+    AboveMaximum(u32),
+    /// More tickets than the tier has left (the limit is what is left).
+    AboveAvailability(u32),
+    SoldOut,
+    Unknown,
+    NotOnSale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.field {
+            Field::EventId => "event",
+            Field::TierId => "ticket tier",
+            Field::Quantity => "quantity",
+            Field::Name => "name",
+            Field::Email => "email",
+            Field::Phone => "phone number",
+        };
+        match self.problem {
+            Problem::Missing => write!(f, "{what} is required"),
+            Problem::Invalid => write!(f, "{what} is not valid"),
+            Problem::TooLong(n) => write!(f, "{what} must be at most {n} characters"),
+            Problem::BelowMinimum(n) => write!(f, "{what} must be at least {n}"),
+            Problem::AboveMaximum(n) => write!(f, "{what} must be at most {n} per order"),
+            Problem::AboveAvailability(0) | Problem::SoldOut => write!(f, "this ticket tier is sold out"),
+            Problem::AboveAvailability(n) => write!(f, "only {n} tickets are left in this tier"),
+            Problem::Unknown => write!(f, "{what} does not exist for this event"),
+            Problem::NotOnSale => write!(f, "this event is not on sale"),
+        }
+    }
+}
+
+/// A ticket count between 1 and `MAX_PER_ORDER`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Quantity(u32);
+
+impl Quantity {
+    pub fn new(n: i64) -> Result<Self, Problem> {
+        if n < 1 {
+            return Err(Problem::BelowMinimum(1));
+        }
+        if n > i64::from(MAX_PER_ORDER) {
+            return Err(Problem::AboveMaximum(MAX_PER_ORDER));
+        }
+        Ok(Quantity(n as u32))
+    }
+
+    /// The quantity a tier can take, or why not.
+    pub fn for_tier(n: i64, tier: &Tier) -> Result<Self, Problem> {
+        if tier.available == 0 {
+            return Err(Problem::SoldOut);
+        }
+        let q = Quantity::new(n)?;
+        if q.0 > tier.available {
+            return Err(Problem::AboveAvailability(tier.available));
+        }
+        Ok(q)
+    }
+
+    /// Largest quantity a buyer may pick for a tier (0 when sold out).
+    pub fn max_for(tier: &Tier) -> u32 {
+        tier.available.min(MAX_PER_ORDER)
+    }
+
+    pub fn get(&self) -> u32 {
+        self.0
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The checkout request as the widget sends it. Fields are raw so that every problem can
+/// be reported per field instead of as one parse failure. There is deliberately no price
+/// and no redirect URL in it: both are decided by the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutRequest {
+    pub event_id: String,
+    pub tier_id: String,
+    pub quantity: i64,
+    #[serde(default)]
+    pub customer: Customer,
+}
+
+/// An order that passed every check against the event as last known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidOrder {
+    pub event_id: EventId,
+    pub tier_id: TierId,
+    pub quantity: Quantity,
+    pub name: BuyerName,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub price: OrderPrice,
+}
+
+impl CheckoutRequest {
+    /// Checks only the buyer's details: what the widget can say before any tier is known.
+    pub fn customer_errors(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let mut check = |field, r: Result<(), Problem>| {
+            if let Err(problem) = r {
+                errors.push(FieldError { field, problem });
+            }
+        };
+        check(Field::Name, BuyerName::parse(&self.customer.name).map(drop));
+        check(Field::Email, Email::parse(&self.customer.email).map(drop));
+        check(Field::Phone, Phone::parse_optional(self.customer.phone.as_deref()).map(drop));
+        errors
+    }
+
+    /// Every problem with this request against `event`, or the order to hand off.
+    pub fn validate(&self, event: &Event) -> Result<ValidOrder, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let fail = |errors: &mut Vec<FieldError>, field, problem| errors.push(FieldError { field, problem });
+
+        if EventId::parse(&self.event_id).ok().as_ref() != Some(&event.id) {
+            fail(&mut errors, Field::EventId, Problem::Unknown);
+        } else if !event.on_sale() {
+            fail(&mut errors, Field::EventId, Problem::NotOnSale);
+        }
+        let tier = match TierId::parse(&self.tier_id) {
+            Ok(id) => event.tier(&id),
+            Err(_) if self.tier_id.trim().is_empty() => {
+                fail(&mut errors, Field::TierId, Problem::Missing);
+                None
+            }
+            Err(_) => None,
+        };
+        if tier.is_none() && !errors.iter().any(|e| e.field == Field::TierId) {
+            fail(&mut errors, Field::TierId, Problem::Unknown);
+        }
+        let quantity = match tier {
+            Some(t) => Quantity::for_tier(self.quantity, t),
+            None => Quantity::new(self.quantity),
+        };
+        if let Err(problem) = quantity {
+            fail(&mut errors, Field::Quantity, problem);
+        }
+        errors.extend(self.customer_errors());
+
+        match (tier, quantity) {
+            (Some(tier), Ok(quantity)) if errors.is_empty() => {
+                let price = OrderPrice::of(tier.price, quantity)
+                    .map_err(|_| vec![FieldError { field: Field::Quantity, problem: Problem::Invalid }])?;
+                Ok(ValidOrder {
+                    event_id: event.id.clone(),
+                    tier_id: tier.id.clone(),
+                    quantity,
+                    // Parsed above without error.
+                    name: BuyerName::parse(&self.customer.name).map_err(|_| errors.clone())?,
+                    email: Email::parse(&self.customer.email).map_err(|_| errors.clone())?,
+                    phone: Phone::parse_optional(self.customer.phone.as_deref()).map_err(|_| errors.clone())?,
+                    price,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The money side of an order, all in the tier's currency and minor units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPrice {
+    pub unit_price: Money,
+    pub quantity: u32,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub total: Money,
+}
+
+impl OrderPrice {
+    pub fn of(unit_price: Money, quantity: Quantity) -> Result<Self, MoneyError> {
+        let subtotal = unit_price.times(quantity.get())?;
+        let discount = Money::zero(unit_price.currency);
+        Ok(OrderPrice {
+            unit_price,
+            quantity: quantity.get(),
+            subtotal,
+            discount,
+            total: subtotal.checked_sub(discount)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventStatus;
+    use crate::money::Currency;
+
+    fn event() -> Event {
+        let tier = |id: &str, price, available| Tier {
+            id: TierId::parse(id).unwrap(),
+            name: id.to_uppercase(),
+            price: Money::new(price, Currency::PHP),
+            available,
+        };
+        Event {
+            id: EventId::parse("ev-1").unwrap(),
+            title: "Jazz".into(),
+            status: EventStatus::Active,
+            start_datetime: "2026-03-27T19:00:00+08:00".into(),
+            venue_name: None,
+            description: None,
+            currency: Currency::PHP,
+            tiers: vec![tier("ga", 100_000, 50), tier("vip", 250_000, 3), tier("early", 75_000, 0)],
+        }
+    }
+
+    fn request(tier: &str, quantity: i64) -> CheckoutRequest {
+        CheckoutRequest {
+            event_id: "ev-1".into(),
+            tier_id: tier.into(),
+            quantity,
+            customer: Customer { name: "Juan".into(), email: "juan@example.com".into(), phone: None },
+        }
+    }
+
+    fn problems(r: Result<ValidOrder, Vec<FieldError>>) -> Vec<(Field, Problem)> {
+        r.unwrap_err().into_iter().map(|e| (e.field, e.problem)).collect()
+    }
+
+    #[test]
+    fn a_valid_order_is_priced_in_minor_units() {
+        let order = request("ga", 2).validate(&event()).unwrap();
+        assert_eq!(order.quantity.get(), 2);
+        assert_eq!(order.price.subtotal, Money::new(200_000, Currency::PHP));
+        assert_eq!(order.price.total, Money::new(200_000, Currency::PHP));
+        assert_eq!(order.price.discount.amount, 0);
+    }
+
+    #[test]
+    fn checkout_rejects_quantity_zero_negative_and_above_per_order_maximum() {
+        assert_eq!(problems(request("ga", 0).validate(&event())), [(Field::Quantity, Problem::BelowMinimum(1))]);
+        assert_eq!(problems(request("ga", -3).validate(&event())), [(Field::Quantity, Problem::BelowMinimum(1))]);
+        assert_eq!(
+            problems(request("ga", 11).validate(&event())),
+            [(Field::Quantity, Problem::AboveMaximum(MAX_PER_ORDER))]
+        );
+    }
+
+    #[test]
+    fn checkout_rejects_quantity_above_availability() {
+        assert_eq!(problems(request("vip", 4).validate(&event())), [(Field::Quantity, Problem::AboveAvailability(3))]);
+        assert!(request("vip", 3).validate(&event()).is_ok());
+    }
+
+    #[test]
+    fn checkout_rejects_a_sold_out_tier() {
+        assert_eq!(problems(request("early", 1).validate(&event())), [(Field::Quantity, Problem::SoldOut)]);
+    }
+
+    #[test]
+    fn checkout_rejects_unknown_or_missing_tier_and_other_events() {
+        assert_eq!(problems(request("nope", 1).validate(&event())), [(Field::TierId, Problem::Unknown)]);
+        assert_eq!(problems(request(" ", 1).validate(&event())), [(Field::TierId, Problem::Missing)]);
+        let mut r = request("ga", 1);
+        r.event_id = "ev-2".into();
+        assert_eq!(problems(r.validate(&event())), [(Field::EventId, Problem::Unknown)]);
+    }
+
+    #[test]
+    fn checkout_rejects_an_event_not_on_sale() {
+        let mut e = event();
+        e.status = EventStatus::Cancelled;
+        assert_eq!(problems(request("ga", 1).validate(&e)), [(Field::EventId, Problem::NotOnSale)]);
+    }
+
+    #[test]
+    fn checkout_reports_every_buyer_problem_at_once() {
+        let mut r = request("ga", 1);
+        r.customer = Customer { name: " ".into(), email: "".into(), phone: Some("x".into()) };
+        assert_eq!(
+            problems(r.validate(&event())),
+            [(Field::Name, Problem::Missing), (Field::Email, Problem::Missing), (Field::Phone, Problem::Invalid)]
+        );
+    }
+
+    #[test]
+    fn request_json_has_no_price_or_url_fields() {
+        let json =
+            r#"{"event_id":"ev-1","tier_id":"ga","quantity":1,"customer":{"name":"J","email":"j@x.io"},"price":1}"#;
+        assert!(serde_json::from_str::<CheckoutRequest>(json).is_err());
+        let json = r#"{"event_id":"ev-1","tier_id":"ga","quantity":1.5,"customer":{"name":"J","email":"j@x.io"}}"#;
+        assert!(serde_json::from_str::<CheckoutRequest>(json).is_err());
+    }
+
+    #[test]
+    fn max_for_is_bounded_by_availability_and_order_limit() {
+        let e = event();
+        assert_eq!(Quantity::max_for(&e.tiers[0]), MAX_PER_ORDER);
+        assert_eq!(Quantity::max_for(&e.tiers[1]), 3);
+        assert_eq!(Quantity::max_for(&e.tiers[2]), 0);
+    }
+
+    #[test]
+    fn field_errors_read_as_english_sentences() {
+        let e = FieldError { field: Field::Quantity, problem: Problem::AboveAvailability(3) };
+        assert_eq!(e.to_string(), "only 3 tickets are left in this tier");
+        let e = FieldError { field: Field::Email, problem: Problem::Missing };
+        assert_eq!(e.to_string(), "email is required");
+    }
+}

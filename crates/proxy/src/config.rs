@@ -1,0 +1,212 @@
+//! Configuration from `TESSERA_*` environment variables. Secrets are held in
+//! `SecretString`, whose Debug prints "[REDACTED]", so a logged config leaks nothing.
+
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub enum Upstream {
+    /// Start the embedded sandbox platform in-process on a free port.
+    Sandbox,
+    /// A HangHut-compatible API base URL such as `https://api.hanghut.com/v1`.
+    HangHut { base_url: reqwest::Url, api_key: SecretString },
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// Where buyers reach this proxy; defaults to `http://{listen}` once bound.
+    pub public_url: Option<reqwest::Url>,
+    pub upstream: Upstream,
+    /// Verifies `X-HangHut-Signature`. With the sandbox, generated at start when unset.
+    pub hanghut_webhook_secret: Option<SecretString>,
+    /// Origins allowed to call the API from a browser (CORS). The proxy's own origin always is.
+    pub allowed_origins: Vec<String>,
+    /// The page buyers return to after paying / cancelling. The proxy adds
+    /// `tessera_status` and `tessera_event` to it; it never takes a URL from a request.
+    pub success_url: Option<reqwest::Url>,
+    pub cancel_url: Option<reqwest::Url>,
+    pub data_dir: PathBuf,
+    /// The built widget (Trunk's dist/).
+    pub widget_dir: PathBuf,
+    /// How long a fetched event is served before it is read again upstream.
+    pub event_ttl: Duration,
+    /// Every upstream call gives up after this long.
+    pub upstream_timeout: Duration,
+    /// Currency of HangHut prices; its API returns bare numbers in PHP.
+    pub hanghut_currency: tessera_core::Currency,
+    /// The event the demo page features; defaults to the sandbox's first demo event.
+    pub demo_event: Option<String>,
+    /// Requests per minute the embedded sandbox allows per key (HangHut's is 100); lowered
+    /// by tests that need to see the platform's 429.
+    pub sandbox_rate_limit: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("{0} is required when TESSERA_UPSTREAM is a URL")]
+    Missing(&'static str),
+}
+
+impl Config {
+    /// Defaults for a local demo: sandbox upstream on 127.0.0.1:8080.
+    pub fn local(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            listen: "127.0.0.1:8080".parse().expect("literal address"),
+            public_url: None,
+            upstream: Upstream::Sandbox,
+            hanghut_webhook_secret: None,
+            allowed_origins: Vec::new(),
+            success_url: None,
+            cancel_url: None,
+            data_dir: data_dir.into(),
+            widget_dir: PathBuf::from("dist"),
+            event_ttl: Duration::from_secs(2),
+            upstream_timeout: Duration::from_secs(5),
+            hanghut_currency: tessera_core::Currency::PHP,
+            demo_event: None,
+            sandbox_rate_limit: 100,
+        }
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup` so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut config = Config::local(get("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into()));
+
+        if let Some(listen) = get("TESSERA_LISTEN") {
+            config.listen = listen.parse().map_err(|e| invalid("TESSERA_LISTEN", e))?;
+        }
+        config.public_url = get("TESSERA_PUBLIC_URL").map(|u| parse_url("TESSERA_PUBLIC_URL", &u)).transpose()?;
+        config.success_url = get("TESSERA_SUCCESS_URL").map(|u| parse_url("TESSERA_SUCCESS_URL", &u)).transpose()?;
+        config.cancel_url = get("TESSERA_CANCEL_URL").map(|u| parse_url("TESSERA_CANCEL_URL", &u)).transpose()?;
+        if let Some(dir) = get("TESSERA_WIDGET_DIR") {
+            config.widget_dir = dir.into();
+        }
+        if let Some(origins) = get("TESSERA_ALLOWED_ORIGINS") {
+            config.allowed_origins = origins
+                .split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect();
+            for origin in &config.allowed_origins {
+                parse_url("TESSERA_ALLOWED_ORIGINS", origin)?;
+            }
+        }
+        if let Some(ms) = get("TESSERA_EVENT_TTL_MS") {
+            config.event_ttl = Duration::from_millis(ms.parse().map_err(|e| invalid("TESSERA_EVENT_TTL_MS", e))?);
+        }
+        if let Some(ms) = get("TESSERA_UPSTREAM_TIMEOUT_MS") {
+            config.upstream_timeout =
+                Duration::from_millis(ms.parse().map_err(|e| invalid("TESSERA_UPSTREAM_TIMEOUT_MS", e))?);
+        }
+        if let Some(code) = get("TESSERA_HANGHUT_CURRENCY") {
+            config.hanghut_currency =
+                tessera_core::Currency::parse(&code).map_err(|e| invalid("TESSERA_HANGHUT_CURRENCY", e))?;
+        }
+        config.demo_event = get("TESSERA_DEMO_EVENT");
+        if let Some(n) = get("TESSERA_SANDBOX_RATE_LIMIT") {
+            config.sandbox_rate_limit = n.parse().map_err(|e| invalid("TESSERA_SANDBOX_RATE_LIMIT", e))?;
+        }
+        config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
+
+        config.upstream = match get("TESSERA_UPSTREAM").as_deref() {
+            None | Some("sandbox") => Upstream::Sandbox,
+            Some(url) => {
+                let base_url = parse_url("TESSERA_UPSTREAM", url)?;
+                let api_key = get("TESSERA_API_KEY").ok_or(ConfigError::Missing("TESSERA_API_KEY"))?;
+                if config.hanghut_webhook_secret.is_none() {
+                    return Err(ConfigError::Missing("TESSERA_HANGHUT_WEBHOOK_SECRET"));
+                }
+                Upstream::HangHut { base_url, api_key: SecretString::from(api_key) }
+            }
+        };
+        Ok(config)
+    }
+}
+
+fn invalid(name: &'static str, e: impl std::fmt::Display) -> ConfigError {
+    ConfigError::Invalid { name, reason: e.to_string() }
+}
+
+fn parse_url(name: &'static str, raw: &str) -> Result<reqwest::Url, ConfigError> {
+    let url = reqwest::Url::parse(raw).map_err(|e| invalid(name, e))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(name, "must be an absolute http(s) URL"));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_to_the_sandbox_on_loopback() {
+        let c = from(&[]).unwrap();
+        assert!(matches!(c.upstream, Upstream::Sandbox));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_url_upstream_needs_a_key_and_a_webhook_secret() {
+        assert!(matches!(
+            from(&[("TESSERA_UPSTREAM", "https://api.hanghut.com/v1")]),
+            Err(ConfigError::Missing("TESSERA_API_KEY"))
+        ));
+        let c = from(&[
+            ("TESSERA_UPSTREAM", "https://api.hanghut.com/v1"),
+            ("TESSERA_API_KEY", "hh_live_abc"),
+            ("TESSERA_HANGHUT_WEBHOOK_SECRET", "whsec_x"),
+        ])
+        .unwrap();
+        match c.upstream {
+            Upstream::HangHut { api_key, base_url } => {
+                assert_eq!(api_key.expose_secret(), "hh_live_abc");
+                assert_eq!(base_url.as_str(), "https://api.hanghut.com/v1");
+            }
+            other => panic!("expected HangHut, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let c = from(&[
+            ("TESSERA_UPSTREAM", "https://api.hanghut.com/v1"),
+            ("TESSERA_API_KEY", "hh_live_supersecret"),
+            ("TESSERA_HANGHUT_WEBHOOK_SECRET", "whsec_topsecret"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("supersecret") && !shown.contains("topsecret"), "{shown}");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = from(&[("TESSERA_SUCCESS_URL", "javascript:alert(1)")]).unwrap_err();
+        assert!(e.to_string().starts_with("TESSERA_SUCCESS_URL"), "{e}");
+        let e = from(&[("TESSERA_LISTEN", "nope")]).unwrap_err();
+        assert!(e.to_string().starts_with("TESSERA_LISTEN"), "{e}");
+    }
+
+    #[test]
+    fn allowed_origins_are_split_and_normalised() {
+        let c = from(&[("TESSERA_ALLOWED_ORIGINS", "https://a.example/, https://b.example")]).unwrap();
+        assert_eq!(c.allowed_origins, ["https://a.example", "https://b.example"]);
+    }
+}

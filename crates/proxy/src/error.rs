@@ -1,0 +1,191 @@
+//! The proxy's one error type. Every failure a client sees becomes
+//! `{"error": {"message": "...", "status": N}}` (the platforms' own format) with a message a
+//! buyer or site owner can act on; internal detail goes to the log, never to the response.
+
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::time::Duration;
+use tessera_core::{FieldError, Problem};
+
+use crate::upstream::UpstreamError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    /// Order problems found by `tessera-core`, one per field.
+    #[error("{}", first_message(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    UnsupportedMediaType(&'static str),
+    #[error("the ticketing platform rejected this shop's credentials; the site owner needs to check the API key")]
+    UpstreamCredentials,
+    #[error("the ticketing platform could not complete this request; please try again later")]
+    UpstreamRefused,
+    #[error("the ticket service is busy; please try again in {} seconds", .0.as_secs().max(1))]
+    UpstreamBusy(Duration),
+    #[error("the ticket service is not responding; please try again in a moment")]
+    UpstreamUnavailable,
+    #[error("something went wrong on our side; please try again")]
+    Internal(String),
+}
+
+fn first_message(errors: &[FieldError]) -> String {
+    let mut text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    text.dedup();
+    let joined = text.join("; ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "The order is not valid".into(),
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            // An order that is well-formed but asks for seats that are gone conflicts with the
+            // state of the tier (409, as HangHut answers); anything else about it is a 400.
+            ApiError::Invalid(fields)
+                if !fields.is_empty()
+                    && fields.iter().all(|f| matches!(f.problem, Problem::SoldOut | Problem::AboveAvailability(_))) =>
+            {
+                StatusCode::CONFLICT
+            }
+            ApiError::BadRequest(_) | ApiError::Invalid(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UpstreamCredentials | ApiError::UpstreamRefused => StatusCode::BAD_GATEWAY,
+            ApiError::UpstreamBusy(_) | ApiError::UpstreamUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message as sent to clients: sentence case, no internals.
+    pub fn public_message(&self) -> String {
+        let text = self.to_string();
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        let mut error = json!({ "message": self.public_message(), "status": self.status().as_u16() });
+        if let ApiError::Invalid(fields) = self {
+            // Field-level detail lets the widget put each message beside its input.
+            error["fields"] = json!(fields);
+        }
+        json!({ "error": error })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            // Log the internal detail (never a secret: upstream errors carry none) for the operator.
+            tracing::warn!(error = ?self, status = status.as_u16(), "request failed");
+        }
+        let mut response = (status, axum::Json(self.body())).into_response();
+        if let ApiError::UpstreamBusy(wait) = &self {
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<UpstreamError> for ApiError {
+    fn from(e: UpstreamError) -> Self {
+        match e {
+            UpstreamError::Unauthorized => ApiError::UpstreamCredentials,
+            UpstreamError::NotFound => ApiError::NotFound("Event not found"),
+            UpstreamError::Conflict(_) => ApiError::Conflict(
+                "Not enough tickets are left in this tier. Choose fewer tickets or another tier.".into(),
+            ),
+            UpstreamError::RateLimited(wait) => ApiError::UpstreamBusy(wait),
+            UpstreamError::Rejected { .. } | UpstreamError::Malformed(_) => ApiError::UpstreamRefused,
+            UpstreamError::Unavailable(_) => ApiError::UpstreamUnavailable,
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::UnsupportedMediaType("Send the request as application/json")
+            }
+            other => ApiError::BadRequest(format!("The request body is not valid: {}", other.body_text())),
+        }
+    }
+}
+
+impl From<FormRejection> for ApiError {
+    fn from(rejection: FormRejection) -> Self {
+        ApiError::BadRequest(format!("The form is not valid: {}", rejection.body_text()))
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tessera_core::Field;
+
+    #[test]
+    fn seats_that_are_gone_are_a_conflict_not_a_bad_request() {
+        let gone =
+            ApiError::Invalid(vec![FieldError { field: Field::Quantity, problem: Problem::AboveAvailability(2) }]);
+        assert_eq!(gone.status(), StatusCode::CONFLICT);
+        let mixed = ApiError::Invalid(vec![
+            FieldError { field: Field::Quantity, problem: Problem::SoldOut },
+            FieldError { field: Field::Email, problem: Problem::Missing },
+        ]);
+        assert_eq!(mixed.status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn field_errors_become_one_sentence_and_a_field_list() {
+        let e = ApiError::Invalid(vec![
+            FieldError { field: Field::Quantity, problem: Problem::BelowMinimum(1) },
+            FieldError { field: Field::Email, problem: Problem::Missing },
+        ]);
+        let body = e.body();
+        assert_eq!(body["error"]["status"], 400);
+        assert_eq!(body["error"]["message"], "Quantity must be at least 1; email is required");
+        assert_eq!(body["error"]["fields"][1]["field"], "email");
+    }
+
+    #[test]
+    fn upstream_credentials_are_a_502_without_detail() {
+        let e = ApiError::from(UpstreamError::Unauthorized);
+        assert_eq!(e.status(), StatusCode::BAD_GATEWAY);
+        assert!(e.public_message().contains("API key"));
+    }
+
+    #[test]
+    fn busy_upstream_says_how_long_to_wait() {
+        let r = ApiError::UpstreamBusy(Duration::from_secs(12)).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "12");
+    }
+}

@@ -1,0 +1,21 @@
+//! tessera's proxy: the only place that holds the ticketing platform's API key.
+//!
+//! It serves widgets a buyer-safe view of the catalogue (cached, so many buyers cost the
+//! platform few requests), re-validates every order with `tessera-core` before creating a
+//! hosted checkout upstream, and receives the platform's signed webhooks. It must never
+//! send a secret to a browser, a response body or a log line, and never trust a price or a
+//! redirect URL from a client.
+
+pub mod catalogue;
+pub mod checkout;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod upstream;
+pub mod webhook;
+
+pub use config::Config;
+pub use error::ApiError;
+pub use startup::Application;

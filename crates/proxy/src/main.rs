@@ -1,0 +1,59 @@
+//! `tessera-proxy`: reads `TESSERA_*` configuration and serves until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::process::ExitCode;
+use tessera_proxy::{Application, Config};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tessera-proxy: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("tessera-proxy: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Scripts and tests read this line to find the port.
+    println!("tessera proxy listening on {}", app.public_url());
+    if let Some(sandbox) = app.sandbox_base_url() {
+        println!("upstream: embedded sandbox at {sandbox}");
+    }
+    let _ = std::io::stdout().flush();
+
+    match app.run_until(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tessera-proxy: server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,145 @@
+//! Builds the running proxy from a `Config`: binds the listener (port 0 in tests), starts
+//! the embedded sandbox when that is the upstream, opens the store, assembles the router.
+
+use secrecy::{ExposeSecret, SecretString};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tessera_sandbox::{RunningSandbox, SandboxConfig, WebhookTarget};
+use tokio::net::TcpListener;
+
+use crate::catalogue::Catalogue;
+use crate::checkout::ReturnUrls;
+use crate::config::{Config, Upstream};
+use crate::routes::{router, AppState};
+use crate::store::Store;
+use crate::upstream::HangHutClient;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot use data directory {dir}: {source}")]
+    DataDir { dir: String, source: std::io::Error },
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("the embedded sandbox did not start: {0}")]
+    Sandbox(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    public_url: reqwest::Url,
+    sandbox: Option<RunningSandbox>,
+    sandbox_key: Option<SecretString>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.listen, source })?;
+        let local = listener.local_addr()?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| reqwest::Url::parse(&format!("http://{local}/")).expect("socket address URL"));
+
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| StartupError::DataDir { dir: config.data_dir.display().to_string(), source })?;
+        let store = Store::open(&config.data_dir.join("proxy.sqlite"))?;
+
+        let webhook_secret = config
+            .hanghut_webhook_secret
+            .clone()
+            .unwrap_or_else(|| SecretString::from(format!("whsec_{}", uuid::Uuid::new_v4().simple())));
+
+        let (upstream, sandbox, sandbox_key) = match &config.upstream {
+            Upstream::HangHut { base_url, api_key } => (
+                HangHutClient::new(base_url, api_key.clone(), config.hanghut_currency, config.upstream_timeout),
+                None,
+                None,
+            ),
+            Upstream::Sandbox => {
+                let key = SecretString::from(format!("hh_live_sandbox_{}", uuid::Uuid::new_v4().simple()));
+                let mut sandbox_config =
+                    SandboxConfig::new(config.data_dir.join("sandbox.sqlite"), key.expose_secret().to_owned());
+                sandbox_config.rate_limit = config.sandbox_rate_limit;
+                // The sandbox delivers to this proxy directly, over loopback.
+                sandbox_config.webhooks.push(WebhookTarget {
+                    url: format!("http://{local}/webhooks/hanghut"),
+                    secret: webhook_secret.expose_secret().to_owned(),
+                    events: ["ticket.purchased", "ticket.refunded", "ticket.checked_in", "event.updated"]
+                        .map(String::from)
+                        .to_vec(),
+                });
+                let sandbox_listener = TcpListener::bind((local.ip(), 0)).await?;
+                let sandbox = RunningSandbox::start(sandbox_config, sandbox_listener)
+                    .await
+                    .map_err(|e| StartupError::Sandbox(e.to_string()))?;
+                let base =
+                    reqwest::Url::parse(&sandbox.base_url()).map_err(|e| StartupError::Sandbox(e.to_string()))?;
+                let client = HangHutClient::new(&base, key.clone(), config.hanghut_currency, config.upstream_timeout);
+                (client, Some(sandbox), Some(key))
+            }
+        };
+
+        let demo_event = config.demo_event.clone().or_else(|| {
+            matches!(config.upstream, Upstream::Sandbox).then(|| tessera_sandbox::seed::JAZZ_NIGHT.to_owned())
+        });
+        let return_urls = ReturnUrls {
+            success: config.success_url.clone().unwrap_or_else(|| public_url.clone()),
+            cancel: config
+                .cancel_url
+                .clone()
+                .or_else(|| config.success_url.clone())
+                .unwrap_or_else(|| public_url.clone()),
+        };
+        let mut allowed_origins = config.allowed_origins.clone();
+        allowed_origins.push(public_url.origin().ascii_serialization());
+
+        let state = AppState {
+            catalogue: Catalogue::new(upstream, config.event_ttl),
+            store,
+            return_urls,
+            hanghut_webhook_secret: webhook_secret,
+            widget_dir: config.widget_dir.clone(),
+            demo_event,
+        };
+        Ok(Application { listener, router: router(state, &allowed_origins), public_url, sandbox, sandbox_key })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Where buyers reach this proxy, with a trailing slash.
+    pub fn public_url(&self) -> &reqwest::Url {
+        &self.public_url
+    }
+
+    /// The embedded sandbox's API base, when it is the upstream (for tests and the demo log).
+    pub fn sandbox_base_url(&self) -> Option<String> {
+        self.sandbox.as_ref().map(RunningSandbox::base_url)
+    }
+
+    /// The generated sandbox key, for tests that inspect the sandbox directly. Never served.
+    pub fn sandbox_api_key(&self) -> Option<&SecretString> {
+        self.sandbox_key.as_ref()
+    }
+
+    /// Serves until `shutdown` resolves, letting in-flight requests finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        if let Some(sandbox) = self.sandbox {
+            // Give the sandbox's webhook sender a moment rather than cutting a delivery mid-flight.
+            let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
+        }
+        served
+    }
+}

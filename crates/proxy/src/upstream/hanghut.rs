@@ -1,0 +1,162 @@
+//! A client for HangHut's REST API (shared/seeds/hanghut-api.txt): Bearer `hh_live_` key,
+//! `{"data": …}` bodies, `{"error": {"message", "status"}}` failures.
+
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+use tessera_core::{Currency, Event, EventId, EventSummary, ValidOrder};
+
+use super::hanghut_wire::{self as wire, Envelope, ErrorEnvelope};
+use super::{parse_retry_after, UpstreamError};
+
+#[derive(Clone)]
+pub struct HangHutClient {
+    http: reqwest::Client,
+    /// API base without a trailing slash, e.g. `https://api.hanghut.com/v1`.
+    base: String,
+    api_key: SecretString,
+    currency: Currency,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckoutSession {
+    pub checkout_id: String,
+    pub checkout_url: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct PageMeta {
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u32,
+    pub total_pages: u32,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventPage {
+    pub events: Vec<EventSummary>,
+    pub meta: PageMeta,
+}
+
+#[derive(Serialize)]
+struct CheckoutBody<'a> {
+    event_id: &'a str,
+    tier_id: &'a str,
+    quantity: u32,
+    customer: CustomerBody<'a>,
+    success_url: &'a str,
+    cancel_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct CustomerBody<'a> {
+    name: &'a str,
+    email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+}
+
+impl HangHutClient {
+    pub fn new(base: &reqwest::Url, api_key: SecretString, currency: Currency, timeout: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(3)))
+            .user_agent(concat!("tessera-proxy/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("a reqwest client with only timeouts set always builds");
+        HangHutClient { http, base: base.as_str().trim_end_matches('/').to_owned(), api_key, currency }
+    }
+
+    pub async fn event(&self, id: &EventId) -> Result<Event, UpstreamError> {
+        let raw: wire::HhEvent = self.call(Method::GET, &format!("events/{id}"), None::<&()>).await?;
+        wire::to_event(raw, self.currency).map_err(UpstreamError::Malformed)
+    }
+
+    /// One page of active events.
+    pub async fn events(&self, page: u32, per_page: u32) -> Result<EventPage, UpstreamError> {
+        let path = format!("events?page={page}&per_page={per_page}&status=active");
+        let raw: wire::HhEventList = self.call(Method::GET, &path, None::<&()>).await?;
+        let events = raw
+            .events
+            .into_iter()
+            .map(|e| wire::to_summary(e, self.currency))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(UpstreamError::Malformed)?;
+        let m = raw.meta;
+        let total_pages = m.total_pages.unwrap_or_else(|| m.total.div_ceil(m.per_page.max(1)));
+        Ok(EventPage {
+            events,
+            meta: PageMeta { page: m.page, per_page: m.per_page, total: m.total, total_pages, has_more: m.has_more },
+        })
+    }
+
+    pub async fn create_checkout(
+        &self,
+        order: &ValidOrder,
+        success_url: &str,
+        cancel_url: &str,
+    ) -> Result<CheckoutSession, UpstreamError> {
+        let body = CheckoutBody {
+            event_id: order.event_id.as_str(),
+            tier_id: order.tier_id.as_str(),
+            quantity: order.quantity.get(),
+            customer: CustomerBody {
+                name: order.name.as_str(),
+                email: order.email.as_str(),
+                phone: order.phone.as_ref().map(|p| p.as_str()),
+            },
+            success_url,
+            cancel_url,
+        };
+        let raw: wire::HhCheckout = self.call(Method::POST, "checkouts", Some(&body)).await?;
+        // The buyer's browser is sent to this URL: only ever an absolute http(s) one.
+        let url = reqwest::Url::parse(&raw.checkout_url)
+            .map_err(|e| UpstreamError::Malformed(format!("checkout_url: {e}")))?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(UpstreamError::Malformed("checkout_url is not http(s)".into()));
+        }
+        Ok(CheckoutSession { checkout_id: raw.checkout_id, checkout_url: url.into(), expires_at: raw.expires_at })
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, UpstreamError> {
+        let mut request =
+            self.http.request(method, format!("{}/{path}", self.base)).bearer_auth(self.api_key.expose_secret());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        // reqwest's error Display can include the URL but never headers, so the key stays out.
+        let response = request.send().await.map_err(|e| UpstreamError::Unavailable(e.without_url().to_string()))?;
+        let status = response.status();
+        let retry_after =
+            response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = response.bytes().await.map_err(|e| UpstreamError::Unavailable(e.without_url().to_string()))?;
+
+        if status.is_success() {
+            return serde_json::from_slice::<Envelope<T>>(&bytes)
+                .map(|e| e.data)
+                .map_err(|e| UpstreamError::Malformed(e.to_string()));
+        }
+        let message = serde_json::from_slice::<ErrorEnvelope>(&bytes)
+            .map(|e| e.error.message)
+            .unwrap_or_else(|_| format!("HTTP {status}"));
+        Err(match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => UpstreamError::Unauthorized,
+            StatusCode::NOT_FOUND => UpstreamError::NotFound,
+            StatusCode::CONFLICT => UpstreamError::Conflict(message),
+            StatusCode::TOO_MANY_REQUESTS => {
+                UpstreamError::RateLimited(parse_retry_after(retry_after.as_deref(), chrono::Utc::now()))
+            }
+            s if s.is_server_error() => UpstreamError::Unavailable(format!("HTTP {s}: {message}")),
+            s => UpstreamError::Rejected { status: s.as_u16(), message },
+        })
+    }
+}

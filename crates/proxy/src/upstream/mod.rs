@@ -1,0 +1,32 @@
+//! Talking to the ticketing platform. Everything that leaves here is a `tessera-core` type
+//! or an `UpstreamError`; no platform JSON shape reaches the routes.
+
+pub mod hanghut;
+mod hanghut_wire;
+mod retry_after;
+
+pub use hanghut::{CheckoutSession, EventPage, HangHutClient, PageMeta};
+pub use retry_after::parse_retry_after;
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum UpstreamError {
+    /// 401: our API key was refused. Carries no detail so the key cannot leak through it.
+    #[error("upstream refused the API key")]
+    Unauthorized,
+    #[error("not found upstream")]
+    NotFound,
+    #[error("upstream conflict: {0}")]
+    Conflict(String),
+    #[error("upstream rate limit; retry after {0:?}")]
+    RateLimited(Duration),
+    /// Any other 4xx: our request was wrong in a way validation did not catch.
+    #[error("upstream rejected the request ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("upstream answered something unreadable: {0}")]
+    Malformed(String),
+    /// Timeouts, refused connections, 5xx.
+    #[error("upstream unavailable: {0}")]
+    Unavailable(String),
+}

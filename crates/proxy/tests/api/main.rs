@@ -1,0 +1,5 @@
+//! The proxy over real HTTP against a real sandbox platform (SQLite, signed webhooks).
+mod checkout;
+mod events;
+mod helpers;
+mod webhooks;

@@ -1,0 +1,46 @@
+//! An embedded, HangHut-compatible ticketing platform over real HTTP, backed by SQLite.
+//! It is tessera's default upstream: the demo and every test run against it, so nobody needs
+//! a HangHut account. It follows the HangHut API document's paths, fields, statuses and error
+//! shapes exactly, and must not drift from them, move money, send mail, or log API keys and
+//! webhook secrets. It is a stand-in, not a product: one organiser, one currency (PHP).
+//!
+//! Deliberate choices, where the document is silent or inconsistent:
+//! - A tier's `available` also subtracts seats held by open, unexpired checkout sessions
+//!   (the document says total − sold): holds must count or two sessions could sell one seat.
+//!   Sessions past `expires_at` release their seats lazily on the next read or write.
+//! - `ticket.purchased` / `ticket.refunded` / `ticket.checked_in` data also carries `tier_id`.
+//! - `GET /tickets/:id` says `checked_in` for a scanned ticket, the check-in response says
+//!   `used`, each as in the document's own example.
+//! - The 429 message names the configured window: "per minute" for the document's 60 s.
+//! - Webhook URLs may be plain http (loopback receivers in tests); configured targets with
+//!   an empty `events` list receive every type.
+
+mod auth;
+mod checkouts;
+mod clock;
+mod config;
+mod db;
+mod error;
+mod event_changes;
+mod events;
+mod hosted_page;
+mod json_body;
+mod orders;
+mod outbox;
+mod pagination;
+mod price;
+mod rate_limit;
+mod routes;
+pub mod seed;
+mod server;
+pub mod signature;
+mod tickets;
+mod webhook_sender;
+mod webhooks;
+
+pub use config::{SandboxConfig, WebhookTarget, API_KEY_PREFIX};
+pub use error::SandboxError;
+pub use outbox::{retry_delay, MAX_ATTEMPTS};
+pub use routes::router;
+pub use server::{AppState, RunningSandbox};
+pub use webhooks::EVENT_TYPES;

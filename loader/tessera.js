@@ -1,0 +1,38 @@
+/*! tessera loader: mounts the ticket widget in every <tessera-tickets> and
+ *  [data-tessera-event] element. One script tag; safe to include twice. */
+(function () {
+  'use strict';
+  var w = window;
+  // A second copy of this script finds the first one's API and leaves the work to it.
+  if (w.Tessera && w.Tessera.version) return;
+
+  var script = document.currentScript;
+  var base = new URL('./', (script && script.src) || location.href).href;
+  // The loader is served by the proxy under /widget/, so the proxy is one level up.
+  var proxy = new URL('../', base).href.replace(/\/$/, '');
+  var loading = null;
+
+  function load() {
+    if (!loading) {
+      loading = import(base + 'tessera-widget.js').then(function (m) {
+        return m.default({ module_or_path: base + 'tessera-widget_bg.wasm' }).then(function () { return m; });
+      });
+      loading.catch(function (e) { console.error('tessera: the widget could not load', e); });
+    }
+    return loading;
+  }
+
+  w.Tessera = {
+    version: '0.1.0',
+    /** Mounts a widget in `element`; options: {event, proxy, locale}. */
+    mount: function (element, options) {
+      // Claimed now, so the automatic scan does not mount it first without these options.
+      element.setAttribute('data-tessera-manual', '');
+      return load().then(function (m) { m.mount(element, options || {}, base, proxy); });
+    }
+  };
+
+  function start() { load().then(function (m) { m.boot(base, proxy); }); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One command for the demo: installs what is missing, builds the widget and the proxy,
+# and serves the demo host page with the embedded sandbox platform as upstream.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/common.sh
+scripts/build-widget.sh
+step "building the proxy"
+cargo build --release -p tessera-proxy --quiet
+export TESSERA_LISTEN=${TESSERA_LISTEN:-127.0.0.1:8080}
+export TESSERA_DATA_DIR=${TESSERA_DATA_DIR:-data}
+export TESSERA_WIDGET_DIR=${TESSERA_WIDGET_DIR:-dist}
+step "open http://$TESSERA_LISTEN/ in a browser (Ctrl-C stops)"
+exec target/release/tessera-proxy

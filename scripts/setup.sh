@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs everything tessera's demo and tests need that a fresh machine lacks, following
+# shared/notes/toolchain.md. Each step checks first, so a second run takes seconds.
+# Writes .tessera-env (sourced by the other scripts) when the wasm32 std comes from Debian.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || die "cannot read the wasm-bindgen version from Cargo.lock"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs) first"
+
+# 1. The wasm32 standard library: rustup's, else Debian's rustc-web building std from source.
+: > .tessera-env
+wasm_std_present() {
+  local dir; dir=$(rustc --print target-libdir --target wasm32-unknown-unknown 2>/dev/null) || return 1
+  compgen -G "$dir/libstd-*.rlib" >/dev/null
+}
+if ! wasm_std_present && command -v rustup >/dev/null; then
+  step "adding the wasm32-unknown-unknown target (rustup)"
+  timeout 120 rustup target add wasm32-unknown-unknown || warn "rustup could not fetch the target"
+fi
+if ! wasm_std_present; then
+  step "falling back to Debian's rustc-web to build std for wasm32 from source"
+  apt_install rustc-web cargo-web rust-web-src
+  lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+  [ -x "$lld" ] || { apt_install lld-19; lld=$(command -v wasm-ld-19 || command -v wasm-ld); }
+  cat > .tessera-env <<ENV
+export TESSERA_WASM_PATH=/usr/bin
+export RUSTC_BOOTSTRAP=1
+export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$lld
+ENV
+fi
+
+# 2. Tools compiled from crates.io (never downloaded from elsewhere).
+cargo_install() { # name version [bin]
+  local name=$1 version=$2 bin=${3:-$1}
+  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -q " $version"; then return; fi
+  step "installing $name $version from crates.io (several minutes, once)"
+  # --locked first; the registry mirror can lack a locked dependency version, then resolve afresh.
+  cargo install "$name" --version "=$version" --locked --quiet \
+    || cargo install "$name" --version "=$version" --quiet
+}
+cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+cargo_install trunk "$TRUNK_VERSION"
+
+# 3. npm tools: wasm-opt (binaryen), playwright-core, axe-core, pinned by package-lock.json.
+command -v npm >/dev/null || apt_install nodejs npm
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm tools (binaryen, playwright-core, axe-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 4. A real browser and its driver, and brotli for precompressed assets.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v brotli >/dev/null || missing+=(brotli)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing ${missing[*]} (Debian)"
+  apt_install "${missing[@]}"
+fi
+
+step "setup complete: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1)"

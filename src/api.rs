@@ -1,0 +1,98 @@
+//! The widget's calls to the proxy. JSON goes through the browser's own `JSON.parse` and
+//! serde-wasm-bindgen instead of serde_json: the same types, a smaller wasm.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tessera_core::{CheckoutRequest, Event, EventSummary, FieldError};
+use wasm_bindgen::JsValue;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiProblem {
+    /// No answer at all: offline, DNS, CORS, proxy down.
+    Unreachable,
+    NotFound,
+    /// The order asked for seats that are gone (409).
+    SoldOut,
+    /// 400 with per-field problems from tessera-core.
+    Invalid(Vec<FieldError>),
+    /// The proxy limited this client (429).
+    RateLimited(u32),
+    /// The platform is limiting the proxy (503 + Retry-After).
+    Busy(u32),
+    Unavailable,
+    Other(String),
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct EventPage {
+    pub events: Vec<EventSummary>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct CheckoutStarted {
+    pub checkout_url: String,
+    pub expires_at: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: ErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    fields: Vec<FieldError>,
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiProblem> {
+    let response = response.map_err(|_| ApiProblem::Unreachable)?;
+    let status = response.status();
+    let retry_after: Option<u32> = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+    let text = response.text().await.map_err(|_| ApiProblem::Unreachable)?;
+    if (200..300).contains(&status) {
+        return parse(&text).ok_or_else(|| ApiProblem::Other("unreadable answer".into()));
+    }
+    let error = parse::<ErrorEnvelope>(&text).map(|e| e.error);
+    Err(match status {
+        404 => ApiProblem::NotFound,
+        409 => ApiProblem::SoldOut,
+        400 => match error {
+            Some(e) if !e.fields.is_empty() => ApiProblem::Invalid(e.fields),
+            Some(e) => ApiProblem::Other(e.message),
+            None => ApiProblem::Other(String::new()),
+        },
+        429 => ApiProblem::RateLimited(retry_after.unwrap_or(30)),
+        // A 503 that says when to come back is the platform's rate limit, not an outage.
+        503 if retry_after.is_some() => ApiProblem::Busy(retry_after.unwrap_or(30)),
+        502..=504 => ApiProblem::Unavailable,
+        _ => ApiProblem::Other(error.map(|e| e.message).unwrap_or_default()),
+    })
+}
+
+pub async fn event(proxy: &str, id: &str) -> Result<Event, ApiProblem> {
+    let url = format!("{proxy}/api/v1/events/{}", js_sys::encode_uri_component(id));
+    read(Request::get(&url).send().await).await
+}
+
+pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
+    read(Request::get(&format!("{proxy}/api/v1/events")).send().await).await
+}
+
+pub async fn checkout(proxy: &str, order: &CheckoutRequest) -> Result<CheckoutStarted, ApiProblem> {
+    let value = serde_wasm_bindgen::to_value(order).map_err(|e| ApiProblem::Other(e.to_string()))?;
+    let body: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
+    let request = Request::post(&format!("{proxy}/api/v1/checkout"))
+        .header("Content-Type", "application/json")
+        .body(JsValue::from_str(&body))
+        .map_err(|e| ApiProblem::Other(e.to_string()))?;
+    read(request.send().await).await
+}

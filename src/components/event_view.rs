@@ -1,0 +1,187 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tessera_core::{CheckoutRequest, EventStatus};
+
+use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, QuantityPicker, ReturnNotice, TierPicker};
+use crate::api::{self, ApiProblem, CheckoutStarted};
+use crate::format;
+use crate::handoff::{self, Outcome, PendingOrder, Return};
+use crate::order_state::OrderState;
+
+#[component]
+pub fn EventView(
+    event_id: String,
+    returned: Option<Return>,
+    /// Shown in list mode to go back to all events.
+    #[prop(optional)]
+    on_back: Option<Callback<()>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let t = ctx.t;
+    let order = OrderState::new();
+    let load_problem = RwSignal::new(None::<ApiProblem>);
+    let alert = RwSignal::new(None::<ApiProblem>);
+    let notice = RwSignal::new(returned.clone());
+    // After a cancelled payment, offer the same tier and quantity again.
+    let preferred_tier =
+        StoredValue::new(returned.as_ref().filter(|r| r.outcome == Outcome::Cancelled).and_then(|r| r.pending.clone()));
+    if let Some(p) = preferred_tier.get_value() {
+        order.quantity.set(p.quantity);
+        order.email.set(p.email);
+    }
+
+    let load = {
+        let proxy = ctx.proxy.clone();
+        let id = event_id.clone();
+        move || {
+            let (proxy, id) = (proxy.clone(), id.clone());
+            spawn_local(async move {
+                match api::event(&proxy, &id).await {
+                    Ok(event) => {
+                        order.event.set(Some(event));
+                        let preferred = preferred_tier.get_value().map(|p| p.tier_id);
+                        order.settle_selection(preferred.as_deref());
+                        load_problem.set(None);
+                    }
+                    Err(problem) => load_problem.set(Some(problem)),
+                }
+            });
+        }
+    };
+    let load = StoredValue::new(load);
+    load.with_value(|l| l());
+
+    let proxy = ctx.proxy.clone();
+    let checkout = Action::new_local(move |request: &CheckoutRequest| {
+        let (proxy, request) = (proxy.clone(), request.clone());
+        async move { api::checkout(&proxy, &request).await }
+    });
+
+    Effect::new(move |_| {
+        let Some(result) = checkout.value().get() else { return };
+        match result {
+            Ok(CheckoutStarted { checkout_url, .. }) => {
+                if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
+                    let pending = PendingOrder {
+                        event_title: event.title.clone(),
+                        tier_id: tier.id.to_string(),
+                        tier_name: tier.name.clone(),
+                        quantity: order.quantity.get_untracked(),
+                        email: order.email.get_untracked().trim().to_owned(),
+                    };
+                    handoff::remember(event.id.as_str(), &pending);
+                }
+                handoff::go_to(&checkout_url);
+            }
+            Err(ApiProblem::Invalid(_)) => {
+                order.show_all.set(true);
+                alert.set(None);
+            }
+            Err(problem) => {
+                // Seats may have gone: show what is left now.
+                if problem == ApiProblem::SoldOut {
+                    load.with_value(|l| l());
+                }
+                alert.set(Some(problem));
+            }
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        alert.set(None);
+        order.show_all.set(true);
+        if order.problems().is_empty() {
+            checkout.dispatch(order.request());
+        } else {
+            focus_first_invalid(&ev);
+        }
+    };
+
+    let header = move || {
+        order.event.with(|e| {
+            e.as_ref().map(|e| {
+                let when = format::event_date(&e.start_datetime, &use_ctx().locale);
+                let venue = e.venue_name.clone();
+                view! {
+                    <header class="tessera-event-header" part="header">
+                        <h2 class="tessera-title">{e.title.clone()}</h2>
+                        <p class="tessera-meta">
+                            <time datetime=e.start_datetime.clone()>{when}</time>
+                            {venue.map(|v| view! { <span class="tessera-venue">" · " {v}</span> })}
+                        </p>
+                    </header>
+                }
+            })
+        })
+    };
+
+    let body = move || {
+        if let Some(problem) = load_problem.get() {
+            if order.event.with(Option::is_none) {
+                let retry = Callback::new(move |_| {
+                    load_problem.set(None);
+                    load.with_value(|l| l());
+                });
+                return view! { <ProblemView problem=problem retry=retry/> }.into_any();
+            }
+        }
+        let Some((status, all_gone)) =
+            order.event.with(|e| e.as_ref().map(|e| (e.status, e.tiers.iter().all(|t| t.available == 0))))
+        else {
+            return view! { <p class="tessera-loading" role="status">{t.loading}</p> }.into_any();
+        };
+        if status != EventStatus::Active {
+            return view! { <p class="tessera-closed">{t.not_on_sale}</p> }.into_any();
+        }
+        view! {
+            <form class="tessera-form" novalidate on:submit=on_submit>
+                <TierPicker order=order/>
+                {move || (!all_gone).then(|| view! {
+                    <QuantityPicker order=order/>
+                    <BuyerForm order=order/>
+                    <OrderSummary order=order/>
+                })}
+                {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}
+                {move || (!all_gone).then(|| view! {
+                    <button type="submit" class="tessera-checkout" part="checkout-button"
+                        aria-disabled=move || checkout.pending().get().to_string()>
+                        {move || if checkout.pending().get() { t.checkout_pending } else { t.checkout }}
+                    </button>
+                })}
+                {all_gone.then(|| view! { <p class="tessera-closed">{t.all_sold_out}</p> })}
+            </form>
+        }
+        .into_any()
+    };
+
+    view! {
+        <section class="tessera-event" part="event">
+            {on_back.map(|back| view! {
+                <button type="button" class="tessera-back" on:click=move |_| back.run(())>
+                    "← " {t.back_to_events}
+                </button>
+            })}
+            {move || notice.get().map(|r| view! {
+                <ReturnNotice returned=r on_dismiss=Callback::new(move |_| notice.set(None))/>
+            })}
+            {header}
+            {body}
+        </section>
+    }
+}
+
+/// Moves focus to the first field marked invalid, so keyboard and screen-reader users land
+/// on what needs fixing.
+fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    // Run after this render pass has marked the fields.
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}

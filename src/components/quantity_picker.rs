@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+use tessera_core::Field;
+
+use super::use_ctx;
+use crate::order_state::OrderState;
+use crate::text::{fill, problem};
+
+/// A bounded number field with − and + buttons: never below 1, never above what the tier
+/// has left or the per-order limit.
+#[component]
+pub fn QuantityPicker(order: OrderState) -> impl IntoView {
+    let t = use_ctx().t;
+    let max = move || order.max_quantity().max(1);
+    let set = move |n: i64| {
+        order.quantity.set(n.clamp(1, i64::from(max())) as u32);
+        order.touch(Field::Quantity);
+    };
+    let error = move || order.visible_problem(Field::Quantity).map(|p| problem(t, Field::Quantity, p));
+    view! {
+        <div class="tessera-quantity" part="quantity">
+            <label for="tessera-qty">{t.quantity}</label>
+            <div class="tessera-stepper">
+                <button type="button" class="tessera-step" aria-label=t.decrease aria-controls="tessera-qty"
+                    disabled=move || { order.quantity.get() <= 1 }
+                    on:click=move |_| set(i64::from(order.quantity.get()) - 1)>"−"</button>
+                <input id="tessera-qty" type="number" inputmode="numeric" min="1" max=move || max().to_string()
+                    aria-describedby="tessera-qty-hint"
+                    aria-invalid=move || error().is_some().to_string()
+                    prop:value=move || order.quantity.get().to_string()
+                    on:change=move |ev| set(event_target_value(&ev).trim().parse::<i64>().unwrap_or(1))/>
+                <button type="button" class="tessera-step" aria-label=t.increase aria-controls="tessera-qty"
+                    disabled=move || { order.quantity.get() >= max() }
+                    on:click=move |_| set(i64::from(order.quantity.get()) + 1)>"+"</button>
+            </div>
+            <p id="tessera-qty-hint" class="tessera-hint">{move || fill(t.quantity_hint, &[("n", &max().to_string())])}</p>
+            {move || error().map(|e| view! { <p class="tessera-field-error">{e}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,40 @@
+//! tessera's embeddable ticket widget: Leptos (CSR) compiled to wasm.
+//!
+//! `tessera.js` (the loader) imports this module once and calls `boot`, which mounts a
+//! widget in every `<tessera-tickets>` / `[data-tessera-event]` element. Pricing and
+//! validation come from `tessera-core`, the same code the proxy runs; the widget never
+//! holds a secret and never decides a price the server would not.
+
+pub mod api;
+pub mod components;
+pub mod format;
+pub mod handoff;
+pub mod mount;
+pub mod order_state;
+pub mod text;
+
+use wasm_bindgen::prelude::*;
+
+/// Called by the loader with the URL of the folder it was served from.
+#[wasm_bindgen]
+pub fn boot(base: &str, default_proxy: &str) {
+    let assets = mount::Assets { base: base.to_owned(), default_proxy: default_proxy.to_owned() };
+    mount::mount_all(&assets);
+}
+
+/// `Tessera.mount(element, options)` for pages that create elements themselves.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::HtmlElement, options: JsValue, base: &str, default_proxy: &str) -> Result<(), JsValue> {
+    let mut opts: mount::MountOptions = if options.is_undefined() || options.is_null() {
+        mount::MountOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| JsValue::from_str(&format!("tessera: bad options: {e}")))?
+    };
+    let from_attrs = mount::options_from_element(&element);
+    opts.event = opts.event.or(from_attrs.event);
+    opts.proxy = opts.proxy.or(from_attrs.proxy);
+    opts.locale = opts.locale.or(from_attrs.locale);
+    let assets = mount::Assets { base: base.to_owned(), default_proxy: default_proxy.to_owned() };
+    mount::mount(&element, opts, &assets, None);
+    Ok(())
+}

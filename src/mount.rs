@@ -1,0 +1,121 @@
+//! Finding the host elements and mounting one widget in each, inside its own shadow root so
+//! the host page's CSS cannot reach in and ours cannot leak out.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+
+use crate::components::Widget;
+use crate::handoff::{self, Return};
+
+/// What one widget shows and where it talks to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WidgetConfig {
+    /// Proxy base URL without a trailing slash.
+    pub proxy: String,
+    /// One event, or the list of events when absent.
+    pub event: Option<String>,
+    pub locale: String,
+    /// The buyer came back from the checkout this widget started.
+    pub returned: Option<Return>,
+}
+
+/// Options of `Tessera.mount(element, options)`; the same names as the attributes.
+#[derive(Debug, Default, Deserialize)]
+pub struct MountOptions {
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub proxy: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+pub const SELECTOR: &str = "tessera-tickets, [data-tessera-event]";
+
+/// Where the widget's files live and which proxy to use when an element names none.
+#[derive(Clone, Debug)]
+pub struct Assets {
+    pub base: String,
+    pub default_proxy: String,
+}
+
+pub fn options_from_element(el: &Element) -> MountOptions {
+    let attr = |name: &str| el.get_attribute(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    MountOptions {
+        event: attr("event").or_else(|| attr("data-tessera-event")),
+        proxy: attr("proxy").or_else(|| attr("data-tessera-proxy")),
+        locale: attr("locale").or_else(|| attr("data-tessera-locale")),
+    }
+}
+
+fn browser_locale() -> String {
+    web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en".into())
+}
+
+/// Mounts every host element in the document; the widget for the event the buyer returns
+/// to (or, failing that, the first list) is told about the payment outcome.
+pub fn mount_all(assets: &Assets) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(nodes) = document.query_selector_all(SELECTOR) else { return };
+    let elements: Vec<HtmlElement> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .filter(|el| el.shadow_root().is_none() && !el.has_attribute("data-tessera-manual"))
+        .collect();
+    let options: Vec<MountOptions> = elements.iter().map(|el| options_from_element(el)).collect();
+
+    let mut returned = handoff::take_return();
+    let claimant = returned.as_ref().and_then(|r| {
+        options
+            .iter()
+            .position(|o| o.event.as_deref() == Some(r.event_id.as_str()))
+            .or_else(|| options.iter().position(|o| o.event.is_none()))
+    });
+    for (i, (el, opts)) in elements.into_iter().zip(options).enumerate() {
+        let ret = if Some(i) == claimant { returned.take() } else { None };
+        mount(&el, opts, assets, ret);
+    }
+}
+
+pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: Option<Return>) {
+    if host.shadow_root().is_some() {
+        return; // already mounted: including the script twice must not double the widget
+    }
+    let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+
+    let Ok(root) = document.create_element("div") else { return };
+    let _ = root.set_attribute("class", "tessera");
+    let _ = root.set_attribute("part", "root");
+    let Ok(root) = root.dyn_into::<HtmlElement>() else { return };
+    // A <link> rather than inline <style>: works under a strict style-src CSP. The widget stays
+    // hidden until the sheet has arrived, so unstyled controls never jump under a buyer's click.
+    if let Ok(link) = document.create_element("link") {
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", &format!("{}tessera.css", assets.base));
+        let _ = root.style().set_property("display", "none");
+        let reveal = {
+            let root = root.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                let _ = root.style().remove_property("display");
+            })
+            .into_js_value()
+        };
+        // A missing sheet must not hide the widget: show it plain rather than not at all.
+        let _ = link.add_event_listener_with_callback("load", reveal.unchecked_ref());
+        let _ = link.add_event_listener_with_callback("error", reveal.unchecked_ref());
+        let _ = shadow.append_child(&link);
+    }
+    let _ = shadow.append_child(&root);
+
+    let event = opts.event.clone();
+    let config = WidgetConfig {
+        proxy: opts.proxy.unwrap_or_else(|| assets.default_proxy.clone()).trim_end_matches('/').to_owned(),
+        locale: opts.locale.unwrap_or_else(browser_locale),
+        returned: returned.filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str())),
+        event,
+    };
+    leptos::mount::mount_to(root, move || view! { <Widget config=config/> }).forget();
+}

@@ -1,0 +1,121 @@
+//! The buyer's order as it is being put together: reactive signals for each choice, and the
+//! checks of `tessera-core` derived from them, so every component reads the same truth.
+
+use leptos::prelude::*;
+use tessera_core::{CheckoutRequest, Customer, Event, Field, FieldError, OrderPrice, Problem, Quantity, Tier, TierId};
+
+#[derive(Clone, Copy)]
+pub struct OrderState {
+    pub event: RwSignal<Option<Event>>,
+    pub tier: RwSignal<Option<TierId>>,
+    pub quantity: RwSignal<u32>,
+    pub name: RwSignal<String>,
+    pub email: RwSignal<String>,
+    pub phone: RwSignal<String>,
+    /// Fields the buyer has left at least once: their problems are shown from then on.
+    pub touched: RwSignal<Vec<Field>>,
+    /// After a checkout attempt every problem is shown.
+    pub show_all: RwSignal<bool>,
+}
+
+impl OrderState {
+    pub fn new() -> Self {
+        OrderState {
+            event: RwSignal::new(None),
+            tier: RwSignal::new(None),
+            quantity: RwSignal::new(1),
+            name: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            touched: RwSignal::new(Vec::new()),
+            show_all: RwSignal::new(false),
+        }
+    }
+
+    pub fn selected_tier(&self) -> Option<Tier> {
+        let id = self.tier.get()?;
+        self.event.with(|e| e.as_ref()?.tier(&id).cloned())
+    }
+
+    pub fn max_quantity(&self) -> u32 {
+        self.selected_tier().map(|t| Quantity::max_for(&t)).unwrap_or(0)
+    }
+
+    pub fn request(&self) -> CheckoutRequest {
+        let phone = self.phone.get();
+        CheckoutRequest {
+            event_id: self.event.with(|e| e.as_ref().map(|e| e.id.to_string()).unwrap_or_default()),
+            tier_id: self.tier.get().map(|t| t.to_string()).unwrap_or_default(),
+            quantity: i64::from(self.quantity.get()),
+            customer: Customer {
+                name: self.name.get(),
+                email: self.email.get(),
+                phone: (!phone.trim().is_empty()).then_some(phone),
+            },
+        }
+    }
+
+    /// Every problem with the order, from the same function the proxy runs.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let request = self.request();
+        self.event.with(|e| match e {
+            Some(event) => request.validate(event).err().unwrap_or_default(),
+            None => Vec::new(),
+        })
+    }
+
+    /// The problem to show beside `field`, if the buyer should see it yet.
+    pub fn visible_problem(&self, field: Field) -> Option<Problem> {
+        let shown = self.show_all.get() || self.touched.with(|t| t.contains(&field));
+        if !shown {
+            return None;
+        }
+        self.problems().into_iter().find(|e| e.field == field).map(|e| e.problem)
+    }
+
+    pub fn touch(&self, field: Field) {
+        if !self.touched.with_untracked(|t| t.contains(&field)) {
+            self.touched.update(|t| t.push(field));
+        }
+    }
+
+    pub fn price(&self) -> Option<OrderPrice> {
+        let tier = self.selected_tier()?;
+        let quantity = Quantity::new(i64::from(self.quantity.get())).ok()?;
+        OrderPrice::of(tier.price, quantity).ok()
+    }
+
+    /// Picks a sensible tier for a freshly loaded event (keeping the buyer's choice when it
+    /// still exists) and keeps the quantity within what that tier can take.
+    pub fn settle_selection(&self, preferred: Option<&str>) {
+        let choice = self.event.with_untracked(|e| {
+            let e = e.as_ref()?;
+            let keep = self.tier.get_untracked().filter(|id| e.tier(id).is_some_and(|t| t.available > 0));
+            let preferred = preferred.and_then(|p| e.tiers.iter().find(|t| t.id.as_str() == p && t.available > 0));
+            keep.or_else(|| preferred.map(|t| t.id.clone()))
+                .or_else(|| e.tiers.iter().find(|t| t.available > 0).map(|t| t.id.clone()))
+        });
+        self.tier.set(choice);
+        self.clamp_quantity();
+    }
+
+    /// Lowers the quantity to what the tier can take; `true` when it had to.
+    pub fn clamp_quantity(&self) -> bool {
+        let max = self.selected_tier().map(|t| Quantity::max_for(&t)).unwrap_or(1).max(1);
+        let q = self.quantity.get_untracked();
+        if q > max {
+            self.quantity.set(max);
+            return true;
+        }
+        if q < 1 {
+            self.quantity.set(1);
+        }
+        false
+    }
+}
+
+impl Default for OrderState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
