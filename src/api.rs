@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tessera_core::{CheckoutRequest, Event, EventSummary, FieldError};
+use tessera_core::{AppliedPromo, CheckoutRequest, Event, EventSummary, Field, FieldError};
 use wasm_bindgen::JsValue;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +64,13 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
     let error = parse::<ErrorEnvelope>(&text).map(|e| e.error);
     Err(match status {
         404 => ApiProblem::NotFound,
-        409 => ApiProblem::SoldOut,
+        // A code used up since the preview is a conflict too, but about the code, not seats.
+        409 => match error {
+            Some(e) if !e.fields.is_empty() && e.fields.iter().all(|f| f.field == Field::PromoCode) => {
+                ApiProblem::Invalid(e.fields)
+            }
+            _ => ApiProblem::SoldOut,
+        },
         400 => match error {
             Some(e) if !e.fields.is_empty() => ApiProblem::Invalid(e.fields),
             Some(e) => ApiProblem::Other(e.message),
@@ -87,12 +93,27 @@ pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
     read(Request::get(&format!("{proxy}/api/v1/events")).send().await).await
 }
 
-pub async fn checkout(proxy: &str, order: &CheckoutRequest) -> Result<CheckoutStarted, ApiProblem> {
-    let value = serde_wasm_bindgen::to_value(order).map_err(|e| ApiProblem::Other(e.to_string()))?;
+async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiProblem> {
+    let value = serde_wasm_bindgen::to_value(body).map_err(|e| ApiProblem::Other(e.to_string()))?;
     let body: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
-    let request = Request::post(&format!("{proxy}/api/v1/checkout"))
+    let request = Request::post(url)
         .header("Content-Type", "application/json")
         .body(JsValue::from_str(&body))
         .map_err(|e| ApiProblem::Other(e.to_string()))?;
     read(request.send().await).await
+}
+
+pub async fn checkout(proxy: &str, order: &CheckoutRequest) -> Result<CheckoutStarted, ApiProblem> {
+    post(&format!("{proxy}/api/v1/checkout"), order).await
+}
+
+#[derive(Serialize)]
+struct PreviewRequest<'a> {
+    event_id: &'a str,
+    code: &'a str,
+}
+
+/// The rule of `code` for the event; the widget prices the discount itself from then on.
+pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
+    post(&format!("{proxy}/api/v1/promo-preview"), &PreviewRequest { event_id, code }).await
 }

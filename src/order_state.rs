@@ -2,7 +2,9 @@
 //! checks of `tessera-core` derived from them, so every component reads the same truth.
 
 use leptos::prelude::*;
-use tessera_core::{CheckoutRequest, Customer, Event, Field, FieldError, OrderPrice, Problem, Quantity, Tier, TierId};
+use tessera_core::{
+    AppliedPromo, CheckoutRequest, Customer, Event, Field, FieldError, OrderPrice, Problem, Quantity, Tier, TierId,
+};
 
 #[derive(Clone, Copy)]
 pub struct OrderState {
@@ -16,6 +18,10 @@ pub struct OrderState {
     pub touched: RwSignal<Vec<Field>>,
     /// After a checkout attempt every problem is shown.
     pub show_all: RwSignal<bool>,
+    /// The code the proxy confirmed, with its rule: the discount is priced here, locally.
+    pub promo: RwSignal<Option<AppliedPromo>>,
+    /// Why the code the buyer typed was not applied (local check, preview or checkout).
+    pub promo_problem: RwSignal<Option<Problem>>,
 }
 
 impl OrderState {
@@ -29,6 +35,8 @@ impl OrderState {
             phone: RwSignal::new(String::new()),
             touched: RwSignal::new(Vec::new()),
             show_all: RwSignal::new(false),
+            promo: RwSignal::new(None),
+            promo_problem: RwSignal::new(None),
         }
     }
 
@@ -52,6 +60,7 @@ impl OrderState {
                 email: self.email.get(),
                 phone: (!phone.trim().is_empty()).then_some(phone),
             },
+            promo_code: self.promo.with(|p| p.as_ref().map(|p| p.code.to_string())),
         }
     }
 
@@ -59,7 +68,7 @@ impl OrderState {
     pub fn problems(&self) -> Vec<FieldError> {
         let request = self.request();
         self.event.with(|e| match e {
-            Some(event) => request.validate(event).err().unwrap_or_default(),
+            Some(event) => self.promo.with(|p| request.validate(event, p.as_ref()).err().unwrap_or_default()),
             None => Vec::new(),
         })
     }
@@ -79,10 +88,11 @@ impl OrderState {
         }
     }
 
+    /// Subtotal, discount and total: the same function the proxy prices the checkout with.
     pub fn price(&self) -> Option<OrderPrice> {
         let tier = self.selected_tier()?;
         let quantity = Quantity::new(i64::from(self.quantity.get())).ok()?;
-        OrderPrice::of(tier.price, quantity).ok()
+        self.promo.with(|p| OrderPrice::with_discount(tier.price, quantity, p.as_ref().map(|p| &p.discount)).ok())
     }
 
     /// Picks a sensible tier for a freshly loaded event (keeping the buyer's choice when it

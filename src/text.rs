@@ -55,6 +55,19 @@ pub struct Texts {
     pub qty_available: &'static str,
     pub tier_sold_out: &'static str,
     pub tier_unknown: &'static str,
+    pub promo_toggle: &'static str,
+    pub promo_label: &'static str,
+    pub promo_apply: &'static str,
+    pub promo_applying: &'static str,
+    pub promo_remove: &'static str,
+    pub promo_applied: &'static str,
+    pub promo_unknown: &'static str,
+    pub promo_expired: &'static str,
+    pub promo_used_up: &'static str,
+    pub promo_inactive: &'static str,
+    pub promo_too_short: &'static str,
+    pub promo_invalid: &'static str,
+    pub discount: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -110,6 +123,19 @@ pub const EN: Texts = Texts {
     qty_available: "Only {n} left in this ticket type.",
     tier_sold_out: "This ticket type is sold out.",
     tier_unknown: "Choose a ticket type.",
+    promo_toggle: "Have a promo code?",
+    promo_label: "Promo code",
+    promo_apply: "Apply",
+    promo_applying: "Checking…",
+    promo_remove: "Remove",
+    promo_applied: "{code} applied: {off} off.",
+    promo_unknown: "This code isn't valid for this event. Check it and try again.",
+    promo_expired: "This code has expired.",
+    promo_used_up: "This code has been used up.",
+    promo_inactive: "This code is no longer active.",
+    promo_too_short: "Promo codes have at least 3 characters.",
+    promo_invalid: "Promo codes use only letters, digits, - and _.",
+    discount: "Discount ({code})",
 };
 
 /// The language table for a BCP 47 tag. Only English exists so far.
@@ -129,6 +155,15 @@ pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
 pub fn problem(t: &Texts, field: Field, problem: Problem) -> String {
     let n = |n: u32| n.to_string();
     match (field, problem) {
+        (Field::PromoCode, p) => match p {
+            Problem::Expired => t.promo_expired,
+            Problem::UsedUp => t.promo_used_up,
+            Problem::Inactive => t.promo_inactive,
+            Problem::BelowMinimum(_) => t.promo_too_short,
+            Problem::Invalid | Problem::TooLong(_) => t.promo_invalid,
+            _ => t.promo_unknown,
+        }
+        .into(),
         (Field::Quantity, Problem::BelowMinimum(_)) => t.qty_min.into(),
         (Field::Quantity, Problem::AboveMaximum(m)) => fill(t.qty_max, &[("n", &n(m))]),
         (Field::Quantity, Problem::AboveAvailability(a)) if a > 0 => fill(t.qty_available, &[("n", &n(a))]),

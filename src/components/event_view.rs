@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_core::{CheckoutRequest, EventStatus};
+use tessera_core::{CheckoutRequest, EventStatus, Field};
 
-use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, QuantityPicker, ReturnNotice, TierPicker};
+use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, TierPicker};
 use crate::api::{self, ApiProblem, CheckoutStarted};
 use crate::format;
 use crate::handoff::{self, Outcome, PendingOrder, Return};
@@ -73,7 +73,13 @@ pub fn EventView(
                 }
                 handoff::go_to(&checkout_url);
             }
-            Err(ApiProblem::Invalid(_)) => {
+            Err(ApiProblem::Invalid(fields)) => {
+                // The code expired or ran out since the preview: say so beside it, and show
+                // the price without it rather than a discount that no longer exists.
+                if let Some(f) = fields.iter().find(|f| f.field == Field::PromoCode) {
+                    order.promo.set(None);
+                    order.promo_problem.set(Some(f.problem));
+                }
                 order.show_all.set(true);
                 alert.set(None);
             }
@@ -140,6 +146,7 @@ pub fn EventView(
                 {move || (!all_gone).then(|| view! {
                     <QuantityPicker order=order/>
                     <BuyerForm order=order/>
+                    <PromoField order=order/>
                     <OrderSummary order=order/>
                 })}
                 {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}

@@ -7,7 +7,8 @@
 //!     ├── TierPicker        (radio group; price and availability per tier)
 //!     ├── QuantityPicker    (bounded by availability and the per-order limit)
 //!     ├── BuyerForm         (name, email, optional phone, inline errors)
-//!     ├── OrderSummary      (priced by tessera-core)
+//!     ├── PromoField        (one preview request, then priced locally)
+//!     ├── OrderSummary      (priced by tessera-core; the total is announced politely)
 //!     └── ProblemView       (what went wrong and what to do)
 
 mod buyer_form;
@@ -15,6 +16,7 @@ mod event_list;
 mod event_view;
 mod order_summary;
 mod problem_view;
+mod promo_field;
 mod quantity_picker;
 mod return_notice;
 mod tier_picker;
@@ -25,6 +27,7 @@ pub use event_list::EventList;
 pub use event_view::EventView;
 pub use order_summary::OrderSummary;
 pub use problem_view::{problem_message, ProblemView};
+pub use promo_field::PromoField;
 pub use quantity_picker::QuantityPicker;
 pub use return_notice::ReturnNotice;
 pub use tier_picker::TierPicker;

@@ -3,27 +3,41 @@ use leptos::prelude::*;
 use super::use_ctx;
 use crate::format;
 use crate::order_state::OrderState;
+use crate::text::fill;
 
-/// The order priced by `tessera-core` (`OrderPrice::of`), the function the proxy also runs.
+/// The order priced by `tessera-core` (`OrderPrice::with_discount`), the function the proxy
+/// also runs. The nodes stay in place while the amounts change, so the polite live region on
+/// the total tells screen-reader users each new total.
 #[component]
 pub fn OrderSummary(order: OrderState) -> impl IntoView {
     let ctx = use_ctx();
     let t = ctx.t;
     let locale = StoredValue::new(ctx.locale.clone());
-    let line = move || {
-        let tier = order.selected_tier()?;
-        let price = order.price()?;
-        let money = |m| locale.with_value(|l| format::money(m, l));
-        Some((format!("{} × {}", price.quantity, tier.name), money(price.subtotal), money(price.total)))
+    let price = Memo::new(move |_| order.price());
+    let money = move |m| locale.with_value(|l| format::money(m, l));
+    let what = move || {
+        let tier = order.selected_tier().map(|t| t.name).unwrap_or_default();
+        format!("{} × {}", price.with(|p| p.map(|p| p.quantity).unwrap_or(0)), tier)
     };
+    let subtotal = move || price.get().map(|p| money(p.subtotal)).unwrap_or_default();
+    let discount = move || price.get().map(|p| format!("−{}", money(p.discount))).unwrap_or_default();
+    let total = move || price.get().map(|p| money(p.total)).unwrap_or_default();
+    let discount_label = move || {
+        order.promo.with(|p| p.as_ref().map(|p| fill(t.discount, &[("code", p.code.as_str())])).unwrap_or_default())
+    };
+    let has_promo = move || order.promo.with(Option::is_some);
     view! {
-        {move || line().map(|(what, subtotal, total)| view! {
-            <section class="tessera-summary" part="summary" aria-label=t.order_summary>
-                <dl>
-                    <div class="tessera-line"><dt>{what}</dt><dd>{subtotal}</dd></div>
-                    <div class="tessera-line tessera-total"><dt>{t.total}</dt><dd class="tessera-total-amount">{total}</dd></div>
-                </dl>
-            </section>
-        })}
+        <section class="tessera-summary" part="summary" aria-label=t.order_summary
+            hidden=move || price.with(Option::is_none)>
+            <dl>
+                <div class="tessera-line"><dt>{what}</dt><dd>{subtotal}</dd></div>
+                <div class="tessera-line tessera-discount" hidden=move || !has_promo()>
+                    <dt>{discount_label}</dt><dd class="tessera-discount-amount">{discount}</dd>
+                </div>
+                <div class="tessera-line tessera-total" aria-live="polite" aria-atomic="true">
+                    <dt>{t.total}</dt><dd class="tessera-total-amount">{total}</dd>
+                </div>
+            </dl>
+        </section>
     }
 }

@@ -10,9 +10,11 @@ pub mod buyer;
 pub mod event;
 pub mod money;
 pub mod order;
+pub mod promo;
 
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};
 pub use event::{Event, EventId, EventStatus, EventSummary, Tier, TierId};
 pub use money::{Currency, Money, MoneyError};
 pub use order::{CheckoutRequest, Customer, Field, FieldError, OrderPrice, Problem, Quantity, ValidOrder};
+pub use promo::{AppliedPromo, Discount, DiscountError, PromoCode, PromoProblem, PromoRule};

@@ -6,6 +6,7 @@
 use crate::buyer::{BuyerName, Email, Phone};
 use crate::event::{Event, EventId, Tier, TierId};
 use crate::money::{Money, MoneyError};
+use crate::promo::{AppliedPromo, Discount, PromoCode, PromoProblem};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -22,6 +23,7 @@ pub enum Field {
     Name,
     Email,
     Phone,
+    PromoCode,
 }
 
 impl Field {
@@ -33,6 +35,7 @@ impl Field {
             Field::Name => "customer.name",
             Field::Email => "customer.email",
             Field::Phone => "customer.phone",
+            Field::PromoCode => "promo_code",
         }
     }
 }
@@ -52,6 +55,23 @@ pub enum Problem {
     SoldOut,
     Unknown,
     NotOnSale,
+    Expired,
+    UsedUp,
+    Inactive,
+}
+
+impl From<PromoProblem> for Problem {
+    fn from(p: PromoProblem) -> Problem {
+        match p {
+            PromoProblem::TooShort => Problem::BelowMinimum(crate::promo::CODE_MIN_CHARS as u32),
+            PromoProblem::TooLong => Problem::TooLong(crate::promo::CODE_MAX_CHARS as u32),
+            PromoProblem::Invalid => Problem::Invalid,
+            PromoProblem::Unknown => Problem::Unknown,
+            PromoProblem::Expired => Problem::Expired,
+            PromoProblem::UsedUp => Problem::UsedUp,
+            PromoProblem::Inactive => Problem::Inactive,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,16 +89,24 @@ impl fmt::Display for FieldError {
             Field::Name => "name",
             Field::Email => "email",
             Field::Phone => "phone number",
+            Field::PromoCode => "promo code",
         };
         match self.problem {
             Problem::Missing => write!(f, "{what} is required"),
             Problem::Invalid => write!(f, "{what} is not valid"),
             Problem::TooLong(n) => write!(f, "{what} must be at most {n} characters"),
+            Problem::BelowMinimum(n) if self.field == Field::PromoCode => {
+                write!(f, "{what} must be at least {n} characters")
+            }
             Problem::BelowMinimum(n) => write!(f, "{what} must be at least {n}"),
             Problem::AboveMaximum(n) => write!(f, "{what} must be at most {n} per order"),
             Problem::AboveAvailability(0) | Problem::SoldOut => write!(f, "this ticket tier is sold out"),
             Problem::AboveAvailability(n) => write!(f, "only {n} tickets are left in this tier"),
+            Problem::Unknown if self.field == Field::PromoCode => write!(f, "{}", PromoProblem::Unknown),
             Problem::Unknown => write!(f, "{what} does not exist for this event"),
+            Problem::Expired => write!(f, "{}", PromoProblem::Expired),
+            Problem::UsedUp => write!(f, "{}", PromoProblem::UsedUp),
+            Problem::Inactive => write!(f, "{}", PromoProblem::Inactive),
             Problem::NotOnSale => write!(f, "this event is not on sale"),
         }
     }
@@ -142,6 +170,9 @@ pub struct CheckoutRequest {
     pub quantity: i64,
     #[serde(default)]
     pub customer: Customer,
+    /// As typed; blank means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promo_code: Option<String>,
 }
 
 /// An order that passed every check against the event as last known.
@@ -153,6 +184,7 @@ pub struct ValidOrder {
     pub name: BuyerName,
     pub email: Email,
     pub phone: Option<Phone>,
+    pub promo_code: Option<PromoCode>,
     pub price: OrderPrice,
 }
 
@@ -171,8 +203,16 @@ impl CheckoutRequest {
         errors
     }
 
-    /// Every problem with this request against `event`, or the order to hand off.
-    pub fn validate(&self, event: &Event) -> Result<ValidOrder, Vec<FieldError>> {
+    /// The promo code the buyer typed, if any, in its compared form.
+    pub fn promo_code(&self) -> Option<Result<PromoCode, PromoProblem>> {
+        let raw = self.promo_code.as_deref().map(str::trim).filter(|c| !c.is_empty())?;
+        Some(PromoCode::parse(raw))
+    }
+
+    /// Every problem with this request against `event`, or the order to hand off. `promo` is
+    /// the rule found for the request's code (the caller looks it up and checks it); a code
+    /// without a matching `promo` is unknown.
+    pub fn validate(&self, event: &Event, promo: Option<&AppliedPromo>) -> Result<ValidOrder, Vec<FieldError>> {
         let mut errors = Vec::new();
         let fail = |errors: &mut Vec<FieldError>, field, problem| errors.push(FieldError { field, problem });
 
@@ -200,10 +240,23 @@ impl CheckoutRequest {
             fail(&mut errors, Field::Quantity, problem);
         }
         errors.extend(self.customer_errors());
+        let promo_code = match self.promo_code() {
+            None => None,
+            Some(Err(problem)) => {
+                fail(&mut errors, Field::PromoCode, problem.into());
+                None
+            }
+            Some(Ok(code)) if promo.is_some_and(|p| p.code == code) => Some(code),
+            Some(Ok(_)) => {
+                fail(&mut errors, Field::PromoCode, Problem::Unknown);
+                None
+            }
+        };
+        let discount = promo_code.as_ref().and(promo).map(|p| &p.discount);
 
         match (tier, quantity) {
             (Some(tier), Ok(quantity)) if errors.is_empty() => {
-                let price = OrderPrice::of(tier.price, quantity)
+                let price = OrderPrice::with_discount(tier.price, quantity, discount)
                     .map_err(|_| vec![FieldError { field: Field::Quantity, problem: Problem::Invalid }])?;
                 Ok(ValidOrder {
                     event_id: event.id.clone(),
@@ -213,6 +266,7 @@ impl CheckoutRequest {
                     name: BuyerName::parse(&self.customer.name).map_err(|_| errors.clone())?,
                     email: Email::parse(&self.customer.email).map_err(|_| errors.clone())?,
                     phone: Phone::parse_optional(self.customer.phone.as_deref()).map_err(|_| errors.clone())?,
+                    promo_code,
                     price,
                 })
             }
@@ -233,8 +287,20 @@ pub struct OrderPrice {
 
 impl OrderPrice {
     pub fn of(unit_price: Money, quantity: Quantity) -> Result<Self, MoneyError> {
+        Self::with_discount(unit_price, quantity, None)
+    }
+
+    /// Subtotal, the discount taken off it (see `promo` for the rounding) and the total.
+    pub fn with_discount(
+        unit_price: Money,
+        quantity: Quantity,
+        discount: Option<&Discount>,
+    ) -> Result<Self, MoneyError> {
         let subtotal = unit_price.times(quantity.get())?;
-        let discount = Money::zero(unit_price.currency);
+        let discount = match discount {
+            Some(d) => d.of(subtotal)?,
+            None => Money::zero(unit_price.currency),
+        };
         Ok(OrderPrice {
             unit_price,
             quantity: quantity.get(),
@@ -250,6 +316,7 @@ mod tests {
     use super::*;
     use crate::event::EventStatus;
     use crate::money::Currency;
+    use crate::promo::FULL_PERCENT_BP;
 
     fn event() -> Event {
         let tier = |id: &str, price, available| Tier {
@@ -276,7 +343,44 @@ mod tests {
             tier_id: tier.into(),
             quantity,
             customer: Customer { name: "Juan".into(), email: "juan@example.com".into(), phone: None },
+            promo_code: None,
         }
+    }
+
+    fn earlybird() -> AppliedPromo {
+        AppliedPromo { code: PromoCode::parse("EARLYBIRD").unwrap(), discount: Discount::percentage("20").unwrap() }
+    }
+
+    #[test]
+    fn a_promo_code_takes_its_discount_off_the_subtotal() {
+        let mut r = request("ga", 2);
+        r.promo_code = Some(" earlybird ".into());
+        let order = r.validate(&event(), Some(&earlybird())).unwrap();
+        assert_eq!(order.promo_code.unwrap().as_str(), "EARLYBIRD");
+        assert_eq!(order.price.subtotal.amount, 200_000);
+        assert_eq!(order.price.discount.amount, 40_000);
+        assert_eq!(order.price.total.amount, 160_000);
+    }
+
+    #[test]
+    fn a_promo_code_without_its_rule_is_unknown_and_a_blank_one_is_none() {
+        let mut r = request("ga", 1);
+        r.promo_code = Some("OTHER".into());
+        assert_eq!(problems(r.validate(&event(), Some(&earlybird()))), [(Field::PromoCode, Problem::Unknown)]);
+        assert_eq!(problems(r.validate(&event(), None)), [(Field::PromoCode, Problem::Unknown)]);
+        r.promo_code = Some("ab".into());
+        assert_eq!(problems(r.validate(&event(), None)), [(Field::PromoCode, Problem::BelowMinimum(3))]);
+        r.promo_code = Some("   ".into());
+        assert_eq!(r.validate(&event(), Some(&earlybird())).unwrap().price.discount.amount, 0);
+    }
+
+    #[test]
+    fn promo_problems_read_clearly() {
+        let e = |problem| FieldError { field: Field::PromoCode, problem }.to_string();
+        assert_eq!(e(Problem::BelowMinimum(3)), "promo code must be at least 3 characters");
+        assert_eq!(e(Problem::Unknown), "this promo code is not valid for this event");
+        assert_eq!(e(Problem::Expired), "this promo code has expired");
+        assert_eq!(e(Problem::UsedUp), "this promo code has been used up");
     }
 
     fn problems(r: Result<ValidOrder, Vec<FieldError>>) -> Vec<(Field, Problem)> {
@@ -285,7 +389,7 @@ mod tests {
 
     #[test]
     fn a_valid_order_is_priced_in_minor_units() {
-        let order = request("ga", 2).validate(&event()).unwrap();
+        let order = request("ga", 2).validate(&event(), None).unwrap();
         assert_eq!(order.quantity.get(), 2);
         assert_eq!(order.price.subtotal, Money::new(200_000, Currency::PHP));
         assert_eq!(order.price.total, Money::new(200_000, Currency::PHP));
@@ -294,39 +398,42 @@ mod tests {
 
     #[test]
     fn checkout_rejects_quantity_zero_negative_and_above_per_order_maximum() {
-        assert_eq!(problems(request("ga", 0).validate(&event())), [(Field::Quantity, Problem::BelowMinimum(1))]);
-        assert_eq!(problems(request("ga", -3).validate(&event())), [(Field::Quantity, Problem::BelowMinimum(1))]);
+        assert_eq!(problems(request("ga", 0).validate(&event(), None)), [(Field::Quantity, Problem::BelowMinimum(1))]);
+        assert_eq!(problems(request("ga", -3).validate(&event(), None)), [(Field::Quantity, Problem::BelowMinimum(1))]);
         assert_eq!(
-            problems(request("ga", 11).validate(&event())),
+            problems(request("ga", 11).validate(&event(), None)),
             [(Field::Quantity, Problem::AboveMaximum(MAX_PER_ORDER))]
         );
     }
 
     #[test]
     fn checkout_rejects_quantity_above_availability() {
-        assert_eq!(problems(request("vip", 4).validate(&event())), [(Field::Quantity, Problem::AboveAvailability(3))]);
-        assert!(request("vip", 3).validate(&event()).is_ok());
+        assert_eq!(
+            problems(request("vip", 4).validate(&event(), None)),
+            [(Field::Quantity, Problem::AboveAvailability(3))]
+        );
+        assert!(request("vip", 3).validate(&event(), None).is_ok());
     }
 
     #[test]
     fn checkout_rejects_a_sold_out_tier() {
-        assert_eq!(problems(request("early", 1).validate(&event())), [(Field::Quantity, Problem::SoldOut)]);
+        assert_eq!(problems(request("early", 1).validate(&event(), None)), [(Field::Quantity, Problem::SoldOut)]);
     }
 
     #[test]
     fn checkout_rejects_unknown_or_missing_tier_and_other_events() {
-        assert_eq!(problems(request("nope", 1).validate(&event())), [(Field::TierId, Problem::Unknown)]);
-        assert_eq!(problems(request(" ", 1).validate(&event())), [(Field::TierId, Problem::Missing)]);
+        assert_eq!(problems(request("nope", 1).validate(&event(), None)), [(Field::TierId, Problem::Unknown)]);
+        assert_eq!(problems(request(" ", 1).validate(&event(), None)), [(Field::TierId, Problem::Missing)]);
         let mut r = request("ga", 1);
         r.event_id = "ev-2".into();
-        assert_eq!(problems(r.validate(&event())), [(Field::EventId, Problem::Unknown)]);
+        assert_eq!(problems(r.validate(&event(), None)), [(Field::EventId, Problem::Unknown)]);
     }
 
     #[test]
     fn checkout_rejects_an_event_not_on_sale() {
         let mut e = event();
         e.status = EventStatus::Cancelled;
-        assert_eq!(problems(request("ga", 1).validate(&e)), [(Field::EventId, Problem::NotOnSale)]);
+        assert_eq!(problems(request("ga", 1).validate(&e, None)), [(Field::EventId, Problem::NotOnSale)]);
     }
 
     #[test]
@@ -334,7 +441,7 @@ mod tests {
         let mut r = request("ga", 1);
         r.customer = Customer { name: " ".into(), email: "".into(), phone: Some("x".into()) };
         assert_eq!(
-            problems(r.validate(&event())),
+            problems(r.validate(&event(), None)),
             [(Field::Name, Problem::Missing), (Field::Email, Problem::Missing), (Field::Phone, Problem::Invalid)]
         );
     }
@@ -362,5 +469,62 @@ mod tests {
         assert_eq!(e.to_string(), "only 3 tickets are left in this tier");
         let e = FieldError { field: Field::Email, problem: Problem::Missing };
         assert_eq!(e.to_string(), "email is required");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_discount() -> impl Strategy<Value = Discount> {
+            prop_oneof![
+                (1u32..=FULL_BP).prop_map(|bp| Discount::percentage_bp(bp).unwrap()),
+                (1i64..=10_000_000).prop_map(|a| Discount::fixed_amount(Money::new(a, Currency::PHP)).unwrap()),
+            ]
+        }
+        const FULL_BP: u32 = FULL_PERCENT_BP;
+
+        /// The rounding rule written the long way, as a second opinion.
+        fn expected_discount(subtotal: i64, d: &Discount) -> i64 {
+            match *d {
+                Discount::Percentage { basis_points } => {
+                    let exact = i128::from(subtotal) * i128::from(basis_points);
+                    let (q, r) = (exact / 10_000, exact % 10_000);
+                    (if 2 * r >= 10_000 { q + 1 } else { q }) as i64
+                }
+                Discount::FixedAmount { amount } => amount.amount.min(subtotal),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn discounts_stay_within_the_subtotal_and_totals_add_up(
+                unit in 0i64..=5_000_000, qty in 1i64..=10, d in any_discount()
+            ) {
+                let price = OrderPrice::with_discount(Money::new(unit, Currency::PHP), Quantity::new(qty).unwrap(), Some(&d)).unwrap();
+                prop_assert!(price.discount.amount >= 0 && price.discount.amount <= price.subtotal.amount);
+                prop_assert_eq!(price.total.amount + price.discount.amount, price.subtotal.amount);
+                prop_assert_eq!(price.discount.amount, expected_discount(price.subtotal.amount, &d));
+            }
+
+            /// The widget's preview (a rule that went through the proxy's JSON) and the proxy's
+            /// own pricing of the same checkout request agree to the minor unit.
+            #[test]
+            fn the_server_price_equals_the_widget_preview(
+                unit in 0i64..=5_000_000, qty in 1i64..=3, d in any_discount(), code in "[a-zA-Z0-9]{3,12}"
+            ) {
+                let mut e = event();
+                e.tiers[0].price = Money::new(unit, Currency::PHP);
+                let server_rule = AppliedPromo { code: PromoCode::parse(&code).unwrap(), discount: d };
+                let wire = serde_json::to_string(&server_rule).unwrap();
+                let widget_rule: AppliedPromo = serde_json::from_str(&wire).unwrap();
+
+                let mut r = request("ga", qty);
+                r.promo_code = Some(code.to_lowercase());
+                let preview = r.validate(&e, Some(&widget_rule)).unwrap().price;
+                let wire_request: CheckoutRequest = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+                let charged = wire_request.validate(&e, Some(&server_rule)).unwrap().price;
+                prop_assert_eq!(preview, charged);
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ use tessera_core::{CheckoutRequest, Customer, EventId, Field, FieldError, Proble
 
 use crate::catalogue::Catalogue;
 use crate::error::ApiError;
+use crate::promo;
+use crate::store::Store;
 use crate::upstream::{CheckoutSession, UpstreamError};
 
 /// The pages a buyer returns to, from configuration.
@@ -27,19 +29,28 @@ impl ReturnUrls {
 
 pub async fn hand_off(
     catalogue: &Catalogue,
+    store: &Store,
     urls: &ReturnUrls,
     request: &CheckoutRequest,
 ) -> Result<CheckoutSession, ApiError> {
     let event_id = EventId::parse(&request.event_id)
         .map_err(|_| ApiError::Invalid(vec![FieldError { field: Field::EventId, problem: Problem::Invalid }]))?;
+    // The code first: a code that stopped being valid since the preview stops the order
+    // before anything is asked of the platform.
+    let applied = promo::for_checkout(store, &event_id, request, chrono::Utc::now()).await?;
     let event = catalogue.fresh_event(&event_id).await?;
-    let order = request.validate(&event).map_err(ApiError::Invalid)?;
+    let order = request.validate(&event, applied.as_ref()).map_err(ApiError::Invalid)?;
 
     let success = ReturnUrls::for_outcome(&urls.success, "success", &event_id);
     let cancel = ReturnUrls::for_outcome(&urls.cancel, "cancelled", &event_id);
     let session = catalogue.upstream().create_checkout(&order, &success, &cancel).await;
     // Seats are held (or just proved gone): either way the cached availability is old.
     catalogue.forget(&event_id).await;
+    if let (Err(e), Some(code)) = (&session, &order.promo_code) {
+        if let Some(refusal) = promo::upstream_refusal(store, &event_id, code, e).await {
+            return Err(refusal);
+        }
+    }
     session.map_err(|e| match e {
         UpstreamError::NotFound => ApiError::Conflict("This ticket tier is no longer on sale.".into()),
         other => other.into(),
@@ -61,6 +72,8 @@ pub struct CheckoutForm {
     pub email: String,
     #[serde(default)]
     pub phone: Option<String>,
+    #[serde(default)]
+    pub promo_code: Option<String>,
 }
 
 impl CheckoutForm {
@@ -74,6 +87,7 @@ impl CheckoutForm {
             tier_id: self.tier_id,
             quantity,
             customer: Customer { name: self.name, email: self.email, phone: self.phone },
+            promo_code: self.promo_code,
         })
     }
 }
@@ -101,6 +115,7 @@ mod tests {
             name: "n".into(),
             email: "e@x.io".into(),
             phone: None,
+            promo_code: None,
         };
         assert_eq!(form(" 2 ").into_request().unwrap().quantity, 2);
         assert!(matches!(form("1.5").into_request(), Err(ApiError::Invalid(_))));

@@ -42,6 +42,8 @@ pub struct Config {
     /// Requests per minute the embedded sandbox allows per key (HangHut's is 100); lowered
     /// by tests that need to see the platform's 429.
     pub sandbox_rate_limit: u32,
+    /// Promo previews a client address may ask for per minute.
+    pub promo_previews_per_minute: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +72,7 @@ impl Config {
             hanghut_currency: tessera_core::Currency::PHP,
             demo_event: None,
             sandbox_rate_limit: 100,
+            promo_previews_per_minute: 10,
         }
     }
 
@@ -115,6 +118,10 @@ impl Config {
         config.demo_event = get("TESSERA_DEMO_EVENT");
         if let Some(n) = get("TESSERA_SANDBOX_RATE_LIMIT") {
             config.sandbox_rate_limit = n.parse().map_err(|e| invalid("TESSERA_SANDBOX_RATE_LIMIT", e))?;
+        }
+        if let Some(n) = get("TESSERA_PROMO_PREVIEWS_PER_MINUTE") {
+            config.promo_previews_per_minute =
+                n.parse().map_err(|e| invalid("TESSERA_PROMO_PREVIEWS_PER_MINUTE", e))?;
         }
         config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
 

@@ -26,6 +26,9 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
+    /// This client asked too often (the proxy's own limit, e.g. on promo previews).
+    #[error("too many attempts; please try again in {} seconds", .0.as_secs().max(1))]
+    RateLimited(Duration),
     #[error("the ticketing platform rejected this shop's credentials; the site owner needs to check the API key")]
     UpstreamCredentials,
     #[error("the ticketing platform could not complete this request; please try again later")]
@@ -56,7 +59,9 @@ impl ApiError {
             // state of the tier (409, as HangHut answers); anything else about it is a 400.
             ApiError::Invalid(fields)
                 if !fields.is_empty()
-                    && fields.iter().all(|f| matches!(f.problem, Problem::SoldOut | Problem::AboveAvailability(_))) =>
+                    && fields.iter().all(|f| {
+                        matches!(f.problem, Problem::SoldOut | Problem::AboveAvailability(_) | Problem::UsedUp)
+                    }) =>
             {
                 StatusCode::CONFLICT
             }
@@ -65,6 +70,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UpstreamCredentials | ApiError::UpstreamRefused => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamBusy(_) | ApiError::UpstreamUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -99,7 +105,7 @@ impl IntoResponse for ApiError {
             tracing::warn!(error = ?self, status = status.as_u16(), "request failed");
         }
         let mut response = (status, axum::Json(self.body())).into_response();
-        if let ApiError::UpstreamBusy(wait) = &self {
+        if let ApiError::UpstreamBusy(wait) | ApiError::RateLimited(wait) = &self {
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }

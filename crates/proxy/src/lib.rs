@@ -8,8 +8,10 @@
 
 pub mod catalogue;
 pub mod checkout;
+pub mod cli;
 pub mod config;
 pub mod error;
+pub mod promo;
 pub mod routes;
 pub mod startup;
 pub mod store;

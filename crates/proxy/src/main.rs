@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    let cli = <tessera_proxy::cli::Cli as clap::Parser>::parse();
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -19,6 +20,18 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(command) = cli.command {
+        return match tessera_proxy::cli::run(command, config).await {
+            Ok(done) => {
+                println!("{done}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("tessera-proxy: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(e) => {

@@ -63,25 +63,15 @@ impl Application {
                 None,
             ),
             Upstream::Sandbox => {
-                let key = SecretString::from(format!("hh_live_sandbox_{}", uuid::Uuid::new_v4().simple()));
-                let mut sandbox_config =
-                    SandboxConfig::new(config.data_dir.join("sandbox.sqlite"), key.expose_secret().to_owned());
-                sandbox_config.rate_limit = config.sandbox_rate_limit;
                 // The sandbox delivers to this proxy directly, over loopback.
-                sandbox_config.webhooks.push(WebhookTarget {
+                let webhook = WebhookTarget {
                     url: format!("http://{local}/webhooks/hanghut"),
                     secret: webhook_secret.expose_secret().to_owned(),
                     events: ["ticket.purchased", "ticket.refunded", "ticket.checked_in", "event.updated"]
                         .map(String::from)
                         .to_vec(),
-                });
-                let sandbox_listener = TcpListener::bind((local.ip(), 0)).await?;
-                let sandbox = RunningSandbox::start(sandbox_config, sandbox_listener)
-                    .await
-                    .map_err(|e| StartupError::Sandbox(e.to_string()))?;
-                let base =
-                    reqwest::Url::parse(&sandbox.base_url()).map_err(|e| StartupError::Sandbox(e.to_string()))?;
-                let client = HangHutClient::new(&base, key.clone(), config.hanghut_currency, config.upstream_timeout);
+                };
+                let (client, sandbox, key) = start_sandbox(&config, local.ip(), Some(webhook)).await?;
                 (client, Some(sandbox), Some(key))
             }
         };
@@ -107,6 +97,7 @@ impl Application {
             hanghut_webhook_secret: webhook_secret,
             widget_dir: config.widget_dir.clone(),
             demo_event,
+            preview_limiter: crate::promo::PreviewLimiter::per_minute(config.promo_previews_per_minute),
         };
         Ok(Application { listener, router: router(state, &allowed_origins), public_url, sandbox, sandbox_key })
     }
@@ -135,11 +126,66 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        // Client addresses feed the per-client limits (promo previews).
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         if let Some(sandbox) = self.sandbox {
             // Give the sandbox's webhook sender a moment rather than cutting a delivery mid-flight.
             let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
         }
         served
+    }
+}
+
+/// Starts the embedded sandbox on `ip` (a free port) with a fresh key, over the data
+/// directory's sandbox database, and a client for it.
+async fn start_sandbox(
+    config: &Config,
+    ip: std::net::IpAddr,
+    webhook: Option<WebhookTarget>,
+) -> Result<(HangHutClient, RunningSandbox, SecretString), StartupError> {
+    let key = SecretString::from(format!("hh_live_sandbox_{}", uuid::Uuid::new_v4().simple()));
+    let mut sandbox_config = SandboxConfig::new(config.data_dir.join("sandbox.sqlite"), key.expose_secret().to_owned());
+    sandbox_config.rate_limit = config.sandbox_rate_limit;
+    sandbox_config.webhooks.extend(webhook);
+    let listener = TcpListener::bind((ip, 0)).await?;
+    let sandbox =
+        RunningSandbox::start(sandbox_config, listener).await.map_err(|e| StartupError::Sandbox(e.to_string()))?;
+    let base = reqwest::Url::parse(&sandbox.base_url()).map_err(|e| StartupError::Sandbox(e.to_string()))?;
+    let client = HangHutClient::new(&base, key.clone(), config.hanghut_currency, config.upstream_timeout);
+    Ok((client, sandbox, key))
+}
+
+/// What the proxy's admin commands (`tessera-proxy promo create`) work with: the upstream
+/// and the store, without serving anything. With the sandbox upstream, a sandbox is started
+/// over the same database the demo uses, for as long as the command runs.
+pub struct Admin {
+    pub client: HangHutClient,
+    pub store: Store,
+    sandbox: Option<RunningSandbox>,
+}
+
+impl Admin {
+    pub async fn open(config: &Config) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| StartupError::DataDir { dir: config.data_dir.display().to_string(), source })?;
+        let store = Store::open(&config.data_dir.join("proxy.sqlite"))?;
+        Ok(match &config.upstream {
+            Upstream::HangHut { base_url, api_key } => Admin {
+                client: HangHutClient::new(base_url, api_key.clone(), config.hanghut_currency, config.upstream_timeout),
+                store,
+                sandbox: None,
+            },
+            Upstream::Sandbox => {
+                let (client, sandbox, _) = start_sandbox(config, [127, 0, 0, 1].into(), None).await?;
+                Admin { client, store, sandbox: Some(sandbox) }
+            }
+        })
+    }
+
+    pub async fn close(self) {
+        if let Some(sandbox) = self.sandbox {
+            let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 mod checkout;
 mod events;
+mod promo;
 mod site;
 mod webhooks;
 
@@ -16,6 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
+use crate::promo::PreviewLimiter;
 use crate::store::Store;
 
 /// Request bodies larger than this are refused with 413: a checkout is a few hundred bytes,
@@ -30,6 +32,7 @@ pub struct AppState {
     pub hanghut_webhook_secret: SecretString,
     pub widget_dir: PathBuf,
     pub demo_event: Option<String>,
+    pub preview_limiter: PreviewLimiter,
 }
 
 pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
@@ -43,6 +46,7 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::one))
         .route("/checkout", post(checkout::create))
+        .route("/promo-preview", post(promo::preview))
         .fallback(events::no_such_route)
         .layer(cors);
 

@@ -8,7 +8,7 @@ use axum::Json;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tessera_core::EventId;
+use tessera_core::{EventId, PromoCode};
 
 use super::AppState;
 use crate::error::ApiError;
@@ -44,6 +44,16 @@ pub async fn hanghut(State(app): State<AppState>, headers: HeaderMap, body: Byte
         tracing::info!(delivery = %delivery.id, kind = %delivery.kind, "webhook recorded");
         if let Some(id) = &event_id {
             app.catalogue.forget(id).await;
+        }
+    }
+    // The sandbox names the order and the code it used (HangHut's documented payload does
+    // not): each paid order counts once however many tickets or replays it has.
+    if delivery.kind == "ticket.purchased" {
+        let field = |name| delivery.data.get(name).and_then(Value::as_str);
+        if let (Some(event), Some(order), Some(Ok(code))) =
+            (&event_id, field("order_id"), field("promo_code").map(PromoCode::parse))
+        {
+            app.store.count_promo_use(order, event, &code).await?;
         }
     }
     Ok(Json(json!({ "received": true, "duplicate": !new })))

@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
-use tessera_core::{Currency, Event, EventId, EventSummary, ValidOrder};
+use tessera_core::{Currency, Discount, Event, EventId, EventSummary, PromoCode, ValidOrder};
 
 use super::hanghut_wire::{self as wire, Envelope, ErrorEnvelope};
 use super::{parse_retry_after, UpstreamError};
@@ -50,6 +50,31 @@ struct CheckoutBody<'a> {
     customer: CustomerBody<'a>,
     success_url: &'a str,
     cancel_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promo_code: Option<&'a str>,
+}
+
+/// A promo code to create upstream (`POST /promo-codes`).
+#[derive(Debug, Clone)]
+pub struct NewPromo {
+    pub event_id: EventId,
+    pub code: PromoCode,
+    pub discount: Discount,
+    pub usage_limit: Option<u32>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Serialize)]
+struct PromoBody<'a> {
+    event_id: &'a str,
+    code: &'a str,
+    discount_type: &'static str,
+    /// A JSON number in the seed's units: percent, or major units of the event's currency.
+    discount_amount: serde_json::Number,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage_limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -111,6 +136,7 @@ impl HangHutClient {
             },
             success_url,
             cancel_url,
+            promo_code: order.promo_code.as_ref().map(|c| c.as_str()),
         };
         let raw: wire::HhCheckout = self.call(Method::POST, "checkouts", Some(&body)).await?;
         // The buyer's browser is sent to this URL: only ever an absolute http(s) one.
@@ -120,6 +146,30 @@ impl HangHutClient {
             return Err(UpstreamError::Malformed("checkout_url is not http(s)".into()));
         }
         Ok(CheckoutSession { checkout_id: raw.checkout_id, checkout_url: url.into(), expires_at: raw.expires_at })
+    }
+
+    /// Creates a promo code; returns the platform's id for it.
+    pub async fn create_promo_code(&self, promo: &NewPromo) -> Result<String, UpstreamError> {
+        let (discount_type, amount) = match promo.discount {
+            Discount::Percentage { basis_points } => {
+                let text = format!("{}.{:02}", basis_points / 100, basis_points % 100);
+                ("percentage", text.trim_end_matches('0').trim_end_matches('.').to_owned())
+            }
+            Discount::FixedAmount { amount } => ("fixed_amount", amount.to_major_string()),
+        };
+        let discount_amount = amount
+            .parse::<serde_json::Number>()
+            .map_err(|e| UpstreamError::Malformed(format!("discount_amount {amount}: {e}")))?;
+        let body = PromoBody {
+            event_id: promo.event_id.as_str(),
+            code: promo.code.as_str(),
+            discount_type,
+            discount_amount,
+            usage_limit: promo.usage_limit,
+            expires_at: promo.expires_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        };
+        let raw: wire::HhPromoCode = self.call(Method::POST, "promo-codes", Some(&body)).await?;
+        Ok(raw.id)
     }
 
     async fn call<T: DeserializeOwned>(

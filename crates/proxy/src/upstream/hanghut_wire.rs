@@ -183,3 +183,9 @@ mod tests {
         assert!(to_event(raw, Currency::PHP).is_err());
     }
 }
+
+/// `POST /promo-codes` answer; only the id is needed, the rest is what was sent.
+#[derive(Debug, Deserialize)]
+pub struct HhPromoCode {
+    pub id: String,
+}

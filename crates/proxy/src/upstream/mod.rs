@@ -5,7 +5,7 @@ pub mod hanghut;
 mod hanghut_wire;
 mod retry_after;
 
-pub use hanghut::{CheckoutSession, EventPage, HangHutClient, PageMeta};
+pub use hanghut::{CheckoutSession, EventPage, HangHutClient, NewPromo, PageMeta};
 pub use retry_after::parse_retry_after;
 
 use std::time::Duration;

@@ -14,6 +14,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub sandbox_url: String,
     pub sandbox_key: String,
+    pub config: Config,
     _dir: tempfile::TempDir,
 }
 
@@ -36,12 +37,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut c = config(dir.path());
     adjust(&mut c);
+    let config = c.clone();
     let app = Application::build(c).await.expect("proxy builds");
     let url = app.public_url().as_str().trim_end_matches('/').to_owned();
     let sandbox_url = app.sandbox_base_url().expect("sandbox upstream");
     let sandbox_key = app.sandbox_api_key().unwrap().expose_secret().to_owned();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { url, http: no_redirects(), sandbox_url, sandbox_key, _dir: dir }
+    TestApp { url, http: no_redirects(), sandbox_url, sandbox_key, config, _dir: dir }
 }
 
 /// A proxy whose upstream is `base_url` with `api_key` (no embedded sandbox).

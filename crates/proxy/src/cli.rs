@@ -1,0 +1,106 @@
+//! The proxy binary's admin commands. `tessera-proxy` alone serves; `tessera-proxy promo
+//! create …` creates a promo code upstream and records it in the proxy's store (HangHut has
+//! no endpoint to look a code up, so the proxy can only preview codes it created).
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use tessera_core::{Discount, EventId, Money, PromoCode};
+
+use crate::upstream::{NewPromo, UpstreamError};
+use crate::{startup::Admin, Config};
+
+#[derive(Debug, Parser)]
+#[command(name = "tessera-proxy", version, about = "tessera's proxy; configured by TESSERA_* variables")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Promo codes.
+    #[command(subcommand)]
+    Promo(PromoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PromoCommand {
+    /// Creates a code for one event upstream and records it so the widget can preview it.
+    Create(CreateArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiscountType {
+    Percentage,
+    FixedAmount,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// The event's id on the platform.
+    #[arg(long)]
+    pub event: String,
+    /// At least 3 characters; buyers may type it in any case.
+    #[arg(long)]
+    pub code: String,
+    #[arg(long = "type", value_enum)]
+    pub discount_type: DiscountType,
+    /// Percent (0 < n ≤ 100, e.g. 12.5) or an amount in the event's currency (e.g. 150).
+    #[arg(long)]
+    pub amount: String,
+    /// Uses allowed; unlimited when omitted.
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// RFC 3339 instant after which the code stops working.
+    #[arg(long)]
+    pub expires: Option<String>,
+}
+
+impl CreateArgs {
+    pub fn to_new_promo(&self, config: &Config) -> Result<NewPromo, String> {
+        let event_id = EventId::parse(&self.event).map_err(|e| format!("--event: {e}"))?;
+        let code = PromoCode::parse(&self.code).map_err(|e| format!("--code: {e}"))?;
+        let discount = match self.discount_type {
+            DiscountType::Percentage => Discount::percentage(&self.amount),
+            DiscountType::FixedAmount => Money::from_major_str(&self.amount, config.hanghut_currency)
+                .map_err(|_| tessera_core::DiscountError::NotANumber)
+                .and_then(Discount::fixed_amount),
+        }
+        .map_err(|e| format!("--amount: {e}"))?;
+        if self.limit == Some(0) {
+            return Err("--limit must be at least 1".into());
+        }
+        let expires_at = self
+            .expires
+            .as_deref()
+            .map(|t| DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc)))
+            .transpose()
+            .map_err(|e| format!("--expires must be an RFC 3339 time like 2026-12-31T23:59:59Z: {e}"))?;
+        Ok(NewPromo { event_id, code, discount, usage_limit: self.limit, expires_at })
+    }
+}
+
+/// Runs an admin command; the text to print on success.
+pub async fn run(command: Command, config: Config) -> Result<String, String> {
+    match command {
+        Command::Promo(PromoCommand::Create(args)) => {
+            let promo = args.to_new_promo(&config)?;
+            let admin = Admin::open(&config).await.map_err(|e| e.to_string())?;
+            let result = crate::promo::create(&admin.client, &admin.store, promo).await;
+            admin.close().await;
+            match result {
+                Ok((rule, id)) => Ok(format!(
+                    "created promo code {} ({id}) for event {}: {} off{}{}",
+                    rule.code,
+                    rule.event_id,
+                    rule.discount.describe(),
+                    rule.usage_limit.map(|n| format!(", {n} uses")).unwrap_or_default(),
+                    rule.expires_at.map(|t| format!(", until {}", t.to_rfc3339())).unwrap_or_default(),
+                )),
+                Err(UpstreamError::Conflict(m)) => Err(format!("the platform refused the code: {m}")),
+                Err(UpstreamError::NotFound) => Err("the platform has no such event".into()),
+                Err(e) => Err(format!("could not create the code: {e}")),
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Promo codes on the proxy's side: creating them upstream (and keeping our own record,
+//! since HangHut cannot look a code up), previewing one for the widget, and re-checking it
+//! at checkout. The rules themselves (`PromoRule::check`, the discount arithmetic) are
+//! `tessera-core`'s, the same code the widget prices its preview with.
+
+use chrono::{DateTime, Utc};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use tessera_core::{
+    AppliedPromo, CheckoutRequest, EventId, Field, FieldError, Problem, PromoCode, PromoProblem, PromoRule,
+};
+
+use crate::error::ApiError;
+use crate::store::Store;
+use crate::upstream::{HangHutClient, NewPromo, UpstreamError};
+
+/// `POST /api/v1/promo-preview` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub event_id: String,
+    pub code: String,
+}
+
+fn promo_error(problem: impl Into<Problem>) -> ApiError {
+    ApiError::Invalid(vec![FieldError { field: Field::PromoCode, problem: problem.into() }])
+}
+
+/// Finds `code` for `event` and checks it at `now`. Every way of not existing (a typo,
+/// another event's code, a malformed event id) is the same `Unknown`, so answers reveal
+/// nothing about which codes exist.
+pub async fn find(store: &Store, event_id: &str, code: &str, now: DateTime<Utc>) -> Result<AppliedPromo, ApiError> {
+    let code = PromoCode::parse(code).map_err(promo_error)?;
+    let Ok(event) = EventId::parse(event_id) else { return Err(promo_error(PromoProblem::Unknown)) };
+    let rule = store.promo(&event, &code).await?.ok_or_else(|| promo_error(PromoProblem::Unknown))?;
+    rule.check(&event, now).map_err(promo_error)
+}
+
+/// The code a checkout request carries, checked again: it may have expired or been used
+/// up since the buyer previewed it. `None` when the request has no code.
+pub async fn for_checkout(
+    store: &Store,
+    event: &EventId,
+    request: &CheckoutRequest,
+    now: DateTime<Utc>,
+) -> Result<Option<AppliedPromo>, ApiError> {
+    match request.promo_code() {
+        None => Ok(None),
+        Some(Err(problem)) => Err(promo_error(problem)),
+        Some(Ok(code)) => find(store, event.as_str(), code.as_str(), now).await.map(Some),
+    }
+}
+
+/// Turns the platform's refusal of a code at checkout into the buyer-facing problem, and
+/// remembers a code the platform says is used up. `None` when the error is not about the code.
+pub async fn upstream_refusal(store: &Store, event: &EventId, code: &PromoCode, e: &UpstreamError) -> Option<ApiError> {
+    let (conflict, message) = match e {
+        UpstreamError::Conflict(m) => (true, m),
+        UpstreamError::Rejected { message, .. } => (false, message),
+        _ => return None,
+    };
+    if !message.contains("promo_code") {
+        return None;
+    }
+    let problem = if conflict || message.contains("usage limit") {
+        if let Err(err) = store.mark_promo_used_up(event, code).await {
+            tracing::warn!(error = %err, "could not record a used-up promo code");
+        }
+        PromoProblem::UsedUp
+    } else if message.contains("expired") {
+        PromoProblem::Expired
+    } else if message.contains("active") {
+        PromoProblem::Inactive
+    } else {
+        PromoProblem::Unknown
+    };
+    Some(promo_error(problem))
+}
+
+/// Creates a code upstream and records it here; the rule and the platform's id for it.
+/// Used by `tessera-proxy promo create`.
+pub async fn create(
+    client: &HangHutClient,
+    store: &Store,
+    promo: NewPromo,
+) -> Result<(PromoRule, String), UpstreamError> {
+    let id = client.create_promo_code(&promo).await?;
+    let rule = PromoRule {
+        code: promo.code,
+        event_id: promo.event_id,
+        discount: promo.discount,
+        usage_limit: promo.usage_limit,
+        usage_count: 0,
+        expires_at: promo.expires_at,
+        is_active: true,
+    };
+    store.save_promo(&rule, &id).await.map_err(|e| UpstreamError::Unavailable(format!("local store: {e}")))?;
+    Ok((rule, id))
+}
+
+/// Previews allowed per client address per minute: enough for a buyer's typos, too few to
+/// try codes by brute force (at 10 a minute, a 6-character code space takes millennia).
+#[derive(Clone)]
+pub struct PreviewLimiter {
+    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl PreviewLimiter {
+    pub fn per_minute(n: u32) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
+        PreviewLimiter { limiter: Arc::new(RateLimiter::keyed(quota)) }
+    }
+
+    /// `Err(wait)` when `client` has used up its previews for now.
+    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        // Keys of clients that have gone quiet are dropped so the map cannot grow forever.
+        if self.limiter.len() > 10_000 {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&client).map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn each_client_gets_its_own_allowance() {
+        let limiter = PreviewLimiter::per_minute(3);
+        let (a, b) = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)));
+        for _ in 0..3 {
+            assert!(limiter.check(a).is_ok());
+        }
+        let wait = limiter.check(a).unwrap_err();
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(20), "{wait:?}");
+        assert!(limiter.check(b).is_ok(), "another client is not affected");
+    }
+
+    #[tokio::test]
+    async fn unknown_malformed_and_other_event_codes_get_the_same_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.sqlite")).unwrap();
+        let event = EventId::parse("ev-1").unwrap();
+        let rule = PromoRule {
+            code: PromoCode::parse("EARLYBIRD").unwrap(),
+            event_id: event.clone(),
+            discount: tessera_core::Discount::percentage("20").unwrap(),
+            usage_limit: None,
+            usage_count: 0,
+            expires_at: None,
+            is_active: true,
+        };
+        store.save_promo(&rule, "pc_1").await.unwrap();
+        let now = Utc::now();
+        assert_eq!(find(&store, "ev-1", " earlybird ", now).await.unwrap().code.as_str(), "EARLYBIRD");
+        let unknown = |r: Result<AppliedPromo, ApiError>| r.unwrap_err().body().to_string();
+        let neutral = unknown(find(&store, "ev-1", "NOPE", now).await);
+        assert_eq!(unknown(find(&store, "ev-2", "EARLYBIRD", now).await), neutral);
+        assert_eq!(unknown(find(&store, "", "EARLYBIRD", now).await), neutral);
+        assert!(neutral.contains("not valid for this event"));
+    }
+}
