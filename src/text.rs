@@ -68,6 +68,10 @@ pub struct Texts {
     pub promo_too_short: &'static str,
     pub promo_invalid: &'static str,
     pub discount: &'static str,
+    pub live_left: &'static str,
+    pub live_sold_out: &'static str,
+    pub live_pick_another: &'static str,
+    pub live_lowered: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -136,6 +140,10 @@ pub const EN: Texts = Texts {
     promo_too_short: "Promo codes have at least 3 characters.",
     promo_invalid: "Promo codes use only letters, digits, - and _.",
     discount: "Discount ({code})",
+    live_left: "{tier}: {n} left now.",
+    live_sold_out: "{tier} just sold out.",
+    live_pick_another: "{tier} just sold out. Please choose another ticket type.",
+    live_lowered: "Only {n} {tier} left now, so your quantity is now {n}.",
 };
 
 /// The language table for a BCP 47 tag. Only English exists so far.

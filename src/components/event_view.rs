@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_core::{CheckoutRequest, EventStatus, Field};
+use tessera_core::{CheckoutRequest, EventStatus, Field, Snapshot};
 
 use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, TierPicker};
 use crate::api::{self, ApiProblem, CheckoutStarted};
 use crate::format;
 use crate::handoff::{self, Outcome, PendingOrder, Return};
+use crate::live;
 use crate::order_state::OrderState;
+use crate::text::fill;
 
 #[component]
 pub fn EventView(
@@ -30,6 +32,44 @@ pub fn EventView(
         order.email.set(p.email);
     }
 
+    // Live counts: every change is told politely to screen readers; a change to the
+    // buyer's own choice is also shown.
+    let heard = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let on_snapshot = Callback::new(move |snapshot: Snapshot| {
+        let Some(mut event) = order.event.get_untracked() else { return };
+        let changes = snapshot.apply_to(&mut event);
+        if changes.is_empty() {
+            return;
+        }
+        order.event.set(Some(event));
+        let chosen = order.tier.get_untracked();
+        let (mut said, mut shown) = (Vec::new(), Vec::new());
+        for c in changes {
+            let (tier, n) = (c.name.as_str(), c.after.to_string());
+            let mine = chosen.as_ref() == Some(&c.id);
+            let line = if c.after == 0 && mine {
+                order.tier.set(None);
+                fill(t.live_pick_another, &[("tier", tier)])
+            } else if c.after == 0 {
+                fill(t.live_sold_out, &[("tier", tier)])
+            } else if mine && order.clamp_quantity() {
+                fill(t.live_lowered, &[("tier", tier), ("n", &n)])
+            } else {
+                fill(t.live_left, &[("tier", tier), ("n", &n)])
+            };
+            if mine {
+                shown.push(line.clone());
+            }
+            said.push(line);
+        }
+        heard.set(said.join(" "));
+        if !shown.is_empty() {
+            note.set(shown.join(" "));
+        }
+    });
+    let following = StoredValue::new(false);
+
     let load = {
         let proxy = ctx.proxy.clone();
         let id = event_id.clone();
@@ -38,6 +78,10 @@ pub fn EventView(
             spawn_local(async move {
                 match api::event(&proxy, &id).await {
                     Ok(event) => {
+                        if !following.get_value() && event.on_sale() {
+                            following.set_value(true);
+                            live::follow(proxy.clone(), id.clone(), on_snapshot);
+                        }
                         order.event.set(Some(event));
                         let preferred = preferred_tier.get_value().map(|p| p.tier_id);
                         order.settle_selection(preferred.as_deref());
@@ -149,6 +193,7 @@ pub fn EventView(
                     <PromoField order=order/>
                     <OrderSummary order=order/>
                 })}
+                <p class="tessera-live-note" role="status">{move || note.get()}</p>
                 {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}
                 {move || (!all_gone).then(|| view! {
                     <button type="submit" class="tessera-checkout" part="checkout-button"
@@ -174,6 +219,7 @@ pub fn EventView(
             })}
             {header}
             {body}
+            <p class="tessera-visually-hidden" aria-live="polite">{move || heard.get()}</p>
         </section>
     }
 }

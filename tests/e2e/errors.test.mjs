@@ -24,19 +24,21 @@ async function fillBuyer(widget) {
   await widget.getByLabel('Email').fill('juan@example.com');
 }
 
-test('seats that go while the buyer decides: a clear 409 message and the new availability', async () => {
-  const { proxy, page, widget } = await open();
+test('seats that go unseen by the proxy: a clear 409 message and the new availability', async () => {
+  const key = 'hh_live_e2e_errors_inspector';
+  const { proxy, page, widget } = await open({ TESSERA_SANDBOX_API_KEY: key });
   await widget.getByRole('radio', { name: /VIP/ }).check();
   for (let i = 0; i < 2; i++) await widget.getByRole('button', { name: 'More tickets' }).click();
   assert.equal(await widget.getByLabel('Quantity').inputValue(), '3');
   await fillBuyer(widget);
 
-  // Another buyer takes two of the three VIP seats first.
-  const other = await fetch(proxy.url + '/api/v1/checkout', {
+  // Another shop on the same platform holds two of the three VIP seats: no webhook tells
+  // this proxy (holds are not sales), so only the checkout's fresh read finds out.
+  const other = await fetch(proxy.sandboxUrl + '/checkouts', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ event_id: JAZZ, tier_id: JAZZ_VIP, quantity: 2,
-      customer: { name: 'Other Buyer', email: 'other@example.com' } }),
+      customer: { name: 'Other Buyer', email: 'other@example.com' }, success_url: 'https://elsewhere.example/' }),
   });
   assert.equal(other.status, 201);
 
@@ -46,6 +48,23 @@ test('seats that go while the buyer decides: a clear 409 message and the new ava
   assert.equal(await widget.getByLabel('Quantity').inputValue(), '1', 'the quantity is lowered to what is left');
   assert.ok(page.url().startsWith(proxy.url), 'the buyer stays on the page');
   await screenshot(widget, 'state-sold-out-conflict');
+});
+
+test('seats taken through this shop while the buyer decides: the quantity is lowered live, with the reason', async () => {
+  const { proxy, widget } = await open();
+  await widget.getByRole('radio', { name: /VIP/ }).check();
+  for (let i = 0; i < 2; i++) await widget.getByRole('button', { name: 'More tickets' }).click();
+  const other = await fetch(proxy.url + '/api/v1/checkout', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ event_id: JAZZ, tier_id: JAZZ_VIP, quantity: 2,
+      customer: { name: 'Other Buyer', email: 'other@example.com' } }),
+  });
+  assert.equal(other.status, 201);
+  await widget.getByRole('status').filter({ hasText: 'Only 1 VIP left now, so your quantity is now 1.' }).waitFor({ timeout: 2000 });
+  assert.equal(await widget.getByLabel('Quantity').inputValue(), '1');
+  await widget.getByRole('radio', { name: /VIP.*Only 1 left/ }).waitFor();
+  await screenshot(widget, 'state-live-quantity-lowered');
 });
 
 test('a platform answering 429 is explained with how long to wait', async () => {

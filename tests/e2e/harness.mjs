@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: starts the real proxy binary (with its embedded sandbox
 // platform, real SQLite, real signed webhooks) on a free port, and a real headless Chromium.
-import { spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -28,19 +29,32 @@ export async function startProxy(env = {}) {
   });
   const logs = [];
   child.stderr.on('data', (d) => logs.push(d.toString()));
+  let out = '';
   const url = await new Promise((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`proxy did not start:\n${out}\n${logs.join('')}`)), 30_000);
     child.stdout.on('data', (d) => {
       out += d.toString();
       const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); resolve(m[1].replace(/\/$/, '')); }
+      // The sandbox line follows the URL line; wait for it when the sandbox is the upstream.
+      const upstreamKnown = /upstream: /.test(out) || env.TESSERA_UPSTREAM;
+      if (m && upstreamKnown) { clearTimeout(timer); resolve(m[1].replace(/\/$/, '')); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`proxy exited (${code}):\n${logs.join('')}`)); });
   });
+  const sandbox = out.match(/embedded sandbox at (http:\/\/\S+)/)?.[1];
   return {
     url,
     logs,
+    dataDir,
+    /** The embedded platform's own API base (`…/v1`), when the sandbox is the upstream. */
+    sandboxUrl: sandbox,
+    /** Runs an admin command of the same binary over the same data, e.g. `promo create …`. */
+    async command(...args) {
+      const { stdout } = await promisify(execFile)(bin, args, {
+        cwd: ROOT, env: { ...process.env, TESSERA_DATA_DIR: dataDir, ...env },
+      });
+      return stdout.trim();
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

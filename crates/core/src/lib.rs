@@ -8,6 +8,7 @@
 pub mod availability;
 pub mod buyer;
 pub mod event;
+pub mod live;
 pub mod money;
 pub mod order;
 pub mod promo;
@@ -15,6 +16,7 @@ pub mod promo;
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};
 pub use event::{Event, EventId, EventStatus, EventSummary, Tier, TierId};
+pub use live::{Snapshot, TierChange, TierCount};
 pub use money::{Currency, Money, MoneyError};
 pub use order::{CheckoutRequest, Customer, Field, FieldError, OrderPrice, Problem, Quantity, ValidOrder};
 pub use promo::{AppliedPromo, Discount, DiscountError, PromoCode, PromoProblem, PromoRule};

@@ -5,8 +5,8 @@
 
 use tessera_core::{CheckoutRequest, Customer, EventId, Field, FieldError, Problem};
 
-use crate::catalogue::Catalogue;
 use crate::error::ApiError;
+use crate::live::LiveHub;
 use crate::promo;
 use crate::store::Store;
 use crate::upstream::{CheckoutSession, UpstreamError};
@@ -28,7 +28,7 @@ impl ReturnUrls {
 }
 
 pub async fn hand_off(
-    catalogue: &Catalogue,
+    live: &LiveHub,
     store: &Store,
     urls: &ReturnUrls,
     request: &CheckoutRequest,
@@ -38,6 +38,7 @@ pub async fn hand_off(
     // The code first: a code that stopped being valid since the preview stops the order
     // before anything is asked of the platform.
     let applied = promo::for_checkout(store, &event_id, request, chrono::Utc::now()).await?;
+    let catalogue = live.catalogue();
     let event = catalogue.fresh_event(&event_id).await?;
     let order = request.validate(&event, applied.as_ref()).map_err(ApiError::Invalid)?;
 
@@ -46,6 +47,7 @@ pub async fn hand_off(
     let session = catalogue.upstream().create_checkout(&order, &success, &cancel).await;
     // Seats are held (or just proved gone): either way the cached availability is old.
     catalogue.forget(&event_id).await;
+    live.reload_soon(&event_id);
     if let (Err(e), Some(code)) = (&session, &order.promo_code) {
         if let Some(refusal) = promo::upstream_refusal(store, &event_id, code, e).await {
             return Err(refusal);

@@ -44,6 +44,9 @@ pub struct Config {
     pub sandbox_rate_limit: u32,
     /// Promo previews a client address may ask for per minute.
     pub promo_previews_per_minute: u32,
+    /// The embedded sandbox's API key; a fresh random one when unset. Set it to look at the
+    /// sandbox's own API (orders, promo code usage) from outside, as the end-to-end tests do.
+    pub sandbox_api_key: Option<SecretString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,7 @@ impl Config {
             demo_event: None,
             sandbox_rate_limit: 100,
             promo_previews_per_minute: 10,
+            sandbox_api_key: None,
         }
     }
 
@@ -122,6 +126,15 @@ impl Config {
         if let Some(n) = get("TESSERA_PROMO_PREVIEWS_PER_MINUTE") {
             config.promo_previews_per_minute =
                 n.parse().map_err(|e| invalid("TESSERA_PROMO_PREVIEWS_PER_MINUTE", e))?;
+        }
+        if let Some(key) = get("TESSERA_SANDBOX_API_KEY") {
+            if !key.starts_with("hh_live_") || key.len() < 16 {
+                return Err(invalid(
+                    "TESSERA_SANDBOX_API_KEY",
+                    "must start with hh_live_ and be at least 16 characters",
+                ));
+            }
+            config.sandbox_api_key = Some(SecretString::from(key));
         }
         config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
 

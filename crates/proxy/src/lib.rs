@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod live;
 pub mod promo;
 pub mod routes;
 pub mod startup;

@@ -41,8 +41,9 @@ async fn main() -> ExitCode {
     };
     // Scripts and tests read this line to find the port.
     println!("tessera proxy listening on {}", app.public_url());
-    if let Some(sandbox) = app.sandbox_base_url() {
-        println!("upstream: embedded sandbox at {sandbox}");
+    match app.sandbox_base_url() {
+        Some(sandbox) => println!("upstream: embedded sandbox at {sandbox}"),
+        None => println!("upstream: the HangHut API at TESSERA_UPSTREAM"),
     }
     let _ = std::io::stdout().flush();
 

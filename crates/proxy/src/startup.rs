@@ -90,8 +90,10 @@ impl Application {
         let mut allowed_origins = config.allowed_origins.clone();
         allowed_origins.push(public_url.origin().ascii_serialization());
 
+        let catalogue = Catalogue::new(upstream, config.event_ttl);
         let state = AppState {
-            catalogue: Catalogue::new(upstream, config.event_ttl),
+            live: crate::live::LiveHub::new(catalogue.clone()),
+            catalogue,
             store,
             return_urls,
             hanghut_webhook_secret: webhook_secret,
@@ -144,7 +146,10 @@ async fn start_sandbox(
     ip: std::net::IpAddr,
     webhook: Option<WebhookTarget>,
 ) -> Result<(HangHutClient, RunningSandbox, SecretString), StartupError> {
-    let key = SecretString::from(format!("hh_live_sandbox_{}", uuid::Uuid::new_v4().simple()));
+    let key = config
+        .sandbox_api_key
+        .clone()
+        .unwrap_or_else(|| SecretString::from(format!("hh_live_sandbox_{}", uuid::Uuid::new_v4().simple())));
     let mut sandbox_config = SandboxConfig::new(config.data_dir.join("sandbox.sqlite"), key.expose_secret().to_owned());
     sandbox_config.rate_limit = config.sandbox_rate_limit;
     sandbox_config.webhooks.extend(webhook);

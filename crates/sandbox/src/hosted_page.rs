@@ -52,18 +52,31 @@ fn link(href: &str, text: &str) -> String {
     format!("<p><a href=\"{}\">{}</a></p>", escape(href), escape(text))
 }
 
+/// With a promo code: the subtotal and a line like "Promo EARLYBIRD (20%)  −₱400.00".
+fn discount_lines(session: &Session) -> String {
+    let Some(promo) = &session.promo else { return String::new() };
+    format!(
+        "<dt>Subtotal</dt><dd>{subtotal}</dd>\n<dt>Promo {code} ({what})</dt><dd>\u{2212}{off}</dd>\n",
+        subtotal = money(session.subtotal_minor).display(),
+        code = escape(&promo.code),
+        what = escape(&promo.discount.describe()),
+        off = money(session.discount_minor).display(),
+    )
+}
+
 /// The checkout page for a session in any state.
 pub(crate) fn render_session(session: &Session) -> String {
     let unit = money(session.unit_price_minor).display();
-    let total = money(session.total_minor()).display();
+    let total = money(session.total_minor).display();
     let id = escape(&session.id);
     let mut body = format!(
         "<h1>{title}</h1>\n<dl>\n<dt>Ticket tier</dt><dd>{tier}</dd>\n<dt>Quantity</dt><dd>{qty}</dd>\n\
-         <dt>Unit price</dt><dd>{unit}</dd>\n<dt>Total</dt><dd class=\"total\">{total}</dd>\n\
+         <dt>Unit price</dt><dd>{unit}</dd>\n{discount}<dt>Total</dt><dd class=\"total\">{total}</dd>\n\
          <dt>Buyer</dt><dd>{name}<br>{email}</dd>\n</dl>\n",
         title = escape(&session.event_title),
         tier = escape(&session.tier_name),
         qty = session.quantity,
+        discount = discount_lines(session),
         name = escape(&session.customer_name),
         email = escape(&session.customer_email),
     );
@@ -175,6 +188,10 @@ mod tests {
             tier_name: "VIP".into(),
             quantity: 2,
             unit_price_minor: 100_000,
+            subtotal_minor: 200_000,
+            discount_minor: 0,
+            total_minor: 200_000,
+            promo: None,
             customer_name: "<script>alert(1)</script>".into(),
             customer_email: "juan@example.com".into(),
             success_url: "https://shop.example/ok?a=1&b=2".into(),
@@ -193,6 +210,26 @@ mod tests {
         assert!(html.contains(">Cancel</button>"));
         assert!(html.contains("<main>") && html.contains("<h1>"));
         assert!(html.contains("no money moves"));
+    }
+
+    #[test]
+    fn a_promo_code_shows_subtotal_discount_and_the_discounted_total() {
+        let html = render_session(&Session {
+            discount_minor: 40_000,
+            total_minor: 160_000,
+            promo: Some(crate::checkouts::SessionPromo {
+                id: "pc_1".into(),
+                code: "EARLYBIRD".into(),
+                discount: tessera_core::Discount::percentage("20").unwrap(),
+            }),
+            ..session(SessionStatus::Open)
+        });
+        assert!(html.contains("<dt>Subtotal</dt><dd>₱2,000.00</dd>"), "{html}");
+        assert!(html.contains("<dt>Promo EARLYBIRD (20%)</dt><dd>−₱400.00</dd>"), "{html}");
+        assert!(html.contains("<dd class=\"total\">₱1,600.00</dd>"), "{html}");
+        assert!(html.contains("Pay ₱1,600.00</button>"), "{html}");
+        let plain = render_session(&session(SessionStatus::Open));
+        assert!(!plain.contains("Subtotal") && !plain.contains("Promo"));
     }
 
     #[test]

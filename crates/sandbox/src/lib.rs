@@ -14,6 +14,12 @@
 //! - The 429 message names the configured window: "per minute" for the document's 60 s.
 //! - Webhook URLs may be plain http (loopback receivers in tests); configured targets with
 //!   an empty `events` list receive every type.
+//! - Promo codes (`POST /promo-codes`): the response also carries `event_id` and
+//!   `expires_at`; `GET` and `PUT /promo-codes/:id` (`{"is_active": bool}`) are sandbox
+//!   extensions. `POST /checkouts` takes an optional `promo_code`; an open session reserves
+//!   one use and paying counts it. `expires_at` may be in the past (an already-expired code).
+//! - `ticket.purchased` data also carries `order_id` (the checkout's `pi_` id) and, when a
+//!   code was used, `promo_code`; `amount` stays the tier's unit price.
 
 mod auth;
 mod checkouts;
@@ -29,6 +35,7 @@ mod orders;
 mod outbox;
 mod pagination;
 mod price;
+mod promo_codes;
 mod rate_limit;
 mod routes;
 pub mod seed;

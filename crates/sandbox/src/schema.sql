@@ -26,6 +26,21 @@ CREATE TABLE IF NOT EXISTS ticket_tiers (
 );
 CREATE INDEX IF NOT EXISTS ticket_tiers_by_event ON ticket_tiers (event_id, position);
 
+-- Codes are stored trimmed and upper-cased, so UNIQUE (event_id, code) is case-insensitive.
+CREATE TABLE IF NOT EXISTS promo_codes (
+    id             TEXT PRIMARY KEY,       -- pc_...
+    event_id       TEXT NOT NULL REFERENCES events (id),
+    code           TEXT NOT NULL,
+    discount_type  TEXT NOT NULL CHECK (discount_type IN ('percentage', 'fixed_amount')),
+    discount_value INTEGER NOT NULL CHECK (discount_value > 0), -- basis points, or centavos
+    usage_limit    INTEGER CHECK (usage_limit IS NULL OR usage_limit >= 1),
+    usage_count    INTEGER NOT NULL DEFAULT 0, -- paid sessions only; open ones are reservations
+    is_active      INTEGER NOT NULL DEFAULT 1,
+    expires_at_ms  INTEGER,
+    created_at     TEXT NOT NULL,
+    UNIQUE (event_id, code)
+);
+
 CREATE TABLE IF NOT EXISTS checkout_sessions (
     id               TEXT PRIMARY KEY,
     event_id         TEXT NOT NULL REFERENCES events (id),
@@ -40,7 +55,13 @@ CREATE TABLE IF NOT EXISTS checkout_sessions (
     status           TEXT NOT NULL CHECK (status IN ('open', 'paid', 'cancelled', 'expired')),
     created_at       TEXT NOT NULL,
     expires_at_ms    INTEGER NOT NULL,
-    paid_at          TEXT
+    paid_at          TEXT,
+    -- Price locked when the session is created. Databases made before promo codes get these
+    -- columns from `db::migrate`, which also creates the index on promo_code_id.
+    promo_code_id    TEXT REFERENCES promo_codes (id),
+    subtotal_minor   INTEGER NOT NULL DEFAULT 0,
+    discount_minor   INTEGER NOT NULL DEFAULT 0,
+    total_minor      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS checkout_sessions_holds ON checkout_sessions (tier_id, status, expires_at_ms);
 

@@ -170,6 +170,7 @@ mod tests {
             phone: None,
             success_url: "https://shop.example/ok".into(),
             cancel_url: None,
+            promo_code: None,
         };
         let id = db
             .blocking(|c| {

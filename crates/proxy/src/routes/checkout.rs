@@ -34,7 +34,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
             let result = async {
                 let request: CheckoutRequest = serde_json::from_slice(&body)
                     .map_err(|e| ApiError::BadRequest(format!("The request body is not a valid checkout: {e}")))?;
-                hand_off(&app.catalogue, &app.store, &app.return_urls, &request).await
+                hand_off(&app.live, &app.store, &app.return_urls, &request).await
             }
             .await;
             match result {
@@ -49,7 +49,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
             let result = async {
                 let form: CheckoutForm = serde_urlencoded::from_bytes(&body)
                     .map_err(|e| ApiError::BadRequest(format!("The form is not valid: {e}")))?;
-                hand_off(&app.catalogue, &app.store, &app.return_urls, &form.into_request()?).await
+                hand_off(&app.live, &app.store, &app.return_urls, &form.into_request()?).await
             }
             .await;
             match result {

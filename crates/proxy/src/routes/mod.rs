@@ -2,6 +2,7 @@
 
 mod checkout;
 mod events;
+mod live;
 mod promo;
 mod site;
 mod webhooks;
@@ -17,6 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
+use crate::live::LiveHub;
 use crate::promo::PreviewLimiter;
 use crate::store::Store;
 
@@ -33,6 +35,7 @@ pub struct AppState {
     pub widget_dir: PathBuf,
     pub demo_event: Option<String>,
     pub preview_limiter: PreviewLimiter,
+    pub live: LiveHub,
 }
 
 pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
@@ -45,6 +48,7 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
     let api = Router::new()
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::one))
+        .route("/events/{id}/live", get(live::stream))
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))
         .fallback(events::no_such_route)

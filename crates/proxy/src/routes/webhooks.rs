@@ -44,6 +44,8 @@ pub async fn hanghut(State(app): State<AppState>, headers: HeaderMap, body: Byte
         tracing::info!(delivery = %delivery.id, kind = %delivery.kind, "webhook recorded");
         if let Some(id) = &event_id {
             app.catalogue.forget(id).await;
+            // Answer the platform now; viewers get the new counts from one fresh read.
+            app.live.reload_soon(id);
         }
     }
     // The sandbox names the order and the code it used (HangHut's documented payload does

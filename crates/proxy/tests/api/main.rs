@@ -2,5 +2,5 @@
 mod checkout;
 mod events;
 mod helpers;
-// mod promo; (lands with the sandbox half of promo codes)
+mod promo;
 mod webhooks;

@@ -9,7 +9,14 @@ use tessera_sandbox::seed::{COMEDY_NIGHT, JAZZ_GA, JAZZ_NIGHT};
 use crate::helpers::*;
 
 /// Runs `tessera-proxy promo create` against the app's data; returns the upstream id.
-async fn create_code(app: &TestApp, event: &str, code: &str, kind: DiscountType, amount: &str, limit: Option<u32>) -> String {
+async fn create_code(
+    app: &TestApp,
+    event: &str,
+    code: &str,
+    kind: DiscountType,
+    amount: &str,
+    limit: Option<u32>,
+) -> String {
     create_code_until(app, event, code, kind, amount, limit, None).await
 }
 
@@ -71,7 +78,8 @@ async fn a_previewed_code_is_charged_exactly_and_counted_once_paid() {
     assert_eq!(status, 200, "{rule}");
     assert_eq!(rule, json!({"code": "EARLYBIRD", "discount": {"type": "percentage", "basis_points": 2000}}));
 
-    let (status, started) = app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 2), "earlybird")).await;
+    let (status, started) =
+        app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 2), "earlybird")).await;
     assert_eq!(status, 201, "{started}");
     let url = started["checkout_url"].as_str().unwrap();
     let page = app.http.get(url).send().await.unwrap().text().await.unwrap();
@@ -113,7 +121,8 @@ async fn an_expired_code_stops_the_checkout_before_anything_is_created_upstream(
     assert_error(status, &body, 400);
     assert_eq!(promo_problem(&body), "expired");
     let before = app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await;
-    let (status, body) = app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 1), "FLASH")).await;
+    let (status, body) =
+        app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 1), "FLASH")).await;
     assert_error(status, &body, 400);
     assert_eq!(promo_problem(&body), "expired");
     assert_eq!(app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await, before, "no seats were held");
@@ -132,7 +141,7 @@ async fn two_buyers_racing_for_the_last_use_get_one_checkout_between_them() {
     assert_eq!(promo_problem(&refused), "used_up");
     // The proxy believed the platform: the preview now says so too.
     let (status, body) = preview(&app, JAZZ_NIGHT, "LASTONE").await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 409);
     assert_eq!(promo_problem(&body), "used_up");
 }
 
@@ -151,7 +160,8 @@ async fn a_code_switched_off_upstream_after_the_preview_is_refused_clearly() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let before = app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await;
-    let (status, body) = app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 1), "paused")).await;
+    let (status, body) =
+        app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 1), "paused")).await;
     assert_error(status, &body, 400);
     assert_eq!(promo_problem(&body), "inactive");
     assert_eq!(app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await, before);
@@ -164,7 +174,8 @@ async fn a_fixed_amount_above_the_subtotal_makes_a_free_order() {
     let (status, rule) = preview(&app, JAZZ_NIGHT, "comp").await;
     assert_eq!(status, 200, "{rule}");
     assert_eq!(rule["discount"], json!({"type": "fixed_amount", "amount": {"amount": 500_000, "currency": "PHP"}}));
-    let (status, started) = app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 2), "COMP")).await;
+    let (status, started) =
+        app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 2), "COMP")).await;
     assert_eq!(status, 201, "{started}");
     let page = app.http.get(started["checkout_url"].as_str().unwrap()).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("₱0.00"), "{page}");

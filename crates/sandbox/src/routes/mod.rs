@@ -4,6 +4,7 @@
 mod checkouts;
 mod events;
 mod orders;
+mod promo_codes;
 mod tickets;
 mod webhooks;
 
@@ -31,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tickets/{id}/check-in", post(tickets::check_in))
         .route("/orders", get(orders::list))
         .route("/webhooks", post(webhooks::register))
+        .route("/promo-codes", post(promo_codes::create))
+        .route("/promo-codes/{id}", get(promo_codes::show).put(promo_codes::update))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_requests))

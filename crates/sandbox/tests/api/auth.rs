@@ -27,10 +27,19 @@ async fn requests_with_a_wrong_key_get_401_and_the_key_is_not_echoed() {
 #[tokio::test]
 async fn every_v1_route_requires_the_key() {
     let app = spawn().await;
-    for (method, path) in [("POST", "/checkouts"), ("GET", "/orders"), ("POST", "/webhooks"), ("GET", "/tickets/x")] {
+    for (method, path) in [
+        ("POST", "/checkouts"),
+        ("GET", "/orders"),
+        ("POST", "/webhooks"),
+        ("GET", "/tickets/x"),
+        ("POST", "/promo-codes"),
+        ("GET", "/promo-codes/pc_x"),
+        ("PUT", "/promo-codes/pc_x"),
+    ] {
         let url = format!("{}{path}", app.base);
         let request = match method {
             "POST" => app.client.post(url).body("{}"),
+            "PUT" => app.client.put(url).body("{}"),
             _ => app.client.get(url),
         };
         assert_eq!(request.send().await.unwrap().status(), 401, "{method} {path}");

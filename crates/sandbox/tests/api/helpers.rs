@@ -81,6 +81,21 @@ impl TestSandbox {
         body["data"]["checkout_id"].as_str().unwrap().to_owned()
     }
 
+    /// Creates a promo code, asserting 201, and returns its `data`.
+    pub async fn promo(&self, body: &Value) -> Value {
+        let response = self.post("/promo-codes", body).await;
+        assert_eq!(response.status(), 201, "POST /promo-codes {body}");
+        let created: Value = response.json().await.unwrap();
+        created["data"].clone()
+    }
+
+    /// `POST /checkouts` for Jazz Night with a promo code.
+    pub async fn checkout_with_code(&self, tier: &str, quantity: i64, code: &str) -> Response {
+        let mut body = checkout_body(seed::JAZZ_NIGHT, tier, quantity);
+        body["promo_code"] = code.into();
+        self.post("/checkouts", &body).await
+    }
+
     /// Presses the hosted page's Pay button.
     pub async fn pay(&self, checkout_id: &str) -> Response {
         self.browser.post(format!("{}/checkout/{checkout_id}/pay", self.origin)).send().await.expect("pay")
@@ -104,6 +119,16 @@ pub fn checkout_body(event: &str, tier: &str, quantity: i64) -> Value {
         "customer": { "name": "Juan Dela Cruz", "email": "juan@example.com" },
         "success_url": "https://shop.example/thank-you",
         "cancel_url": "https://shop.example/events"
+    })
+}
+
+/// A `POST /promo-codes` body for Jazz Night.
+pub fn promo_body(code: &str, discount_type: &str, discount_amount: Value) -> Value {
+    json!({
+        "event_id": seed::JAZZ_NIGHT,
+        "code": code,
+        "discount_type": discount_type,
+        "discount_amount": discount_amount
     })
 }
 

@@ -7,6 +7,7 @@ mod auth;
 mod checkouts;
 mod events;
 mod hosted_page;
+mod promo_codes;
 mod rate_limit;
 mod tickets;
 mod webhooks;

@@ -52,3 +52,14 @@ async fn unauthenticated_and_hosted_page_requests_do_not_use_the_limit() {
     assert_eq!(app.get("/events").await.status(), 200);
     assert_eq!(app.get("/events").await.status(), 429);
 }
+
+#[tokio::test]
+async fn promo_code_requests_count_against_the_limit() {
+    let app = limited().await;
+    let created = app.promo(&promo_body("EARLYBIRD", "percentage", json!(20))).await;
+    let path = format!("/promo-codes/{}", created["id"].as_str().unwrap());
+    assert_eq!(app.get(&path).await.status(), 200);
+    assert_eq!(app.put(&path, &json!({"is_active": false})).await.status(), 200);
+    let (status, _) = error_of(app.post("/promo-codes", &promo_body("LATECOMER", "percentage", json!(5))).await).await;
+    assert_eq!(status, 429);
+}

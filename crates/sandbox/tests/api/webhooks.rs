@@ -35,6 +35,7 @@ async fn a_signed_ticket_purchased_webhook_arrives_for_each_ticket() {
                 "created_at": created_at,
                 "data": {
                     "ticket_id": ticket_id,
+                    "order_id": checkout,
                     "event_id": seed::JAZZ_NIGHT,
                     "tier_id": seed::JAZZ_VIP,
                     "customer": {"name": "Juan Dela Cruz"},

@@ -1,0 +1,142 @@
+//! Live availability: one broadcast feed per event that any number of SSE viewers share.
+//! A webhook (or any read that finds new counts) publishes a full snapshot with the next
+//! version; viewers that missed some catch up with the next one, since each is complete.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tessera_core::{EventId, Snapshot};
+use tokio::sync::broadcast;
+
+use crate::catalogue::Catalogue;
+use crate::upstream::UpstreamError;
+
+/// A snapshot with its place in the feed. `id` is `{boot}-{version}` so an id from before a
+/// proxy restart never matches one after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Versioned {
+    pub id: String,
+    pub snapshot: Snapshot,
+}
+
+struct Feed {
+    tx: broadcast::Sender<Arc<Versioned>>,
+    last: Option<Arc<Versioned>>,
+    version: u64,
+}
+
+#[derive(Clone)]
+pub struct LiveHub {
+    catalogue: Catalogue,
+    boot: String,
+    feeds: Arc<Mutex<HashMap<EventId, Feed>>>,
+}
+
+/// Updates a slow viewer may fall behind by before it skips to the newest.
+const BACKLOG: usize = 16;
+
+impl LiveHub {
+    pub fn new(catalogue: Catalogue) -> Self {
+        let boot = format!("{:x}", chrono::Utc::now().timestamp_millis());
+        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    fn with_feed<T>(&self, id: &EventId, f: impl FnOnce(&mut Feed) -> T) -> T {
+        let mut feeds = self.feeds.lock().expect("live feeds lock");
+        let feed = feeds.entry(id.clone()).or_insert_with(|| Feed {
+            tx: broadcast::channel(BACKLOG).0,
+            last: None,
+            version: 0,
+        });
+        f(feed)
+    }
+
+    /// Records `snapshot` as the event's newest state; sends it to viewers when it differs
+    /// from the last one. Returns the current versioned state.
+    pub fn publish(&self, id: &EventId, snapshot: Snapshot) -> Arc<Versioned> {
+        self.with_feed(id, |feed| {
+            if let Some(last) = &feed.last {
+                if last.snapshot == snapshot {
+                    return last.clone();
+                }
+            }
+            feed.version += 1;
+            let versioned = Arc::new(Versioned { id: format!("{}-{}", self.boot, feed.version), snapshot });
+            feed.last = Some(versioned.clone());
+            // No viewers is not an error: the state is kept for the next one.
+            let _ = feed.tx.send(versioned.clone());
+            versioned
+        })
+    }
+
+    /// The event's state now (through the catalogue cache) and a receiver for what follows.
+    pub async fn subscribe(
+        &self,
+        id: &EventId,
+    ) -> Result<(Arc<Versioned>, broadcast::Receiver<Arc<Versioned>>), UpstreamError> {
+        // Subscribe first so nothing published between the read and the subscription is lost.
+        let rx = self.with_feed(id, |feed| feed.tx.subscribe());
+        let event = self.catalogue.event(id).await?;
+        Ok((self.publish(id, Snapshot::of(&event)), rx))
+    }
+
+    /// Something changed upstream and the catalogue has forgotten the event: read it again
+    /// (concurrent calls share one read) and publish what it says.
+    pub async fn reload(&self, id: &EventId) -> Result<(), UpstreamError> {
+        let event = self.catalogue.event(id).await?;
+        self.publish(id, Snapshot::of(&event));
+        Ok(())
+    }
+
+    /// `reload` in the background, for handlers that must answer first.
+    pub fn reload_soon(&self, id: &EventId) {
+        let (hub, id) = (self.clone(), id.clone());
+        tokio::spawn(async move {
+            if let Err(e) = hub.reload(&id).await {
+                tracing::warn!(event = %id, error = %e, "could not refresh live availability");
+            }
+        });
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    pub fn viewers(&self, id: &EventId) -> usize {
+        self.with_feed(id, |feed| feed.tx.receiver_count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tessera_core::{EventStatus, TierCount, TierId};
+
+    fn snapshot(available: u32) -> Snapshot {
+        Snapshot { status: EventStatus::Active, tiers: vec![TierCount { id: TierId::parse("ga").unwrap(), available }] }
+    }
+
+    fn hub() -> LiveHub {
+        let client = crate::upstream::HangHutClient::new(
+            &"http://127.0.0.1:1/v1".parse().unwrap(),
+            "hh_live_unused".to_owned().into(),
+            tessera_core::Currency::PHP,
+            std::time::Duration::from_millis(100),
+        );
+        LiveHub::new(Catalogue::new(client, std::time::Duration::from_secs(1)))
+    }
+
+    #[tokio::test]
+    async fn only_changes_are_sent_and_versions_grow() {
+        let hub = hub();
+        let id = EventId::parse("ev").unwrap();
+        let mut rx = hub.with_feed(&id, |f| f.tx.subscribe());
+        let first = hub.publish(&id, snapshot(5));
+        let same = hub.publish(&id, snapshot(5));
+        assert_eq!(first, same, "an unchanged state is not a new version");
+        let second = hub.publish(&id, snapshot(4));
+        assert_ne!(first.id, second.id);
+        assert_eq!(rx.recv().await.unwrap().snapshot, snapshot(5));
+        assert_eq!(rx.recv().await.unwrap().snapshot, snapshot(4));
+        assert!(rx.try_recv().is_err(), "the repeat was not sent");
+    }
+}

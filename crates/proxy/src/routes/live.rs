@@ -1,0 +1,39 @@
+//! `GET /api/v1/events/{id}/live`: Server-Sent Events, one `availability` event per change
+//! with a full snapshot, heartbeats every 15 s. A reconnecting EventSource sends
+//! `Last-Event-ID`; it gets the current snapshot only if it has not seen it already.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use std::convert::Infallible;
+use std::time::Duration;
+use tessera_core::EventId;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::live::Versioned;
+
+fn to_sse(v: &Versioned) -> Event {
+    Event::default()
+        .event("availability")
+        .id(v.id.clone())
+        .json_data(&v.snapshot)
+        .unwrap_or_else(|_| Event::default().comment("unserializable snapshot"))
+}
+
+pub async fn stream(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let id = EventId::parse(&id).map_err(|_| ApiError::NotFound("Event not found"))?;
+    let (current, rx) = app.live.subscribe(&id).await?;
+    let seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()) == Some(current.id.as_str());
+    let first = (!seen).then(|| Ok(to_sse(&current)));
+    // A viewer that lagged behind just skips ahead: the next snapshot is complete.
+    let updates = BroadcastStream::new(rx).filter_map(|item| async move { item.ok().map(|v| Ok(to_sse(&v))) });
+    let body = stream::iter(first).chain(updates);
+    Ok(Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat")))
+}

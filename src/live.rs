@@ -1,0 +1,96 @@
+//! Following an event's availability: an EventSource on the proxy's SSE stream, and polling
+//! where a stream cannot be held open (a proxy or network that closes it for good).
+
+use leptos::prelude::*;
+use std::time::Duration;
+use tessera_core::Snapshot;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{EventSource, MessageEvent};
+
+use crate::api;
+
+/// How often to ask when streaming is impossible; polls go through the proxy's cache.
+const POLL_EVERY: Duration = Duration::from_secs(5);
+/// Streams that fail this many times in a row give way to polling.
+const STREAM_ATTEMPTS: u32 = 4;
+
+/// Calls `on_snapshot` with every availability change of `event_id` until the widget goes
+/// away. The browser's EventSource reconnects by itself (sending Last-Event-ID); when it
+/// gives up, we reopen it with growing pauses, then fall back to polling.
+pub fn follow(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>) {
+    let alive = StoredValue::new(true);
+    let current = StoredValue::new_local(None::<EventSource>);
+    on_cleanup(move || {
+        alive.set_value(false);
+        current.with_value(|s| s.as_ref().map(EventSource::close));
+    });
+    open(proxy, event_id, on_snapshot, alive, current, 0);
+}
+
+fn open(
+    proxy: String,
+    event_id: String,
+    on_snapshot: Callback<Snapshot>,
+    alive: StoredValue<bool>,
+    current: StoredValue<Option<EventSource>, LocalStorage>,
+    failures: u32,
+) {
+    if !alive.get_value() {
+        return;
+    }
+    if failures >= STREAM_ATTEMPTS {
+        return poll(proxy, event_id, on_snapshot, alive);
+    }
+    let url = format!("{proxy}/api/v1/events/{}/live", js_sys::encode_uri_component(&event_id));
+    let Ok(source) = EventSource::new(&url) else { return poll(proxy, event_id, on_snapshot, alive) };
+
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
+        let Some(text) = m.data().as_string() else { return };
+        let Ok(value) = js_sys::JSON::parse(&text) else { return };
+        if let Ok(snapshot) = serde_wasm_bindgen::from_value::<Snapshot>(value) {
+            on_snapshot.run(snapshot);
+        }
+    });
+    let _ = source.add_event_listener_with_callback("availability", on_message.as_ref().unchecked_ref());
+    on_message.forget();
+
+    let opened = StoredValue::new(false);
+    let on_open = Closure::<dyn FnMut()>::new(move || opened.set_value(true));
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    on_open.forget();
+
+    let on_error = {
+        let source = source.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            // CONNECTING: the browser is already retrying. CLOSED: it gave up; we decide.
+            if source.ready_state() != EventSource::CLOSED {
+                return;
+            }
+            let failures = if opened.get_value() { 0 } else { failures + 1 };
+            let pause = Duration::from_millis(500 * 2u64.pow(failures.min(5)));
+            let (proxy, event_id) = (proxy.clone(), event_id.clone());
+            set_timeout(move || open(proxy, event_id, on_snapshot, alive, current, failures), pause);
+        })
+    };
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    current.set_value(Some(source));
+}
+
+fn poll(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive: StoredValue<bool>) {
+    if !alive.get_value() {
+        return;
+    }
+    set_timeout(
+        move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(event) = api::event(&proxy, &event_id).await {
+                    on_snapshot.run(Snapshot::of(&event));
+                }
+                poll(proxy, event_id, on_snapshot, alive);
+            });
+        },
+        POLL_EVERY,
+    );
+}
