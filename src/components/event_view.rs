@@ -103,7 +103,9 @@ pub fn EventView(
 
     Effect::new(move |_| {
         let Some(result) = checkout.value().get() else { return };
-        match result {
+        // Only a new answer may act: a live update of the event must not send the buyer to
+        // the checkout a second time.
+        untrack(move || match result {
             Ok(CheckoutStarted { checkout_url, .. }) => {
                 if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
                     let pending = PendingOrder {
@@ -134,7 +136,7 @@ pub fn EventView(
                 }
                 alert.set(Some(problem));
             }
-        }
+        })
     });
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -47,6 +47,7 @@ test('EARLYBIRD at 20%: ₱2,000 − ₱400 = ₱1,600 in the widget, on the hos
   await widget.getByRole('button', { name: 'Apply' }).click();
   await widget.getByText('EARLYBIRD applied: 20% off.').waitFor();
   const summary = widget.getByRole('region', { name: 'Order summary' });
+  assert.equal(await summary.locator('.tessera-line dd').first().innerText(), '₱2,000.00');
   assert.equal(await summary.locator('.tessera-discount-amount').innerText(), '−₱400.00');
   assert.equal(await summary.locator('.tessera-total-amount').innerText(), '₱1,600.00');
   assert.equal(await summary.locator('.tessera-total').getAttribute('aria-live'), 'polite', 'the total is announced');

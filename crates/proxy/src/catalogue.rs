@@ -1,10 +1,14 @@
 //! The proxy's view of the catalogue: one cache entry per event, kept briefly, so a page
 //! full of buyers costs the platform one request per event per TTL. Concurrent misses for
 //! the same event share one upstream call (moka's `try_get_with` coalesces them).
+//!
+//! Behind the fresh cache is the last good copy of each event. Shortly after the fresh entry
+//! expires it is served at once while one refresh runs (stale-while-revalidate); while the
+//! platform is down or limiting us it is served marked stale, rather than an error.
 
 use moka::future::Cache;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tessera_core::{Event, EventId};
 
 use crate::upstream::{EventPage, HangHutClient, UpstreamError};
@@ -12,18 +16,41 @@ use crate::upstream::{EventPage, HangHutClient, UpstreamError};
 /// Events per page of the public list.
 pub const PAGE_SIZE: u32 = 20;
 
+/// How long past its TTL a copy may still be served while it is being refreshed.
+const REVALIDATE_WITHIN: Duration = Duration::from_secs(10);
+
 #[derive(Clone)]
 pub struct Catalogue {
     upstream: HangHutClient,
+    ttl: Duration,
     events: Cache<EventId, Arc<Event>>,
+    known: Cache<EventId, Known>,
     pages: Cache<u32, Arc<EventPage>>,
+}
+
+#[derive(Clone)]
+struct Known {
+    event: Arc<Event>,
+    fetched: Instant,
+    /// Something changed it since (a sale, a webhook): only good as a last resort.
+    outdated: bool,
+}
+
+/// An event as the catalogue could get it.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub event: Arc<Event>,
+    /// The platform could not be asked; this is the last copy we had.
+    pub stale: bool,
 }
 
 impl Catalogue {
     pub fn new(upstream: HangHutClient, ttl: Duration) -> Self {
         Catalogue {
             upstream,
+            ttl,
             events: Cache::builder().max_capacity(10_000).time_to_live(ttl).build(),
+            known: Cache::builder().max_capacity(10_000).build(),
             pages: Cache::builder().max_capacity(1_000).time_to_live(ttl).build(),
         }
     }
@@ -32,11 +59,47 @@ impl Catalogue {
         &self.upstream
     }
 
-    pub async fn event(&self, id: &EventId) -> Result<Arc<Event>, UpstreamError> {
+    pub async fn event(&self, id: &EventId) -> Result<Read, UpstreamError> {
+        if let Some(event) = self.events.get(id).await {
+            return Ok(Read { event, stale: false });
+        }
+        let known = self.known.get(id).await;
+        if let Some(k) = &known {
+            if !k.outdated && k.fetched.elapsed() < self.ttl + REVALIDATE_WITHIN {
+                let (me, id) = (self.clone(), id.clone());
+                tokio::spawn(async move {
+                    let _ = me.load(&id).await;
+                });
+                return Ok(Read { event: k.event.clone(), stale: false });
+            }
+        }
+        match self.load(id).await {
+            Ok(event) => Ok(Read { event, stale: false }),
+            Err(e @ (UpstreamError::Unavailable(_) | UpstreamError::RateLimited(_))) => match known {
+                Some(k) => {
+                    tracing::warn!(event = %id, error = %e, "serving the last known copy");
+                    Ok(Read { event: k.event, stale: true })
+                }
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One upstream read, shared by everyone asking for the same event meanwhile.
+    async fn load(&self, id: &EventId) -> Result<Arc<Event>, UpstreamError> {
         self.events
-            .try_get_with(id.clone(), async { self.upstream.event(id).await.map(Arc::new) })
+            .try_get_with(id.clone(), async {
+                let event = Arc::new(self.upstream.event(id).await?);
+                self.remember(id, &event).await;
+                Ok(event)
+            })
             .await
-            .map_err(|e| (*e).clone())
+            .map_err(|e: Arc<UpstreamError>| (*e).clone())
+    }
+
+    async fn remember(&self, id: &EventId, event: &Arc<Event>) {
+        self.known.insert(id.clone(), Known { event: event.clone(), fetched: Instant::now(), outdated: false }).await;
     }
 
     /// Reads the event upstream now (a checkout must see current availability) and keeps
@@ -44,6 +107,7 @@ impl Catalogue {
     pub async fn fresh_event(&self, id: &EventId) -> Result<Arc<Event>, UpstreamError> {
         let event = Arc::new(self.upstream.event(id).await?);
         self.events.insert(id.clone(), event.clone()).await;
+        self.remember(id, &event).await;
         Ok(event)
     }
 
@@ -57,6 +121,10 @@ impl Catalogue {
     /// Drops what we know of an event after something changed it (a sale, a webhook).
     pub async fn forget(&self, id: &EventId) {
         self.events.invalidate(id).await;
+        if let Some(mut k) = self.known.get(id).await {
+            k.outdated = true;
+            self.known.insert(id.clone(), k).await;
+        }
         self.pages.invalidate_all();
     }
 }

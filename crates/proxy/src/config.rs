@@ -47,6 +47,9 @@ pub struct Config {
     /// The embedded sandbox's API key; a fresh random one when unset. Set it to look at the
     /// sandbox's own API (orders, promo code usage) from outside, as the end-to-end tests do.
     pub sandbox_api_key: Option<SecretString>,
+    /// Calls a minute this proxy makes to the platform, all together: headroom under
+    /// HangHut's 100 per key.
+    pub upstream_per_minute: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +80,7 @@ impl Config {
             sandbox_rate_limit: 100,
             promo_previews_per_minute: 10,
             sandbox_api_key: None,
+            upstream_per_minute: 90,
         }
     }
 
@@ -126,6 +130,9 @@ impl Config {
         if let Some(n) = get("TESSERA_PROMO_PREVIEWS_PER_MINUTE") {
             config.promo_previews_per_minute =
                 n.parse().map_err(|e| invalid("TESSERA_PROMO_PREVIEWS_PER_MINUTE", e))?;
+        }
+        if let Some(n) = get("TESSERA_UPSTREAM_PER_MINUTE") {
+            config.upstream_per_minute = n.parse().map_err(|e| invalid("TESSERA_UPSTREAM_PER_MINUTE", e))?;
         }
         if let Some(key) = get("TESSERA_SANDBOX_API_KEY") {
             if !key.starts_with("hh_live_") || key.len() < 16 {

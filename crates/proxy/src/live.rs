@@ -15,6 +15,7 @@ use crate::upstream::UpstreamError;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Versioned {
     pub id: String,
+    pub version: u64,
     pub snapshot: Snapshot,
 }
 
@@ -60,7 +61,8 @@ impl LiveHub {
                 }
             }
             feed.version += 1;
-            let versioned = Arc::new(Versioned { id: format!("{}-{}", self.boot, feed.version), snapshot });
+            let versioned =
+                Arc::new(Versioned { id: format!("{}-{}", self.boot, feed.version), version: feed.version, snapshot });
             feed.last = Some(versioned.clone());
             // No viewers is not an error: the state is kept for the next one.
             let _ = feed.tx.send(versioned.clone());
@@ -75,15 +77,17 @@ impl LiveHub {
     ) -> Result<(Arc<Versioned>, broadcast::Receiver<Arc<Versioned>>), UpstreamError> {
         // Subscribe first so nothing published between the read and the subscription is lost.
         let rx = self.with_feed(id, |feed| feed.tx.subscribe());
-        let event = self.catalogue.event(id).await?;
-        Ok((self.publish(id, Snapshot::of(&event)), rx))
+        let read = self.catalogue.event(id).await?;
+        Ok((self.publish(id, Snapshot::of(&read.event)), rx))
     }
 
     /// Something changed upstream and the catalogue has forgotten the event: read it again
     /// (concurrent calls share one read) and publish what it says.
     pub async fn reload(&self, id: &EventId) -> Result<(), UpstreamError> {
-        let event = self.catalogue.event(id).await?;
-        self.publish(id, Snapshot::of(&event));
+        let read = self.catalogue.event(id).await?;
+        if !read.stale {
+            self.publish(id, Snapshot::of(&read.event));
+        }
         Ok(())
     }
 
@@ -121,6 +125,7 @@ mod tests {
             "hh_live_unused".to_owned().into(),
             tessera_core::Currency::PHP,
             std::time::Duration::from_millis(100),
+            crate::upstream::Budget::per_minute(60),
         );
         LiveHub::new(Catalogue::new(client, std::time::Duration::from_secs(1)))
     }

@@ -12,7 +12,7 @@ use crate::checkout::ReturnUrls;
 use crate::config::{Config, Upstream};
 use crate::routes::{router, AppState};
 use crate::store::Store;
-use crate::upstream::HangHutClient;
+use crate::upstream::{Budget, HangHutClient};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -58,7 +58,13 @@ impl Application {
 
         let (upstream, sandbox, sandbox_key) = match &config.upstream {
             Upstream::HangHut { base_url, api_key } => (
-                HangHutClient::new(base_url, api_key.clone(), config.hanghut_currency, config.upstream_timeout),
+                HangHutClient::new(
+                    base_url,
+                    api_key.clone(),
+                    config.hanghut_currency,
+                    config.upstream_timeout,
+                    Budget::per_minute(config.upstream_per_minute),
+                ),
                 None,
                 None,
             ),
@@ -157,7 +163,13 @@ async fn start_sandbox(
     let sandbox =
         RunningSandbox::start(sandbox_config, listener).await.map_err(|e| StartupError::Sandbox(e.to_string()))?;
     let base = reqwest::Url::parse(&sandbox.base_url()).map_err(|e| StartupError::Sandbox(e.to_string()))?;
-    let client = HangHutClient::new(&base, key.clone(), config.hanghut_currency, config.upstream_timeout);
+    let client = HangHutClient::new(
+        &base,
+        key.clone(),
+        config.hanghut_currency,
+        config.upstream_timeout,
+        Budget::per_minute(config.upstream_per_minute),
+    );
     Ok((client, sandbox, key))
 }
 
@@ -177,7 +189,13 @@ impl Admin {
         let store = Store::open(&config.data_dir.join("proxy.sqlite"))?;
         Ok(match &config.upstream {
             Upstream::HangHut { base_url, api_key } => Admin {
-                client: HangHutClient::new(base_url, api_key.clone(), config.hanghut_currency, config.upstream_timeout),
+                client: HangHutClient::new(
+                    base_url,
+                    api_key.clone(),
+                    config.hanghut_currency,
+                    config.upstream_timeout,
+                    Budget::per_minute(config.upstream_per_minute),
+                ),
                 store,
                 sandbox: None,
             },

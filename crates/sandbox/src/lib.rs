@@ -20,7 +20,11 @@
 //!   one use and paying counts it. `expires_at` may be in the past (an already-expired code).
 //! - `ticket.purchased` data also carries `order_id` (the checkout's `pi_` id) and, when a
 //!   code was used, `promo_code`; `amount` stays the tier's unit price.
+//! - `GET /events/:id/attendees`: tickets carry no number of their own, so `ticket_number`
+//!   is `TK-` and the ticket's insertion sequence (`TK-00042`). `per_page` above 100 is
+//!   clamped like every other list's maximum; `meta` is the orders list's short one.
 
+mod attendees;
 mod auth;
 mod checkouts;
 mod clock;

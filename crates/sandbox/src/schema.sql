@@ -78,6 +78,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     checked_in_at  TEXT,
     refunded_at    TEXT
 );
+-- The attendees list: an event's tickets, oldest purchase first.
+CREATE INDEX IF NOT EXISTS tickets_by_event ON tickets (event_id, purchased_at, id);
 
 CREATE TABLE IF NOT EXISTS orders (
     id             TEXT PRIMARY KEY REFERENCES checkout_sessions (id),

@@ -28,8 +28,13 @@ pub async fn list(State(app): State<AppState>, Query(q): Query<ListQuery>) -> Re
 pub async fn one(State(app): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     // An id that cannot exist is simply not found; no need to ask the platform.
     let id = EventId::parse(&id).map_err(|_| ApiError::NotFound("Event not found"))?;
-    let event = app.catalogue.event(&id).await?;
-    Ok(Json(event.as_ref().clone()))
+    let read = app.catalogue.event(&id).await?;
+    let mut body = serde_json::to_value(read.event.as_ref()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if read.stale {
+        // The platform is unreachable: the widget says the counts may be out of date.
+        body["stale"] = serde_json::Value::Bool(true);
+    }
+    Ok(Json(body))
 }
 
 pub async fn no_such_route() -> ApiError {

@@ -33,7 +33,10 @@ pub async fn stream(
     let seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()) == Some(current.id.as_str());
     let first = (!seen).then(|| Ok(to_sse(&current)));
     // A viewer that lagged behind just skips ahead: the next snapshot is complete.
-    let updates = BroadcastStream::new(rx).filter_map(|item| async move { item.ok().map(|v| Ok(to_sse(&v))) });
+    // What was published before `current` (including `current` itself) is already covered.
+    let after = current.version;
+    let updates = BroadcastStream::new(rx)
+        .filter_map(move |item| async move { item.ok().filter(|v| v.version > after).map(|v| Ok(to_sse(&v))) });
     let body = stream::iter(first).chain(updates);
     Ok(Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat")))
 }

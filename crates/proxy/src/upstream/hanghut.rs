@@ -9,7 +9,7 @@ use std::time::Duration;
 use tessera_core::{Currency, Discount, Event, EventId, EventSummary, PromoCode, ValidOrder};
 
 use super::hanghut_wire::{self as wire, Envelope, ErrorEnvelope};
-use super::{parse_retry_after, UpstreamError};
+use super::{parse_retry_after, Budget, UpstreamError};
 
 #[derive(Clone)]
 pub struct HangHutClient {
@@ -18,6 +18,7 @@ pub struct HangHutClient {
     base: String,
     api_key: SecretString,
     currency: Currency,
+    budget: Budget,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,14 +87,21 @@ struct CustomerBody<'a> {
 }
 
 impl HangHutClient {
-    pub fn new(base: &reqwest::Url, api_key: SecretString, currency: Currency, timeout: Duration) -> Self {
+    /// A client whose calls share `budget` (one per proxy: the platform counts per key).
+    pub fn new(
+        base: &reqwest::Url,
+        api_key: SecretString,
+        currency: Currency,
+        timeout: Duration,
+        budget: Budget,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(3)))
             .user_agent(concat!("tessera-proxy/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("a reqwest client with only timeouts set always builds");
-        HangHutClient { http, base: base.as_str().trim_end_matches('/').to_owned(), api_key, currency }
+        HangHutClient { http, base: base.as_str().trim_end_matches('/').to_owned(), api_key, currency, budget }
     }
 
     pub async fn event(&self, id: &EventId) -> Result<Event, UpstreamError> {
@@ -178,6 +186,7 @@ impl HangHutClient {
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T, UpstreamError> {
+        self.budget.acquire().await.map_err(UpstreamError::RateLimited)?;
         let mut request =
             self.http.request(method, format!("{}/{path}", self.base)).bearer_auth(self.api_key.expose_secret());
         if let Some(body) = body {
@@ -203,7 +212,9 @@ impl HangHutClient {
             StatusCode::NOT_FOUND => UpstreamError::NotFound,
             StatusCode::CONFLICT => UpstreamError::Conflict(message),
             StatusCode::TOO_MANY_REQUESTS => {
-                UpstreamError::RateLimited(parse_retry_after(retry_after.as_deref(), chrono::Utc::now()))
+                let wait = parse_retry_after(retry_after.as_deref(), chrono::Utc::now());
+                tracing::warn!(?wait, "the platform is rate limiting this proxy");
+                UpstreamError::RateLimited(self.budget.back_off(wait))
             }
             s if s.is_server_error() => UpstreamError::Unavailable(format!("HTTP {s}: {message}")),
             s => UpstreamError::Rejected { status: s.as_u16(), message },

@@ -1,10 +1,12 @@
 //! Talking to the ticketing platform. Everything that leaves here is a `tessera-core` type
 //! or an `UpstreamError`; no platform JSON shape reaches the routes.
 
+mod budget;
 pub mod hanghut;
 mod hanghut_wire;
 mod retry_after;
 
+pub use budget::Budget;
 pub use hanghut::{CheckoutSession, EventPage, HangHutClient, NewPromo, PageMeta};
 pub use retry_after::parse_retry_after;
 

@@ -2,5 +2,6 @@
 mod checkout;
 mod events;
 mod helpers;
+mod live;
 mod promo;
 mod webhooks;

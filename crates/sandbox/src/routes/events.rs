@@ -1,4 +1,5 @@
 use super::{created, data};
+use crate::attendees;
 use crate::clock::now;
 use crate::error::SandboxError;
 use crate::event_changes::{self, NewEvent};
@@ -50,4 +51,15 @@ pub(super) async fn update(
         state.wake_webhook_sender();
     }
     Ok(data(updated.event.detail_json()))
+}
+
+pub(super) async fn attendees(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    QueryPairs(query): QueryPairs,
+) -> Result<Json<Value>, SandboxError> {
+    let status = attendees::parse_status_filter(query.get("status").map(String::as_str))?;
+    let page = Page::from_query(&query, attendees::MAX_PER_PAGE)?;
+    let found = state.db.call(move |c| attendees::list(c, &id, status, page)).await?;
+    Ok(data(found.to_json(page)))
 }

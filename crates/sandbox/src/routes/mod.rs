@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/events", get(events::list).post(events::create))
         .route("/events/{id}", get(events::show).put(events::update))
+        .route("/events/{id}/attendees", get(events::attendees))
         .route("/checkouts", post(checkouts::create))
         .route("/tickets/{id}", get(tickets::show))
         .route("/tickets/{id}/refund", post(tickets::refund))

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod attendees;
 mod auth;
 mod checkouts;
 mod events;
