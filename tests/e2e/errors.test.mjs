@@ -68,7 +68,7 @@ test('seats taken through this shop while the buyer decides: the quantity is low
 });
 
 test('a platform answering 429 is explained with how long to wait', async () => {
-  // Two upstream reads load the page (event and list); the checkout's fresh read is the third.
+  // Two upstream reads load the page (event and list); the checkout's create is the third.
   const { widget } = await open({ TESSERA_SANDBOX_RATE_LIMIT: '2' });
   await widget.getByRole('heading', { name: 'Manila Jazz Night' }).waitFor();
   await fillBuyer(widget);

@@ -102,15 +102,6 @@ impl Catalogue {
         self.known.insert(id.clone(), Known { event: event.clone(), fetched: Instant::now(), outdated: false }).await;
     }
 
-    /// Reads the event upstream now (a checkout must see current availability) and keeps
-    /// the answer for other buyers.
-    pub async fn fresh_event(&self, id: &EventId) -> Result<Arc<Event>, UpstreamError> {
-        let event = Arc::new(self.upstream.event(id).await?);
-        self.events.insert(id.clone(), event.clone()).await;
-        self.remember(id, &event).await;
-        Ok(event)
-    }
-
     pub async fn page(&self, page: u32) -> Result<Arc<EventPage>, UpstreamError> {
         self.pages
             .try_get_with(page, async { self.upstream.events(page, PAGE_SIZE).await.map(Arc::new) })

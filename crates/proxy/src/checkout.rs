@@ -38,8 +38,14 @@ pub async fn hand_off(
     // The code first: a code that stopped being valid since the preview stops the order
     // before anything is asked of the platform.
     let applied = promo::for_checkout(store, &event_id, request, chrono::Utc::now()).await?;
+    // The catalogue's copy is kept current by webhooks; a hold made elsewhere since is caught
+    // by the platform's own 409. Not reading afresh halves what a checkout costs the budget.
     let catalogue = live.catalogue();
-    let event = catalogue.fresh_event(&event_id).await?;
+    let read = catalogue.event(&event_id).await?;
+    if read.stale {
+        return Err(ApiError::UpstreamUnavailable);
+    }
+    let event = read.event;
     let order = request.validate(&event, applied.as_ref()).map_err(ApiError::Invalid)?;
 
     let success = ReturnUrls::for_outcome(&urls.success, "success", &event_id);

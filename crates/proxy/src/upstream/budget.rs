@@ -13,22 +13,44 @@ use std::time::{Duration, Instant};
 /// come back later (and the catalogue serves what it has).
 const MAX_WAIT: Duration = Duration::from_millis(1500);
 
+/// A quota that never lets more than `n` calls into any 60-second window. GCRA allows its
+/// burst on top of the steady rate, so the rate is what is left of `n` after the burst (a
+/// sixth of it, for a cold start loading a page of events at once).
+fn within_any_minute(n: u32) -> Quota {
+    let n = n.max(2);
+    let burst = (n / 6).max(1);
+    let steady = n - burst;
+    Quota::with_period(Duration::from_secs(60) / steady)
+        .expect("a positive period")
+        .allow_burst(NonZeroU32::new(burst).expect("max(1) is non-zero"))
+}
+
 #[derive(Clone)]
 pub struct Budget {
     limiter: Arc<DefaultDirectRateLimiter>,
+    /// Catalogue reads may use two thirds of the budget: a hot on-sale full of viewers must
+    /// leave room for checkouts (and the catalogue has a copy to serve meanwhile).
+    reads: Arc<DefaultDirectRateLimiter>,
     blocked_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Budget {
     pub fn per_minute(n: u32) -> Self {
-        let n = NonZeroU32::new(n.max(1)).expect("max(1) is non-zero");
-        // Burst of a sixth of the minute: a cold start can load a page of events at once,
-        // and the sliding minute upstream can never see more than `n`.
-        let burst = NonZeroU32::new((n.get() / 6).max(1)).expect("max(1) is non-zero");
+        let reads = (n * 2 / 3).max(1);
         Budget {
-            limiter: Arc::new(RateLimiter::direct(Quota::per_minute(n).allow_burst(burst))),
+            limiter: Arc::new(RateLimiter::direct(within_any_minute(n))),
+            reads: Arc::new(RateLimiter::direct(within_any_minute(reads))),
             blocked_until: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Room for a catalogue read: refused at once (never waited for) when reads have used
+    /// their share, since the caller can serve the copy it has.
+    pub async fn acquire_read(&self) -> Result<(), Duration> {
+        if let Some(wait) = self.blocked_for() {
+            return Err(wait);
+        }
+        self.reads.check().map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
     /// Waits for room for one call; `Err(wait)` when that would take too long.
@@ -71,10 +93,21 @@ mod tests {
 
     #[tokio::test]
     async fn the_budget_runs_out_and_says_how_long_to_wait() {
-        let budget = Budget::per_minute(6); // burst 1, then one every 10 s
+        let budget = Budget::per_minute(6); // burst 1, then one every 12 s
         assert!(budget.acquire().await.is_ok());
         let wait = budget.acquire().await.unwrap_err();
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(wait > Duration::from_secs(10) && wait <= Duration::from_secs(12), "{wait:?}");
+    }
+
+    #[tokio::test]
+    async fn reads_leave_a_third_of_the_budget_for_checkouts() {
+        let budget = Budget::per_minute(90); // reads: 60 in any minute, burst 10
+        let mut reads = 0;
+        while budget.acquire_read().await.is_ok() {
+            reads += 1;
+        }
+        assert_eq!(reads, 10, "the read burst");
+        assert!(budget.acquire().await.is_ok(), "a checkout still gets through");
     }
 
     #[tokio::test]
@@ -84,5 +117,38 @@ mod tests {
         assert!(wait >= Duration::from_secs(10) && wait <= Duration::from_secs(12), "jittered: {wait:?}");
         let refused = budget.acquire().await.unwrap_err();
         assert!(refused > Duration::from_secs(9), "{refused:?}");
+    }
+}
+
+#[cfg(test)]
+mod window {
+    use super::*;
+    use governor::clock::FakeRelativeClock;
+
+    /// Drives the quota with a fake clock, a request every 10 ms whenever allowed, and counts
+    /// the most admitted in any 60 s window.
+    fn busiest_minute(n: u32) -> usize {
+        let clock = FakeRelativeClock::default();
+        let limiter = RateLimiter::direct_with_clock(within_any_minute(n), clock.clone());
+        let mut admitted = Vec::new();
+        for tick in 0..30_000u64 {
+            if limiter.check().is_ok() {
+                admitted.push(tick * 10);
+            }
+            clock.advance(Duration::from_millis(10));
+        }
+        admitted
+            .iter()
+            .enumerate()
+            .map(|(i, t)| admitted[i..].iter().take_while(|u| **u < t + 60_000).count())
+            .max()
+            .unwrap()
+    }
+
+    #[test]
+    fn no_minute_ever_sees_more_than_the_budget() {
+        assert!(busiest_minute(90) <= 90, "{}", busiest_minute(90));
+        assert!(busiest_minute(60) <= 60);
+        assert!(busiest_minute(90) >= 85, "the budget is used, not wasted");
     }
 }

@@ -105,6 +105,7 @@ impl HangHutClient {
     }
 
     pub async fn event(&self, id: &EventId) -> Result<Event, UpstreamError> {
+        self.budget.acquire_read().await.map_err(UpstreamError::RateLimited)?;
         let raw: wire::HhEvent = self.call(Method::GET, &format!("events/{id}"), None::<&()>).await?;
         wire::to_event(raw, self.currency).map_err(UpstreamError::Malformed)
     }
@@ -112,6 +113,7 @@ impl HangHutClient {
     /// One page of active events.
     pub async fn events(&self, page: u32, per_page: u32) -> Result<EventPage, UpstreamError> {
         let path = format!("events?page={page}&per_page={per_page}&status=active");
+        self.budget.acquire_read().await.map_err(UpstreamError::RateLimited)?;
         let raw: wire::HhEventList = self.call(Method::GET, &path, None::<&()>).await?;
         let events = raw
             .events

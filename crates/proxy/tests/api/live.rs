@@ -143,3 +143,28 @@ async fn while_the_platform_is_down_buyers_see_the_last_counts_and_checkout_fail
     let body: Value = r.json().await.unwrap();
     assert_error(503, &body, 503);
 }
+
+#[tokio::test]
+async fn a_platform_429_is_honoured_and_buyers_keep_seeing_the_last_counts() {
+    // The platform allows one call: the event read. The checkout's create is refused.
+    let app = spawn_app_with(|c| c.sandbox_rate_limit = 1).await;
+    let (status, _) = app.get(&format!("/api/v1/events/{JAZZ_NIGHT}")).await;
+    assert_eq!(status, 200);
+    let r = app
+        .http
+        .post(format!("{}/api/v1/checkout", app.url))
+        .json(&checkout_body(JAZZ_NIGHT, JAZZ_GA, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 503, "the platform's 429 becomes 'busy, come back later'");
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=72).contains(&wait), "the platform's Retry-After (≤ 60 s) plus jitter: {wait}");
+
+    // Until then the proxy does not ask again; the event is served from its last copy.
+    let started = std::time::Instant::now();
+    let (status, body) = app.get(&format!("/api/v1/events/{JAZZ_NIGHT}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["stale"], true);
+    assert!(started.elapsed() < Duration::from_millis(500), "answered without waiting on the platform");
+}
