@@ -42,6 +42,8 @@ pub struct Read {
     pub event: Arc<Event>,
     /// The platform could not be asked; this is the last copy we had.
     pub stale: bool,
+    /// ...because it is not answering (rather than because our budget is spent).
+    pub down: bool,
 }
 
 impl Catalogue {
@@ -61,7 +63,7 @@ impl Catalogue {
 
     pub async fn event(&self, id: &EventId) -> Result<Read, UpstreamError> {
         if let Some(event) = self.events.get(id).await {
-            return Ok(Read { event, stale: false });
+            return Ok(Read { event, stale: false, down: false });
         }
         let known = self.known.get(id).await;
         if let Some(k) = &known {
@@ -70,15 +72,16 @@ impl Catalogue {
                 tokio::spawn(async move {
                     let _ = me.load(&id).await;
                 });
-                return Ok(Read { event: k.event.clone(), stale: false });
+                return Ok(Read { event: k.event.clone(), stale: false, down: false });
             }
         }
         match self.load(id).await {
-            Ok(event) => Ok(Read { event, stale: false }),
+            Ok(event) => Ok(Read { event, stale: false, down: false }),
             Err(e @ (UpstreamError::Unavailable(_) | UpstreamError::RateLimited(_))) => match known {
                 Some(k) => {
                     tracing::warn!(event = %id, error = %e, "serving the last known copy");
-                    Ok(Read { event: k.event, stale: true })
+                    let down = matches!(e, UpstreamError::Unavailable(_));
+                    Ok(Read { event: k.event, stale: true, down })
                 }
                 None => Err(e),
             },

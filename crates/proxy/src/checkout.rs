@@ -42,7 +42,9 @@ pub async fn hand_off(
     // by the platform's own 409. Not reading afresh halves what a checkout costs the budget.
     let catalogue = live.catalogue();
     let read = catalogue.event(&event_id).await?;
-    if read.stale {
+    // A platform that is not answering will not take the order either: say so now. A copy
+    // that is only old because reads used their budget share is fine to check against.
+    if read.down {
         return Err(ApiError::UpstreamUnavailable);
     }
     let event = read.event;
