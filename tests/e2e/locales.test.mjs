@@ -1,0 +1,43 @@
+// Each language renders its own strings, and money in its own format through the browser's Intl.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startProxy, launchBrowser, screenshot } from './harness.mjs';
+
+const JAZZ = '344c5b2c-7de4-4174-863f-682207408add';
+let proxy, browser;
+before(async () => { proxy = await startProxy(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await proxy?.stop(); });
+
+const LOCALES = [
+  { locale: 'en-PH', checkout: 'Continue to payment', tiers: 'Choose your tickets' },
+  { locale: 'es-ES', checkout: 'Continuar al pago' },
+  { locale: 'de-DE', checkout: 'Weiter zur Zahlung' },
+  { locale: 'pt-BR', checkout: 'Ir para o pagamento' },
+  { locale: 'fil-PH' },
+];
+
+for (const { locale, checkout } of LOCALES) {
+  test(`${locale}: own strings and money format`, async () => {
+    const page = await browser.newPage();
+    await page.goto(proxy.url + '/');
+    await page.evaluate(({ locale, event }) => {
+      const el = document.createElement('tessera-tickets');
+      el.id = 'localized';
+      document.querySelector('main').prepend(el);
+      return window.Tessera.mount(el, { event, locale });
+    }, { locale, event: JAZZ });
+    const widget = page.locator('#localized');
+    const ga = widget.getByRole('radio', { name: /General Admission/ });
+    await ga.waitFor();
+    const expectedPrice = await page.evaluate((l) =>
+      new Intl.NumberFormat(l, { style: 'currency', currency: 'PHP' }).format(1000), locale);
+    const label = await widget.locator('label', { hasText: 'General Admission' }).innerText();
+    assert.ok(label.includes(expectedPrice), `${label} shows ${expectedPrice}`);
+    const button = widget.locator('button[type=submit]');
+    if (checkout) assert.equal((await button.innerText()).trim(), checkout);
+    if (!locale.startsWith('en')) {
+      assert.notEqual((await button.innerText()).trim(), 'Continue to payment', 'not the English string');
+    }
+    await screenshot(widget, `locale-${locale}`);
+  });
+}
