@@ -32,7 +32,24 @@
     }
   };
 
-  function start() { load().then(function (m) { m.boot(base, proxy); }); }
+  function start() {
+    load().then(function (m) {
+      m.boot(base, proxy);
+      // Single-page apps add elements later: mount those too (boot skips mounted ones).
+      if (!w.MutationObserver) return;
+      var queued = false;
+      new MutationObserver(function (records) {
+        if (queued) return;
+        for (var i = 0; i < records.length; i++) {
+          if (records[i].addedNodes.length) {
+            queued = true;
+            Promise.resolve().then(function () { queued = false; m.boot(base, proxy); });
+            return;
+          }
+        }
+      }).observe(document.documentElement, { childList: true, subtree: true });
+    });
+  }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
 })();

@@ -9,6 +9,7 @@ pub mod api;
 pub mod components;
 pub mod format;
 pub mod handoff;
+pub mod host_events;
 pub mod live;
 pub mod mount;
 pub mod order_state;

@@ -19,6 +19,8 @@ pub struct WidgetConfig {
     pub locale: String,
     /// The buyer came back from the checkout this widget started.
     pub returned: Option<Return>,
+    /// The element the site owner placed: host-page events are sent from it.
+    pub host: HtmlElement,
 }
 
 /// Options of `Tessera.mount(element, options)`; the same names as the attributes.
@@ -112,6 +114,7 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
 
     let event = opts.event.clone();
     let config = WidgetConfig {
+        host: host.clone(),
         proxy: opts.proxy.unwrap_or_else(|| assets.default_proxy.clone()).trim_end_matches('/').to_owned(),
         locale: opts.locale.unwrap_or_else(browser_locale),
         returned: returned.filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str())),

@@ -6,6 +6,7 @@ use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityP
 use crate::api::{self, ApiProblem, CheckoutStarted};
 use crate::format;
 use crate::handoff::{self, Outcome, PendingOrder, Return};
+use crate::host_events::emit;
 use crate::live;
 use crate::order_state::OrderState;
 use crate::text::fill;
@@ -21,6 +22,7 @@ pub fn EventView(
     let ctx = use_ctx();
     let t = ctx.t;
     let order = OrderState::new();
+    let host = StoredValue::new_local(ctx.host.clone());
     let load_problem = RwSignal::new(None::<ApiProblem>);
     let alert = RwSignal::new(None::<ApiProblem>);
     let notice = RwSignal::new(returned.clone());
@@ -81,13 +83,18 @@ pub fn EventView(
                         if !following.get_value() && event.on_sale() {
                             following.set_value(true);
                             live::follow(proxy.clone(), id.clone(), on_snapshot);
+                            let detail = Ready { event_id: event.id.as_str(), title: &event.title };
+                            emit(&host.get_value(), "ready", &detail);
                         }
                         order.event.set(Some(event));
                         let preferred = preferred_tier.get_value().map(|p| p.tier_id);
                         order.settle_selection(preferred.as_deref());
                         load_problem.set(None);
                     }
-                    Err(problem) => load_problem.set(Some(problem)),
+                    Err(problem) => {
+                        emit_error(&host.get_value(), t, &problem);
+                        load_problem.set(Some(problem));
+                    }
                 }
             });
         }
@@ -108,6 +115,15 @@ pub fn EventView(
         untrack(move || match result {
             Ok(CheckoutStarted { checkout_url, .. }) => {
                 if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
+                    let promo = order.promo.get_untracked();
+                    let detail = CheckoutDetail {
+                        event_id: event.id.as_str(),
+                        tier_id: tier.id.as_str(),
+                        quantity: order.quantity.get_untracked(),
+                        total: order.price().map(|p| p.total),
+                        promo_code: promo.as_ref().map(|p| p.code.as_str()),
+                    };
+                    emit(&host.get_value(), "checkout", &detail);
                     let pending = PendingOrder {
                         event_title: event.title.clone(),
                         tier_id: tier.id.to_string(),
@@ -130,6 +146,7 @@ pub fn EventView(
                 alert.set(None);
             }
             Err(problem) => {
+                emit_error(&host.get_value(), t, &problem);
                 // Seats may have gone: show what is left now.
                 if problem == ApiProblem::SoldOut {
                     load.with_value(|l| l());
@@ -239,4 +256,41 @@ fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
             }
         }
     });
+}
+
+#[derive(serde::Serialize)]
+struct Ready<'a> {
+    event_id: &'a str,
+    title: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct CheckoutDetail<'a> {
+    event_id: &'a str,
+    tier_id: &'a str,
+    quantity: u32,
+    total: Option<tessera_core::Money>,
+    promo_code: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorDetail<'a> {
+    kind: &'static str,
+    message: &'a str,
+}
+
+/// `tessera:error` with what the buyer was told.
+fn emit_error(host: &web_sys::HtmlElement, t: &'static crate::text::Texts, problem: &ApiProblem) {
+    let kind = match problem {
+        ApiProblem::Unreachable => "unreachable",
+        ApiProblem::NotFound => "not_found",
+        ApiProblem::SoldOut => "sold_out",
+        ApiProblem::Invalid(_) => "invalid",
+        ApiProblem::RateLimited(_) => "rate_limited",
+        ApiProblem::Busy(_) => "busy",
+        ApiProblem::Unavailable => "unavailable",
+        ApiProblem::Other(_) => "other",
+    };
+    let message = super::problem_message(t, problem);
+    emit(host, "error", &ErrorDetail { kind, message: &message });
 }

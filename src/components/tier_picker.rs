@@ -3,6 +3,7 @@ use tessera_core::{Availability, TierId};
 
 use super::use_ctx;
 use crate::format;
+use crate::host_events::emit;
 use crate::order_state::OrderState;
 use crate::text::fill;
 
@@ -42,11 +43,23 @@ fn TierOption(id: TierId, order: OrderState) -> impl IntoView {
         Availability::Available(n) => fill(t.left, &[("n", &n.to_string())]),
     };
     let name = move || tier.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+    let host = StoredValue::new_local(ctx.host.clone());
+    let chosen = move || {
+        order.tier.set(Some(tier_id.get_value()));
+        order.clamp_quantity();
+        let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
+        tier.with_untracked(|t| {
+            if let Some(t) = t {
+                let detail = TierChange { event_id: &event_id, tier_id: t.id.as_str(), tier_name: &t.name, price: t.price };
+                emit(&host.get_value(), "tier-change", &detail);
+            }
+        });
+    };
     view! {
         <div class="tessera-tier" part="tier" class:tessera-sold-out=sold_out class:tessera-selected=checked>
             <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
                 prop:checked=checked disabled=sold_out
-                on:change=move |_| { order.tier.set(Some(tier_id.get_value())); order.clamp_quantity(); }/>
+                on:change=move |_| chosen()/>
             <label for=dom_id>
                 // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
                 <span class="tessera-tier-name">{name}</span>
@@ -57,4 +70,12 @@ fn TierOption(id: TierId, order: OrderState) -> impl IntoView {
             </label>
         </div>
     }
+}
+
+#[derive(serde::Serialize)]
+struct TierChange<'a> {
+    event_id: &'a str,
+    tier_id: &'a str,
+    tier_name: &'a str,
+    price: tessera_core::Money,
 }

@@ -10,6 +10,7 @@ pub struct Ctx {
     pub proxy: String,
     pub locale: String,
     pub t: &'static Texts,
+    pub host: web_sys::HtmlElement,
 }
 
 pub fn use_ctx() -> Ctx {
@@ -18,7 +19,12 @@ pub fn use_ctx() -> Ctx {
 
 #[component]
 pub fn Widget(config: WidgetConfig) -> impl IntoView {
-    provide_context(Ctx { proxy: config.proxy.clone(), locale: config.locale.clone(), t: text::texts(&config.locale) });
+    provide_context(Ctx {
+        proxy: config.proxy.clone(),
+        locale: config.locale.clone(),
+        t: text::texts(&config.locale),
+        host: config.host.clone(),
+    });
     match config.event {
         Some(id) => view! { <EventView event_id=id returned=config.returned/> }.into_any(),
         None => view! { <EventList returned=config.returned/> }.into_any(),

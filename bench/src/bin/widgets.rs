@@ -92,11 +92,13 @@ async fn main() {
     let until = Instant::now() + Duration::from_secs(seconds);
     let loads = Arc::new(AtomicU64::new(0));
     let load_failures = Arc::new(AtomicU64::new(0));
+    let stale_loads = Arc::new(AtomicU64::new(0));
     let updates = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for i in 0..widgets {
         let (url, addr) = (proxy.url.clone(), proxy.addr.clone());
         let (loads, load_failures, updates) = (loads.clone(), load_failures.clone(), updates.clone());
+        let stale_loads = stale_loads.clone();
         let event = events[i % events.len()];
         tasks.push(tokio::spawn(async move {
             let http = reqwest::Client::new();
@@ -104,7 +106,13 @@ async fn main() {
             tokio::time::sleep(Duration::from_millis(fastrand::u64(0..10_000))).await;
             while Instant::now() < until {
                 match http.get(format!("{url}/api/v1/events/{event}")).send().await {
-                    Ok(r) if r.status().is_success() => loads.fetch_add(1, Ordering::Relaxed),
+                    Ok(r) if r.status().is_success() => {
+                        let body: serde_json::Value = r.json().await.unwrap_or_default();
+                        if body["stale"] == true {
+                            stale_loads.fetch_add(1, Ordering::Relaxed);
+                        }
+                        loads.fetch_add(1, Ordering::Relaxed)
+                    }
                     _ => load_failures.fetch_add(1, Ordering::Relaxed),
                 };
                 let stay = Duration::from_secs(fastrand::u64(20..60));
@@ -166,9 +174,10 @@ async fn main() {
         busiest = busiest.max(in_window);
     }
     println!(
-        "widgets: {widgets} for {seconds} s; event loads {} ({} failed); live updates received {}",
+        "widgets: {widgets} for {seconds} s; event loads {} ({} failed, {} from a stale copy); live updates received {}",
         loads.load(Ordering::Relaxed),
         load_failures.load(Ordering::Relaxed),
+        stale_loads.load(Ordering::Relaxed),
         updates.load(Ordering::Relaxed)
     );
     println!("purchases: {bought} paid, {refused_buys} refused");

@@ -79,7 +79,13 @@ impl Catalogue {
             Ok(event) => Ok(Read { event, stale: false, down: false }),
             Err(e @ (UpstreamError::Unavailable(_) | UpstreamError::RateLimited(_))) => match known {
                 Some(k) => {
-                    tracing::warn!(event = %id, error = %e, "serving the last known copy");
+                    // Per request, so quiet when it is only our own budget at work.
+                    match e {
+                        UpstreamError::Unavailable(_) => {
+                            tracing::warn!(event = %id, error = %e, "serving the last known copy")
+                        }
+                        _ => tracing::debug!(event = %id, error = %e, "serving the last known copy"),
+                    }
                     let down = matches!(e, UpstreamError::Unavailable(_));
                     Ok(Read { event: k.event, stale: true, down })
                 }

@@ -25,6 +25,20 @@ fn within_any_minute(n: u32) -> Quota {
         .allow_burst(NonZeroU32::new(burst).expect("max(1) is non-zero"))
 }
 
+async fn wait_briefly(limiter: &DefaultDirectRateLimiter) -> Result<(), Duration> {
+    match limiter.check() {
+        Ok(()) => Ok(()),
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            if wait > MAX_WAIT {
+                return Err(wait);
+            }
+            limiter.until_ready().await;
+            Ok(())
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Budget {
     limiter: Arc<DefaultDirectRateLimiter>,
@@ -44,13 +58,13 @@ impl Budget {
         }
     }
 
-    /// Room for a catalogue read: refused at once (never waited for) when reads have used
-    /// their share, since the caller can serve the copy it has.
+    /// Room for a catalogue read within the reads' share (then `call` takes its place in the
+    /// whole budget). Waits as briefly as `acquire`; beyond that the caller serves its copy.
     pub async fn acquire_read(&self) -> Result<(), Duration> {
         if let Some(wait) = self.blocked_for() {
             return Err(wait);
         }
-        self.reads.check().map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+        wait_briefly(&self.reads).await
     }
 
     /// Waits for room for one call; `Err(wait)` when that would take too long.
@@ -58,17 +72,7 @@ impl Budget {
         if let Some(wait) = self.blocked_for() {
             return Err(wait);
         }
-        match self.limiter.check() {
-            Ok(()) => Ok(()),
-            Err(not_until) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                if wait > MAX_WAIT {
-                    return Err(wait);
-                }
-                self.limiter.until_ready().await;
-                Ok(())
-            }
-        }
+        wait_briefly(&self.limiter).await
     }
 
     /// The platform answered 429: hold every call until `retry_after` plus up to 20% jitter.
@@ -103,10 +107,11 @@ mod tests {
     async fn reads_leave_a_third_of_the_budget_for_checkouts() {
         let budget = Budget::per_minute(90); // reads: 60 in any minute, burst 10
         let mut reads = 0;
-        while budget.acquire_read().await.is_ok() {
+        while budget.reads.check().is_ok() {
             reads += 1;
         }
         assert_eq!(reads, 10, "the read burst");
+        assert!(budget.acquire_read().await.is_ok(), "the next read waits its turn (about a second)");
         assert!(budget.acquire().await.is_ok(), "a checkout still gets through");
     }
 

@@ -1,0 +1,20 @@
+//! DOM events the widget sends to the host page (`tessera:ready`, `tessera:tier-change`,
+//! `tessera:checkout`, `tessera:error`), so site owners can feed their analytics. They bubble
+//! and cross the shadow root, so one listener on `document` hears every widget.
+
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+
+/// Sends `tessera:{name}` from `host` with `detail` (plain JSON-like data).
+pub fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("tessera:{name}"), &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
