@@ -10,6 +10,9 @@ source scripts/common.sh
 step "core, sandbox and proxy: unit and integration tests (real HTTP, real SQLite)"
 cargo test -p tessera-core -p tessera-sandbox -p tessera-proxy
 
+step "widget logic that needs no browser (language tables), on the host"
+cargo test -p tessera-widget --lib
+
 step "widget tests in headless Chromium (wasm-bindgen-test)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
