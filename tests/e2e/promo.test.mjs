@@ -63,7 +63,7 @@ test('EARLYBIRD at 20%: ₱2,000 − ₱400 = ₱1,600 in the widget, on the hos
   await widget.getByRole('button', { name: 'Fewer tickets' }).click();
   assert.equal(await summary.locator('.tessera-total-amount').innerText(), '₱1,600.00');
   assert.deepEqual(requests, [], 'the preview is priced in the widget');
-  await screenshot(page, 'state-promo-applied');
+  await screenshot(widget, 'state-promo-applied');
 
   await widget.getByLabel('Full name').fill('Ana Reyes');
   await widget.getByLabel('Email').fill('ana@example.com');
