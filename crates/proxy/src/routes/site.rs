@@ -22,12 +22,29 @@ pub fn routes(widget_dir: &Path) -> Router<AppState> {
     let widget = ServeDir::new(widget_dir).precompressed_br().precompressed_gzip();
     Router::new()
         .route("/", get(demo_page))
+        .route("/csp", get(strict_csp_page))
         // The loader's name never changes, so browsers must check it is current.
         .nest_service("/widget", widget)
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
 }
 
-async fn demo_page(State(app): State<AppState>) -> impl IntoResponse {
+fn render_demo(app: &AppState) -> String {
     let featured = app.demo_event.as_deref().map(html_escape).unwrap_or_default();
-    Html(DEMO_PAGE.replace("{{FEATURED_EVENT}}", &featured))
+    DEMO_PAGE.replace("{{FEATURED_EVENT}}", &featured)
+}
+
+async fn demo_page(State(app): State<AppState>) -> impl IntoResponse {
+    Html(render_demo(&app))
+}
+
+/// The policy a careful site owner serves: no inline script or style anywhere, wasm allowed
+/// to compile, requests only to this origin (here the proxy is the page's own server).
+pub const STRICT_CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'";
+
+/// The demo page under a strict Content Security Policy, to show the widget needs nothing
+/// inline. (The demo's `data:` icon would break `default-src 'self'`, so it is left out.)
+async fn strict_csp_page(State(app): State<AppState>) -> impl IntoResponse {
+    let page = render_demo(&app).replace("  <link rel=\"icon\" href=\"data:,\">\n", "");
+    ([(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP))], Html(page))
 }
