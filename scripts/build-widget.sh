@@ -10,4 +10,8 @@ for f in dist/*.wasm dist/*.js dist/*.css; do
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"
 done
-step "widget built in dist/"
+# Subresource Integrity for the snippet site owners paste: the loader is the one file they
+# reference themselves (it then loads the rest from the same, pinned, folder).
+sri=$(python3 -c 'import base64, hashlib, sys; print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' dist/tessera.js)
+printf '{"tessera.js": "%s"}\n' "$sri" > dist/integrity.json
+step "widget built in dist/ (tessera.js integrity $sri)"

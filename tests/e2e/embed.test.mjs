@@ -6,7 +6,16 @@ import { startProxy, launchBrowser } from './harness.mjs';
 
 const COMEDY = 'b9baeb52-bb2f-455d-be03-6dc10b9c4841';
 let proxy, browser;
-before(async () => { proxy = await startProxy(); browser = await launchBrowser(); });
+let SHOP; // another origin (localhost, not 127.0.0.1), whose page the test serves itself
+before(async () => {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+  SHOP = `http://localhost:${port}`;
+  proxy = await startProxy({ TESSERA_LISTEN: `127.0.0.1:${port}`, TESSERA_ALLOWED_ORIGINS: SHOP });
+  browser = await launchBrowser();
+});
 after(async () => { await browser?.close(); await proxy?.stop(); });
 
 test('an element added after load (as a single-page app does) gets its widget', async () => {
@@ -58,4 +67,38 @@ test('the host page hears ready, tier-change, checkout and error', async () => {
   });
   assert.equal(one('error')?.kind, 'not_found');
   assert.match(one('error')?.message, /could not be found/);
+});
+
+test('the loader can be pinned with integrity and loaded from another origin', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('./harness.mjs');
+  const published = JSON.parse(readFileSync(join(ROOT, 'dist', 'integrity.json'), 'utf8'))['tessera.js'];
+  const r = await fetch(proxy.url + '/widget/tessera.js', { headers: { Origin: 'https://shop.example' } });
+  assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  const body = Buffer.from(await r.arrayBuffer());
+  assert.equal(published, 'sha384-' + createHash('sha384').update(body).digest('base64'));
+
+  // A page on another site embeds the widget with that value (the proxy allows its origin).
+  // Both origins are on this machine, which Chromium's local-network checks would stop; a real
+  // shop and a real proxy are both public, so those checks are off for this one browser.
+  const crossSite = await launchBrowser(['--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults']);
+  const page = await crossSite.newPage();
+  try {
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.route(`${SHOP}/shop`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><title>Shop</title><main>
+      <tessera-tickets event="344c5b2c-7de4-4174-863f-682207408add" proxy="${proxy.url}"></tessera-tickets></main>
+      <script async src="${proxy.url}/widget/tessera.js" integrity="${published}" crossorigin="anonymous"></script>`,
+  }));
+  await page.goto(`${SHOP}/shop`);
+  await page.locator('tessera-tickets').getByRole('radio', { name: /General Admission/ }).waitFor({ timeout: 10_000 })
+    .catch((e) => { throw new Error(`${e.message}\n${problems.join('\n')}`); });
+  assert.deepEqual(problems, []);
+  } finally {
+    await crossSite.close();
+  }
 });

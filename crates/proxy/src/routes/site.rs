@@ -24,7 +24,17 @@ pub fn routes(widget_dir: &Path) -> Router<AppState> {
         .route("/", get(demo_page))
         .route("/csp", get(strict_csp_page))
         // The loader's name never changes, so browsers must check it is current.
-        .nest_service("/widget", widget)
+        // Other sites load these files: the module import, the wasm fetch and an `integrity`
+        // check on the loader all need CORS. They are public, so any origin may read them.
+        .nest_service(
+            "/widget",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                ))
+                .service(widget),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
 }
 
