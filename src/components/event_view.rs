@@ -38,6 +38,9 @@ pub fn EventView(
     // buyer's own choice is also shown.
     let heard = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    // Set from Checkout until the answer: the seats this buyer's own checkout holds come back
+    // as a live update, and must not lower the quantity of the order being placed.
+    let handing_off = StoredValue::new(false);
     let on_snapshot = Callback::new(move |snapshot: Snapshot| {
         let Some(mut event) = order.event.get_untracked() else { return };
         let changes = snapshot.apply_to(&mut event);
@@ -45,6 +48,9 @@ pub fn EventView(
             return;
         }
         order.event.set(Some(event));
+        if handing_off.get_value() {
+            return;
+        }
         let chosen = order.tier.get_untracked();
         let (mut said, mut shown) = (Vec::new(), Vec::new());
         for c in changes {
@@ -112,6 +118,9 @@ pub fn EventView(
         let Some(result) = checkout.value().get() else { return };
         // Only a new answer may act: a live update of the event must not send the buyer to
         // the checkout a second time.
+        if result.is_err() {
+            handing_off.set_value(false);
+        }
         untrack(move || match result {
             Ok(CheckoutStarted { checkout_url, .. }) => {
                 if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
@@ -161,6 +170,7 @@ pub fn EventView(
         alert.set(None);
         order.show_all.set(true);
         if order.problems().is_empty() {
+            handing_off.set_value(true);
             checkout.dispatch(order.request());
         } else {
             focus_first_invalid(&ev);
