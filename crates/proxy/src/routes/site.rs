@@ -14,6 +14,7 @@ use super::checkout::html_escape;
 use super::AppState;
 
 const DEMO_PAGE: &str = include_str!("../../demo/index.html");
+const THEMES_PAGE: &str = include_str!("../../demo/themes.html");
 
 pub fn routes(widget_dir: &Path) -> Router<AppState> {
     if !widget_dir.join("tessera.js").is_file() {
@@ -23,6 +24,7 @@ pub fn routes(widget_dir: &Path) -> Router<AppState> {
     Router::new()
         .route("/", get(demo_page))
         .route("/csp", get(strict_csp_page))
+        .route("/themes", get(themes_page))
         // The loader's name never changes, so browsers must check it is current.
         // Other sites load these files: the module import, the wasm fetch and an `integrity`
         // check on the loader all need CORS. They are public, so any origin may read them.
@@ -39,8 +41,17 @@ pub fn routes(widget_dir: &Path) -> Router<AppState> {
 }
 
 fn render_demo(app: &AppState) -> String {
+    with_featured(DEMO_PAGE, app)
+}
+
+fn with_featured(page: &str, app: &AppState) -> String {
     let featured = app.demo_event.as_deref().map(html_escape).unwrap_or_default();
-    DEMO_PAGE.replace("{{FEATURED_EVENT}}", &featured)
+    page.replace("{{FEATURED_EVENT}}", &featured)
+}
+
+/// The same widget three times, themed three ways by the page's own stylesheet.
+async fn themes_page(State(app): State<AppState>) -> impl IntoResponse {
+    Html(with_featured(THEMES_PAGE, &app))
 }
 
 async fn demo_page(State(app): State<AppState>) -> impl IntoResponse {
