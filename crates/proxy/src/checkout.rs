@@ -54,8 +54,7 @@ pub async fn hand_off(
     let cancel = ReturnUrls::for_outcome(&urls.cancel, "cancelled", &event_id);
     let session = catalogue.upstream().create_checkout(&order, &success, &cancel).await;
     // Seats are held (or just proved gone): either way the cached availability is old.
-    catalogue.forget(&event_id).await;
-    live.reload_soon(&event_id);
+    live.changed(&event_id).await;
     if let (Err(e), Some(code)) = (&session, &order.promo_code) {
         if let Some(refusal) = promo::upstream_refusal(store, &event_id, code, e).await {
             return Err(refusal);

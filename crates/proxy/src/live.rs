@@ -91,8 +91,11 @@ impl LiveHub {
         Ok(())
     }
 
-    /// `reload` in the background, for handlers that must answer first.
-    pub fn reload_soon(&self, id: &EventId) {
+    /// The event changed upstream (a sale, a hold, a webhook): the cached copy is dropped now,
+    /// so the next read is fresh, and viewers get the new counts from one read in the
+    /// background, so handlers can answer first.
+    pub async fn changed(&self, id: &EventId) {
+        self.catalogue.forget(id).await;
         let (hub, id) = (self.clone(), id.clone());
         tokio::spawn(async move {
             if let Err(e) = hub.reload(&id).await {
@@ -103,10 +106,6 @@ impl LiveHub {
 
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
-    }
-
-    pub fn viewers(&self, id: &EventId) -> usize {
-        self.with_feed(id, |feed| feed.tx.receiver_count())
     }
 }
 

@@ -43,9 +43,7 @@ pub async fn hanghut(State(app): State<AppState>, headers: HeaderMap, body: Byte
     if new {
         tracing::info!(delivery = %delivery.id, kind = %delivery.kind, "webhook recorded");
         if let Some(id) = &event_id {
-            app.catalogue.forget(id).await;
-            // Answer the platform now; viewers get the new counts from one fresh read.
-            app.live.reload_soon(id);
+            app.live.changed(id).await;
         }
     }
     // The sandbox names the order and the code it used (HangHut's documented payload does
