@@ -1,11 +1,14 @@
-//! The widget's calls to the proxy. JSON goes through the browser's own `JSON.parse` and
-//! serde-wasm-bindgen instead of serde_json: the same types, a smaller wasm.
+//! The widget's calls to the proxy, on the browser's own `fetch`. JSON goes through the
+//! browser's `JSON.parse` and serde-wasm-bindgen instead of serde_json: the same types, a
+//! smaller wasm (no HTTP or JSON library compiled in).
 
-use gloo_net::http::{Request, Response};
+use js_sys::Promise;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tessera_core::{AppliedPromo, CheckoutRequest, Event, EventSummary, Field, FieldError};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestInit, Response};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiProblem {
@@ -53,11 +56,22 @@ fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok()
 }
 
-async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiProblem> {
-    let response = response.map_err(|_| ApiProblem::Unreachable)?;
+/// `fetch(url, init)`; `None` when there was no answer at all (offline, CORS, DNS).
+async fn fetch(url: &str, init: &RequestInit) -> Option<Response> {
+    let promise: Promise = web_sys::window()?.fetch_with_str_and_init(url, init);
+    JsFuture::from(promise).await.ok()?.dyn_into().ok()
+}
+
+async fn text(response: &Response) -> Option<String> {
+    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+}
+
+async fn read<T: DeserializeOwned>(response: Option<Response>) -> Result<T, ApiProblem> {
+    let response = response.ok_or(ApiProblem::Unreachable)?;
     let status = response.status();
-    let retry_after: Option<u32> = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
-    let text = response.text().await.map_err(|_| ApiProblem::Unreachable)?;
+    let retry_after: Option<u32> =
+        response.headers().get("retry-after").ok().flatten().and_then(|v| v.trim().parse().ok());
+    let text = text(&response).await.ok_or(ApiProblem::Unreachable)?;
     if (200..300).contains(&status) {
         return parse(&text).ok_or_else(|| ApiProblem::Other("unreadable answer".into()));
     }
@@ -86,21 +100,23 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
 
 pub async fn event(proxy: &str, id: &str) -> Result<Event, ApiProblem> {
     let url = format!("{proxy}/api/v1/events/{}", js_sys::encode_uri_component(id));
-    read(Request::get(&url).send().await).await
+    read(fetch(&url, &RequestInit::new()).await).await
 }
 
 pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
-    read(Request::get(&format!("{proxy}/api/v1/events")).send().await).await
+    read(fetch(&format!("{proxy}/api/v1/events"), &RequestInit::new()).await).await
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiProblem> {
-    let value = serde_wasm_bindgen::to_value(body).map_err(|e| ApiProblem::Other(e.to_string()))?;
-    let body: String = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
-    let request = Request::post(url)
-        .header("Content-Type", "application/json")
-        .body(JsValue::from_str(&body))
-        .map_err(|e| ApiProblem::Other(e.to_string()))?;
-    read(request.send().await).await
+    let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiProblem::Other(String::new()))?;
+    let body = js_sys::JSON::stringify(&value).map_err(|_| ApiProblem::Other(String::new()))?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body);
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
+    init.set_headers(&headers);
+    read(fetch(url, &init).await).await
 }
 
 pub async fn checkout(proxy: &str, order: &CheckoutRequest) -> Result<CheckoutStarted, ApiProblem> {

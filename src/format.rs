@@ -31,15 +31,30 @@ pub fn money(m: Money, locale: &str) -> String {
         .unwrap_or_else(|| m.display())
 }
 
+/// The wall-clock fields of an RFC 3339 time ("2026-12-12T20:00:00+08:00" → 2026, 12, 12,
+/// 20, 0), read as written: the offset is where the event is, and that is the time shown.
+pub fn wall_clock(rfc3339: &str) -> Option<[u32; 5]> {
+    let b = rfc3339.as_bytes();
+    let num = |from: usize, len: usize| -> Option<u32> {
+        let digits = b.get(from..from + len)?;
+        digits.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':')];
+    if separators.iter().any(|&(i, c)| b.get(i) != Some(&c)) || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let fields = [num(0, 4)?, num(5, 2)?, num(8, 2)?, num(11, 2)?, num(14, 2)?];
+    let valid = (1..=12).contains(&fields[1]) && (1..=31).contains(&fields[2]) && fields[3] < 24 && fields[4] < 60;
+    valid.then_some(fields)
+}
+
 /// "Sat, 12 Dec 2026, 8:00 PM" for "2026-12-12T20:00:00+08:00", whatever the buyer's zone.
 pub fn event_date(rfc3339: &str, locale: &str) -> String {
-    let Ok(at) = chrono::DateTime::parse_from_rfc3339(rfc3339) else { return rfc3339.to_owned() };
-    let local = at.naive_local();
-    use chrono::{Datelike, Timelike};
+    let Some([year, month, day, hour, minute]) = wall_clock(rfc3339) else { return rfc3339.to_owned() };
     // The wall-clock time in the event's offset, placed at UTC and formatted in UTC.
-    let ms = Date::utc(local.year() as f64, local.month0() as f64)
-        + (local.day() as f64 - 1.0) * 86_400_000.0
-        + local.num_seconds_from_midnight() as f64 * 1000.0;
+    let ms = Date::utc(f64::from(year), f64::from(month - 1))
+        + f64::from(day - 1) * 86_400_000.0
+        + f64::from(hour * 3600 + minute * 60) * 1000.0;
     let date = Date::new(&JsValue::from_f64(ms));
     let fmt = Intl::DateTimeFormat::new(
         &locales(locale),
@@ -54,4 +69,23 @@ pub fn event_date(rfc3339: &str, locale: &str) -> String {
         ]),
     );
     fmt.format().call1(&JsValue::NULL, &date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| rfc3339.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wall_clock;
+
+    #[test]
+    fn wall_clock_reads_the_time_as_written_in_its_own_offset() {
+        assert_eq!(wall_clock("2026-12-12T20:00:00+08:00"), Some([2026, 12, 12, 20, 0]));
+        assert_eq!(wall_clock("2027-01-31T09:45:00-03:00"), Some([2027, 1, 31, 9, 45]));
+        assert_eq!(wall_clock("2026-12-12T20:00:00Z"), Some([2026, 12, 12, 20, 0]));
+    }
+
+    #[test]
+    fn wall_clock_refuses_what_is_not_a_time() {
+        for bad in ["", "2026-12-12", "2026-13-01T10:00:00Z", "2026-12-32T10:00:00Z", "2026-12-12T24:00:00Z", "2026/12/12T10:00:00Z", "2026-12-12T1a:00:00Z", "２０２６-12-12T10:00:00Z"] {
+            assert_eq!(wall_clock(bad), None, "{bad}");
+        }
+    }
 }

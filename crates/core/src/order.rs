@@ -43,7 +43,7 @@ impl Field {
 /// What is wrong with a field. An enum, not text, so the widget can say it in the buyer's
 /// language; `Display` is the English the proxy returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "limit", rename_all = "snake_case")]
+#[serde(try_from = "ProblemWire", into = "ProblemWire")]
 pub enum Problem {
     Missing,
     Invalid,
@@ -58,6 +58,76 @@ pub enum Problem {
     Expired,
     UsedUp,
     Inactive,
+}
+
+/// A problem on the wire: `{"kind": "too_long", "limit": 100}` or `{"kind": "missing"}`.
+/// A flat struct rather than serde's adjacently tagged enum, whose buffering adds kilobytes
+/// to the widget.
+#[derive(Serialize, Deserialize)]
+struct ProblemWire {
+    kind: ProblemKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+}
+
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ProblemKind {
+    Missing,
+    Invalid,
+    TooLong,
+    BelowMinimum,
+    AboveMaximum,
+    AboveAvailability,
+    SoldOut,
+    Unknown,
+    NotOnSale,
+    Expired,
+    UsedUp,
+    Inactive,
+}
+
+impl TryFrom<ProblemWire> for Problem {
+    type Error = &'static str;
+    fn try_from(w: ProblemWire) -> Result<Self, Self::Error> {
+        use ProblemKind as K;
+        let limit = || w.limit.ok_or("this kind of problem needs a limit");
+        Ok(match w.kind {
+            K::Missing => Problem::Missing,
+            K::Invalid => Problem::Invalid,
+            K::TooLong => Problem::TooLong(limit()?),
+            K::BelowMinimum => Problem::BelowMinimum(limit()?),
+            K::AboveMaximum => Problem::AboveMaximum(limit()?),
+            K::AboveAvailability => Problem::AboveAvailability(limit()?),
+            K::SoldOut => Problem::SoldOut,
+            K::Unknown => Problem::Unknown,
+            K::NotOnSale => Problem::NotOnSale,
+            K::Expired => Problem::Expired,
+            K::UsedUp => Problem::UsedUp,
+            K::Inactive => Problem::Inactive,
+        })
+    }
+}
+
+impl From<Problem> for ProblemWire {
+    fn from(p: Problem) -> Self {
+        use ProblemKind as K;
+        let (kind, limit) = match p {
+            Problem::Missing => (K::Missing, None),
+            Problem::Invalid => (K::Invalid, None),
+            Problem::TooLong(n) => (K::TooLong, Some(n)),
+            Problem::BelowMinimum(n) => (K::BelowMinimum, Some(n)),
+            Problem::AboveMaximum(n) => (K::AboveMaximum, Some(n)),
+            Problem::AboveAvailability(n) => (K::AboveAvailability, Some(n)),
+            Problem::SoldOut => (K::SoldOut, None),
+            Problem::Unknown => (K::Unknown, None),
+            Problem::NotOnSale => (K::NotOnSale, None),
+            Problem::Expired => (K::Expired, None),
+            Problem::UsedUp => (K::UsedUp, None),
+            Problem::Inactive => (K::Inactive, None),
+        };
+        ProblemWire { kind, limit }
+    }
 }
 
 impl From<PromoProblem> for Problem {
@@ -317,6 +387,22 @@ mod tests {
     use crate::event::EventStatus;
     use crate::money::Currency;
     use crate::promo::FULL_PERCENT_BP;
+
+    #[test]
+    fn problems_keep_their_json_shape_both_ways() {
+        let cases = [
+            (Problem::Missing, r#"{"kind":"missing"}"#),
+            (Problem::TooLong(100), r#"{"kind":"too_long","limit":100}"#),
+            (Problem::AboveAvailability(3), r#"{"kind":"above_availability","limit":3}"#),
+            (Problem::UsedUp, r#"{"kind":"used_up"}"#),
+        ];
+        for (problem, json) in cases {
+            assert_eq!(serde_json::to_string(&problem).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Problem>(json).unwrap(), problem);
+        }
+        assert!(serde_json::from_str::<Problem>(r#"{"kind":"too_long"}"#).is_err());
+        assert!(serde_json::from_str::<Problem>(r#"{"kind":"on_fire"}"#).is_err());
+    }
 
     fn event() -> Event {
         let tier = |id: &str, price, available| Tier {

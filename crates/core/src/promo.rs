@@ -98,10 +98,55 @@ impl fmt::Display for PromoCode {
 /// What a code takes off. Percentages are kept in basis points (20% = 2000) so that 12.5%
 /// stays exact; fixed amounts are money in the event's currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(try_from = "DiscountWire", into = "DiscountWire")]
 pub enum Discount {
     Percentage { basis_points: u32 },
     FixedAmount { amount: Money },
+}
+
+/// A discount on the wire: `{"type": "percentage", "basis_points": 2000}` or
+/// `{"type": "fixed_amount", "amount": "100.00 PHP"}`. A flat struct rather than serde's
+/// internally tagged enum, whose buffering of unknown shapes adds kilobytes to the widget.
+#[derive(Serialize, Deserialize)]
+struct DiscountWire {
+    #[serde(rename = "type")]
+    kind: DiscountKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    basis_points: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount: Option<Money>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DiscountKind {
+    Percentage,
+    FixedAmount,
+}
+
+impl TryFrom<DiscountWire> for Discount {
+    type Error = &'static str;
+    fn try_from(w: DiscountWire) -> Result<Self, Self::Error> {
+        match (w.kind, w.basis_points, w.amount) {
+            (DiscountKind::Percentage, Some(basis_points), _) => Ok(Discount::Percentage { basis_points }),
+            (DiscountKind::FixedAmount, _, Some(amount)) => Ok(Discount::FixedAmount { amount }),
+            (DiscountKind::Percentage, None, _) => Err("a percentage discount needs basis_points"),
+            (DiscountKind::FixedAmount, _, None) => Err("a fixed_amount discount needs amount"),
+        }
+    }
+}
+
+impl From<Discount> for DiscountWire {
+    fn from(d: Discount) -> Self {
+        match d {
+            Discount::Percentage { basis_points } => {
+                DiscountWire { kind: DiscountKind::Percentage, basis_points: Some(basis_points), amount: None }
+            }
+            Discount::FixedAmount { amount } => {
+                DiscountWire { kind: DiscountKind::FixedAmount, basis_points: None, amount: Some(amount) }
+            }
+        }
+    }
 }
 
 impl Discount {
@@ -347,5 +392,18 @@ mod tests {
             r#"{"code":"x","discount":{"type":"percentage","basis_points":1}}"#
         )
         .is_err());
+    }
+
+    #[test]
+    fn discounts_keep_their_json_shape_both_ways() {
+        let fixed = Discount::FixedAmount { amount: Money::new(10_000, crate::money::Currency::PHP) };
+        let fixed_json = serde_json::to_string(&fixed).unwrap();
+        assert!(fixed_json.starts_with(r#"{"type":"fixed_amount","amount":"#), "{fixed_json}");
+        assert_eq!(serde_json::from_str::<Discount>(&fixed_json).unwrap(), fixed);
+        let pct: Discount = serde_json::from_str(r#"{"basis_points":1250,"type":"percentage","extra":1}"#).unwrap();
+        assert_eq!(pct, Discount::Percentage { basis_points: 1250 });
+        for bad in [r#"{"type":"percentage"}"#, r#"{"type":"fixed_amount","basis_points":5}"#, r#"{"type":"bogo"}"#, r#"{}"#] {
+            assert!(serde_json::from_str::<Discount>(bad).is_err(), "{bad}");
+        }
     }
 }
