@@ -1,14 +1,13 @@
-//! The widget's calls to the proxy, on the browser's own `fetch`. JSON goes through the
-//! browser's `JSON.parse` and serde-wasm-bindgen instead of serde_json: the same types, a
-//! smaller wasm (no HTTP or JSON library compiled in).
+//! The widget's calls to the proxy, on the browser's own `fetch` and `JSON` (see `wire`):
+//! no HTTP or JSON library compiled into the wasm.
 
 use js_sys::Promise;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use tessera_core::{AppliedPromo, CheckoutRequest, Event, EventSummary, Field, FieldError};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
+
+use crate::wire::{self, ErrorBody, FromJs, ToJs};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiProblem {
@@ -27,33 +26,26 @@ pub enum ApiProblem {
     Other(String),
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug)]
 pub struct EventPage {
     pub events: Vec<EventSummary>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+impl FromJs for EventPage {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(EventPage { events: wire::list(v, "events")? })
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct CheckoutStarted {
     pub checkout_url: String,
-    pub expires_at: String,
 }
 
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: ErrorBody,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    fields: Vec<FieldError>,
-}
-
-fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+impl FromJs for CheckoutStarted {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(CheckoutStarted { checkout_url: wire::string(v, "checkout_url")? })
+    }
 }
 
 /// `fetch(url, init)`; `None` when there was no answer at all (offline, CORS, DNS).
@@ -66,16 +58,16 @@ async fn text(response: &Response) -> Option<String> {
     JsFuture::from(response.text().ok()?).await.ok()?.as_string()
 }
 
-async fn read<T: DeserializeOwned>(response: Option<Response>) -> Result<T, ApiProblem> {
+async fn read<T: FromJs>(response: Option<Response>) -> Result<T, ApiProblem> {
     let response = response.ok_or(ApiProblem::Unreachable)?;
     let status = response.status();
     let retry_after: Option<u32> =
         response.headers().get("retry-after").ok().flatten().and_then(|v| v.trim().parse().ok());
     let text = text(&response).await.ok_or(ApiProblem::Unreachable)?;
     if (200..300).contains(&status) {
-        return parse(&text).ok_or_else(|| ApiProblem::Other("unreadable answer".into()));
+        return wire::parse(&text).ok_or_else(|| ApiProblem::Other("unreadable answer".into()));
     }
-    let error = parse::<ErrorEnvelope>(&text).map(|e| e.error);
+    let error = wire::parse::<ErrorBody>(&text);
     Err(match status {
         404 => ApiProblem::NotFound,
         // A code used up since the preview is a conflict too, but about the code, not seats.
@@ -107,12 +99,11 @@ pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
     read(fetch(&format!("{proxy}/api/v1/events"), &RequestInit::new()).await).await
 }
 
-async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiProblem> {
-    let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiProblem::Other(String::new()))?;
-    let body = js_sys::JSON::stringify(&value).map_err(|_| ApiProblem::Other(String::new()))?;
+async fn post<T: FromJs>(url: &str, body: JsValue) -> Result<T, ApiProblem> {
+    let body = wire::stringify(&body).ok_or_else(|| ApiProblem::Other(String::new()))?;
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&body);
+    init.set_body(&JsValue::from_str(&body));
     let headers = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
     init.set_headers(&headers);
@@ -120,16 +111,11 @@ async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<
 }
 
 pub async fn checkout(proxy: &str, order: &CheckoutRequest) -> Result<CheckoutStarted, ApiProblem> {
-    post(&format!("{proxy}/api/v1/checkout"), order).await
-}
-
-#[derive(Serialize)]
-struct PreviewRequest<'a> {
-    event_id: &'a str,
-    code: &'a str,
+    post(&format!("{proxy}/api/v1/checkout"), order.to_js()).await
 }
 
 /// The rule of `code` for the event; the widget prices the discount itself from then on.
 pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
-    post(&format!("{proxy}/api/v1/promo-preview"), &PreviewRequest { event_id, code }).await
+    let body = wire::object(&[("event_id", event_id.into()), ("code", code.into())]);
+    post(&format!("{proxy}/api/v1/promo-preview"), body).await
 }

@@ -2,15 +2,41 @@
 //! remembered in sessionStorage so the page they return to can say what they bought; the
 //! proxy's return URL carries `tessera_status` and `tessera_event`.
 
-use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+use crate::wire::{self, FromJs, ToJs};
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct PendingOrder {
     pub event_title: String,
     pub tier_id: String,
     pub tier_name: String,
     pub quantity: u32,
     pub email: String,
+}
+
+impl FromJs for PendingOrder {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(PendingOrder {
+            event_title: wire::string(v, "event_title")?,
+            tier_id: wire::string(v, "tier_id")?,
+            tier_name: wire::string(v, "tier_name")?,
+            quantity: wire::count(v, "quantity")?,
+            email: wire::string(v, "email")?,
+        })
+    }
+}
+
+impl ToJs for PendingOrder {
+    fn to_js(&self) -> JsValue {
+        wire::object(&[
+            ("event_title", self.event_title.as_str().into()),
+            ("tier_id", self.tier_id.as_str().into()),
+            ("tier_name", self.tier_name.as_str().into()),
+            ("quantity", self.quantity.into()),
+            ("email", self.email.as_str().into()),
+        ])
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -36,9 +62,8 @@ fn storage() -> Option<web_sys::Storage> {
 
 pub fn remember(event_id: &str, order: &PendingOrder) {
     let Some(storage) = storage() else { return };
-    let Ok(value) = serde_wasm_bindgen::to_value(order) else { return };
-    if let Ok(text) = js_sys::JSON::stringify(&value) {
-        let _ = storage.set_item(&storage_key(event_id), &String::from(text));
+    if let Some(text) = wire::stringify(&order.to_js()) {
+        let _ = storage.set_item(&storage_key(event_id), &text);
     }
 }
 
@@ -58,14 +83,13 @@ pub fn take_return() -> Option<Return> {
     params.delete("tessera_status");
     params.delete("tessera_event");
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
     }
     let pending = storage().and_then(|s| {
         let key = storage_key(&event_id);
         let text = s.get_item(&key).ok()??;
         let _ = s.remove_item(&key);
-        let value = js_sys::JSON::parse(&text).ok()?;
-        serde_wasm_bindgen::from_value(value).ok()
+        wire::parse(&text)
     });
     Some(Return { outcome, event_id, pending })
 }

@@ -2,14 +2,14 @@
 //! `tessera:checkout`, `tessera:error`), so site owners can feed their analytics. They bubble
 //! and cross the shadow root, so one listener on `document` hears every widget.
 
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-/// Sends `tessera:{name}` from `host` with `detail` (plain JSON-like data).
-pub fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
+use crate::wire;
+
+/// Sends `tessera:{name}` from `host` with a plain-data detail made of `pairs`.
+pub fn emit(host: &HtmlElement, name: &str, pairs: &[(&str, JsValue)]) {
+    let detail = wire::object(pairs);
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

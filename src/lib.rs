@@ -14,6 +14,7 @@ pub mod live;
 pub mod mount;
 pub mod order_state;
 pub mod text;
+pub mod wire;
 
 use wasm_bindgen::prelude::*;
 
@@ -30,7 +31,8 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue, base: &str, defaul
     let mut opts: mount::MountOptions = if options.is_undefined() || options.is_null() {
         mount::MountOptions::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| JsValue::from_str(&format!("tessera: bad options: {e}")))?
+        <mount::MountOptions as wire::FromJs>::from_js(&options)
+            .ok_or_else(|| JsValue::from_str("tessera: bad options: event, proxy and locale must be strings"))?
     };
     let from_attrs = mount::options_from_element(&element);
     opts.event = opts.event.or(from_attrs.event);

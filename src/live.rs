@@ -47,8 +47,7 @@ fn open(
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
         let Some(text) = m.data().as_string() else { return };
-        let Ok(value) = js_sys::JSON::parse(&text) else { return };
-        if let Ok(snapshot) = serde_wasm_bindgen::from_value::<Snapshot>(value) {
+        if let Some(snapshot) = crate::wire::parse::<Snapshot>(&text) {
             on_snapshot.run(snapshot);
         }
     });

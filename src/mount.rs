@@ -2,7 +2,6 @@
 //! the host page's CSS cannot reach in and ours cannot leak out.
 
 use leptos::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -24,14 +23,22 @@ pub struct WidgetConfig {
 }
 
 /// Options of `Tessera.mount(element, options)`; the same names as the attributes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct MountOptions {
-    #[serde(default)]
     pub event: Option<String>,
-    #[serde(default)]
     pub proxy: Option<String>,
-    #[serde(default)]
     pub locale: Option<String>,
+}
+
+impl crate::wire::FromJs for MountOptions {
+    fn from_js(v: &wasm_bindgen::JsValue) -> Option<Self> {
+        use crate::wire::optional_string;
+        Some(MountOptions {
+            event: optional_string(v, "event")?,
+            proxy: optional_string(v, "proxy")?,
+            locale: optional_string(v, "locale")?,
+        })
+    }
 }
 
 pub const SELECTOR: &str = "tessera-tickets, [data-tessera-event]";

@@ -4,9 +4,13 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use tessera_core::{Currency, Event, EventId, EventStatus, Money, Tier, TierId};
+use tessera_core::{
+    AppliedPromo, CheckoutRequest, Currency, Customer, Discount, Event, EventId, EventStatus, EventSummary, Field,
+    FieldError, Money, Problem, PromoCode, Snapshot, Tier, TierCount, TierId,
+};
 use tessera_widget::components::{BuyerForm, Ctx, OrderSummary, QuantityPicker, TierPicker};
 use tessera_widget::order_state::OrderState;
+use tessera_widget::wire::{self, ToJs};
 use tessera_widget::{format, text};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -188,4 +192,89 @@ async fn the_summary_prices_the_order_with_core_and_follows_the_quantity() {
     order.quantity.set(3);
     settle().await;
     assert_eq!(find(&root, ".tessera-total-amount").text_content().unwrap(), "₱3,000.00");
+}
+
+// --- wire: the widget reads and writes the proxy's JSON without serde; serde writes and
+// reads it on the proxy. Each fixture goes through both, so a renamed field fails here.
+
+fn promo(discount: Discount) -> AppliedPromo {
+    AppliedPromo { code: PromoCode::parse("earlybird").unwrap(), discount }
+}
+
+#[wasm_bindgen_test]
+fn wire_reads_what_the_proxys_serde_writes() {
+    let mut event = jazz();
+    assert_eq!(wire::parse::<Event>(&serde_json::to_string(&event).unwrap()), Some(event.clone()));
+    event.venue_name = None;
+    event.description = Some("Doors at 7".into());
+    assert_eq!(wire::parse::<Event>(&serde_json::to_string(&event).unwrap()), Some(event.clone()));
+
+    let summary = event.summary();
+    assert_eq!(wire::parse::<EventSummary>(&serde_json::to_string(&summary).unwrap()), Some(summary));
+    let empty = EventSummary { lowest_price: None, ..jazz().summary() };
+    assert_eq!(wire::parse::<EventSummary>(&serde_json::to_string(&empty).unwrap()), Some(empty));
+
+    let snapshot = Snapshot {
+        status: EventStatus::Active,
+        tiers: vec![TierCount { id: TierId::parse("ga").unwrap(), available: 158 }],
+    };
+    assert_eq!(wire::parse::<Snapshot>(&serde_json::to_string(&snapshot).unwrap()), Some(snapshot));
+
+    for discount in [
+        Discount::Percentage { basis_points: 2000 },
+        Discount::FixedAmount { amount: Money::new(50_000, Currency::PHP) },
+    ] {
+        let applied = promo(discount);
+        assert_eq!(wire::parse::<AppliedPromo>(&serde_json::to_string(&applied).unwrap()), Some(applied));
+    }
+
+    let problems = [Problem::Missing, Problem::AboveAvailability(3), Problem::TooLong(40), Problem::UsedUp];
+    for (field, problem) in Field::ALL.into_iter().zip(problems.into_iter().cycle()) {
+        let error = FieldError { field, problem };
+        assert_eq!(wire::parse::<FieldError>(&serde_json::to_string(&error).unwrap()), Some(error));
+    }
+}
+
+#[wasm_bindgen_test]
+fn wire_refuses_shapes_the_proxy_never_sends() {
+    let good = serde_json::to_value(jazz()).unwrap();
+    let variants: [(&str, serde_json::Value); 5] = [
+        ("a fractional amount", serde_json::json!(1.5)),
+        ("a negative count", serde_json::json!(-1)),
+        ("a path as id", serde_json::json!("../admin")),
+        ("a number as title", serde_json::json!(7)),
+        ("no tiers", serde_json::Value::Null),
+    ];
+    for (what, value) in variants {
+        let mut bad = good.clone();
+        match what {
+            "a fractional amount" => bad["tiers"][0]["price"]["amount"] = value,
+            "a negative count" => bad["tiers"][0]["available"] = value,
+            "a path as id" => bad["id"] = value,
+            "a number as title" => bad["title"] = value,
+            _ => bad["tiers"] = value,
+        }
+        assert_eq!(wire::parse::<Event>(&bad.to_string()), None, "{what}");
+    }
+    assert!(wire::parse::<Event>("not json").is_none());
+}
+
+#[wasm_bindgen_test]
+fn wire_writes_what_the_proxys_serde_reads() {
+    let mut request = CheckoutRequest {
+        event_id: "jazz".into(),
+        tier_id: "vip".into(),
+        quantity: 2,
+        customer: Customer { name: "Ana Cruz".into(), email: "ana@example.com".into(), phone: None },
+        promo_code: None,
+    };
+    // CheckoutRequest refuses unknown fields: an extra key written here would fail the parse.
+    let text = |r: &CheckoutRequest| wire::stringify(&r.to_js()).unwrap();
+    assert_eq!(serde_json::from_str::<CheckoutRequest>(&text(&request)).unwrap(), request);
+    request.customer.phone = Some("+63 917 123 4567".into());
+    request.promo_code = Some("EARLYBIRD".into());
+    assert_eq!(serde_json::from_str::<CheckoutRequest>(&text(&request)).unwrap(), request);
+
+    let money = Money::new(160_000, Currency::PHP);
+    assert_eq!(serde_json::from_str::<Money>(&wire::stringify(&money.to_js()).unwrap()).unwrap(), money);
 }

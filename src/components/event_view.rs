@@ -10,6 +10,8 @@ use crate::host_events::emit;
 use crate::live;
 use crate::order_state::OrderState;
 use crate::text::fill;
+use crate::wire::{str_or_null, ToJs};
+use wasm_bindgen::JsValue;
 
 #[component]
 pub fn EventView(
@@ -89,7 +91,7 @@ pub fn EventView(
                         if !following.get_value() && event.on_sale() {
                             following.set_value(true);
                             live::follow(proxy.clone(), id.clone(), on_snapshot);
-                            let detail = Ready { event_id: event.id.as_str(), title: &event.title };
+                            let detail = [("event_id", event.id.as_str().into()), ("title", event.title.as_str().into())];
                             emit(&host.get_value(), "ready", &detail);
                         }
                         order.event.set(Some(event));
@@ -125,13 +127,13 @@ pub fn EventView(
             Ok(CheckoutStarted { checkout_url, .. }) => {
                 if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
                     let promo = order.promo.get_untracked();
-                    let detail = CheckoutDetail {
-                        event_id: event.id.as_str(),
-                        tier_id: tier.id.as_str(),
-                        quantity: order.quantity.get_untracked(),
-                        total: order.price().map(|p| p.total),
-                        promo_code: promo.as_ref().map(|p| p.code.as_str()),
-                    };
+                    let detail = [
+                        ("event_id", event.id.as_str().into()),
+                        ("tier_id", tier.id.as_str().into()),
+                        ("quantity", order.quantity.get_untracked().into()),
+                        ("total", order.price().map(|p| p.total.to_js()).unwrap_or(JsValue::NULL)),
+                        ("promo_code", str_or_null(promo.as_ref().map(|p| p.code.as_str()))),
+                    ];
                     emit(&host.get_value(), "checkout", &detail);
                     let pending = PendingOrder {
                         event_title: event.title.clone(),
@@ -268,27 +270,6 @@ fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
     });
 }
 
-#[derive(serde::Serialize)]
-struct Ready<'a> {
-    event_id: &'a str,
-    title: &'a str,
-}
-
-#[derive(serde::Serialize)]
-struct CheckoutDetail<'a> {
-    event_id: &'a str,
-    tier_id: &'a str,
-    quantity: u32,
-    total: Option<tessera_core::Money>,
-    promo_code: Option<&'a str>,
-}
-
-#[derive(serde::Serialize)]
-struct ErrorDetail<'a> {
-    kind: &'static str,
-    message: &'a str,
-}
-
 /// `tessera:error` with what the buyer was told.
 fn emit_error(host: &web_sys::HtmlElement, t: &'static crate::text::Texts, problem: &ApiProblem) {
     let kind = match problem {
@@ -302,5 +283,5 @@ fn emit_error(host: &web_sys::HtmlElement, t: &'static crate::text::Texts, probl
         ApiProblem::Other(_) => "other",
     };
     let message = super::problem_message(t, problem);
-    emit(host, "error", &ErrorDetail { kind, message: &message });
+    emit(host, "error", &[("kind", kind.into()), ("message", message.into())]);
 }

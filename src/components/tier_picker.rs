@@ -6,6 +6,7 @@ use crate::format;
 use crate::host_events::emit;
 use crate::order_state::OrderState;
 use crate::text::fill;
+use crate::wire::ToJs;
 
 /// The tiers as one radio group: name, price and what is left. A sold-out tier stays
 /// visible (buyers want to know it existed) but cannot be chosen.
@@ -50,7 +51,12 @@ fn TierOption(id: TierId, order: OrderState) -> impl IntoView {
         let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
         tier.with_untracked(|t| {
             if let Some(t) = t {
-                let detail = TierChange { event_id: &event_id, tier_id: t.id.as_str(), tier_name: &t.name, price: t.price };
+                let detail = [
+                    ("event_id", event_id.as_str().into()),
+                    ("tier_id", t.id.as_str().into()),
+                    ("tier_name", t.name.as_str().into()),
+                    ("price", t.price.to_js()),
+                ];
                 emit(&host.get_value(), "tier-change", &detail);
             }
         });
@@ -72,10 +78,3 @@ fn TierOption(id: TierId, order: OrderState) -> impl IntoView {
     }
 }
 
-#[derive(serde::Serialize)]
-struct TierChange<'a> {
-    event_id: &'a str,
-    tier_id: &'a str,
-    tier_name: &'a str,
-    price: tessera_core::Money,
-}
