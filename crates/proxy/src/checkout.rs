@@ -8,7 +8,7 @@ use tessera_core::{CheckoutRequest, Customer, EventId, Field, FieldError, Proble
 use crate::error::ApiError;
 use crate::live::LiveHub;
 use crate::promo;
-use crate::store::Store;
+use crate::store::{KeyClaim, Store};
 use crate::upstream::{CheckoutSession, UpstreamError};
 
 /// The pages a buyer returns to, from configuration.
@@ -27,11 +27,77 @@ impl ReturnUrls {
     }
 }
 
+/// An `Idempotency-Key` header as the widget sends it (a UUID): visible ASCII, 1 to 255
+/// characters (draft-ietf-httpapi-idempotency-key-header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        if (1..=255).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(IdempotencyKey(raw.to_owned()))
+        } else {
+            Err(ApiError::BadRequest("The Idempotency-Key header must be 1 to 255 visible characters".into()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What identifies an order for idempotency: a hash of the parsed request, so the same order
+/// sent with other spacing or field order is still the same order.
+pub fn fingerprint(request: &CheckoutRequest) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::to_vec(request).expect("a CheckoutRequest always serialises");
+    hex::encode(Sha256::digest(canonical))
+}
+
+/// A hand-off answered once per Idempotency-Key: a retry of the same order gets the session
+/// the first try opened (`true` = replayed) without asking the platform again.
+pub async fn hand_off_once(
+    live: &LiveHub,
+    store: &Store,
+    urls: &ReturnUrls,
+    request: &CheckoutRequest,
+    key: Option<&IdempotencyKey>,
+) -> Result<(CheckoutSession, bool), ApiError> {
+    let Some(key) = key else {
+        let upstream_key = format!("tessera-{}", uuid::Uuid::new_v4().simple());
+        return hand_off(live, store, urls, request, &upstream_key).await.map(|s| (s, false));
+    };
+    let upstream_key = match store.claim_checkout_key(key.as_str(), &fingerprint(request), chrono::Utc::now()).await? {
+        KeyClaim::Replay(session) => return Ok((session, true)),
+        KeyClaim::Mismatch => {
+            return Err(ApiError::Unprocessable(
+                "This Idempotency-Key was already used for a different order; send a new key for a new order",
+            ))
+        }
+        KeyClaim::InFlight => {
+            return Err(ApiError::Conflict("This checkout is already being created; try again in a moment".into()))
+        }
+        KeyClaim::Proceed { upstream_key } => upstream_key,
+    };
+    let result = hand_off(live, store, urls, request, &upstream_key).await;
+    match &result {
+        Ok(session) => store.complete_checkout_key(key.as_str(), session).await?,
+        Err(e) => store.release_checkout_key(key.as_str(), !may_have_reached_upstream(e)).await?,
+    }
+    result.map(|s| (s, false))
+}
+
+/// Failures after which the platform may have opened a session we never heard of.
+fn may_have_reached_upstream(e: &ApiError) -> bool {
+    matches!(e, ApiError::UpstreamUnavailable | ApiError::UpstreamRefused | ApiError::Internal(_))
+}
+
 pub async fn hand_off(
     live: &LiveHub,
     store: &Store,
     urls: &ReturnUrls,
     request: &CheckoutRequest,
+    upstream_key: &str,
 ) -> Result<CheckoutSession, ApiError> {
     let event_id = EventId::parse(&request.event_id)
         .map_err(|_| ApiError::Invalid(vec![FieldError { field: Field::EventId, problem: Problem::Invalid }]))?;
@@ -52,7 +118,7 @@ pub async fn hand_off(
 
     let success = ReturnUrls::for_outcome(&urls.success, "success", &event_id);
     let cancel = ReturnUrls::for_outcome(&urls.cancel, "cancelled", &event_id);
-    let session = catalogue.upstream().create_checkout(&order, &success, &cancel).await;
+    let session = catalogue.upstream().create_checkout(&order, &success, &cancel, upstream_key).await;
     // Seats are held (or just proved gone): either way the cached availability is old.
     live.changed(&event_id).await;
     if let (Err(e), Some(code)) = (&session, &order.promo_code) {
@@ -64,6 +130,25 @@ pub async fn hand_off(
         UpstreamError::NotFound => ApiError::Conflict("This ticket tier is no longer on sale.".into()),
         other => other.into(),
     })
+}
+
+/// A checkout sent as JSON. A quantity that is not a whole number (`1.5`, `"2"`, `1e20`)
+/// is reported against the quantity field, like every other quantity problem, rather than
+/// as a parser message; any field the request may not carry (a price, a return URL) is
+/// refused by `CheckoutRequest`'s `deny_unknown_fields`.
+pub fn parse_json(body: &[u8]) -> Result<CheckoutRequest, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::BadRequest(format!("The request body is not valid JSON: {e}")))?;
+    let quantity_problem = match value.get("quantity") {
+        Some(serde_json::Value::Null) => Some(Problem::Missing),
+        Some(q) if !q.is_i64() => Some(Problem::Invalid),
+        _ => None,
+    };
+    if let Some(problem) = quantity_problem {
+        return Err(ApiError::Invalid(vec![FieldError { field: Field::Quantity, problem }]));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest(format!("The request body is not a valid checkout: {e}")))
 }
 
 /// The fields of a plain HTML form (no JavaScript): flat names instead of `customer.*`.
@@ -113,6 +198,53 @@ mod tests {
             ReturnUrls::for_outcome(&base, "success", &id),
             "https://shop.example/events?ref=home&tessera_status=success&tessera_event=e-1#tickets"
         );
+    }
+
+    #[test]
+    fn a_json_quantity_must_be_a_whole_number() {
+        let with = |q: &str| {
+            parse_json(
+                format!(
+                    r#"{{"event_id":"e","tier_id":"t","quantity":{q},"customer":{{"name":"A B","email":"a@b.io"}}}}"#
+                )
+                .as_bytes(),
+            )
+        };
+        assert_eq!(with("2").unwrap().quantity, 2);
+        for bad in ["1.5", "\"2\"", "1e20", "[1]", "true", "null"] {
+            match with(bad) {
+                Err(ApiError::Invalid(fields)) => assert_eq!(fields[0].field, Field::Quantity, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        let priced = br#"{"event_id":"e","tier_id":"t","quantity":1,"total":1}"#;
+        assert!(matches!(parse_json(priced), Err(ApiError::BadRequest(m)) if m.contains("total")));
+    }
+
+    #[test]
+    fn idempotency_keys_are_short_visible_ascii() {
+        assert!(IdempotencyKey::parse("0b6f9c1e-3d5a-4c7e-9f00-1a2b3c4d5e6f").is_ok());
+        for bad in ["", "has space", "tab\t", "\u{e9}t\u{e9}", &"k".repeat(256)] {
+            assert!(matches!(IdempotencyKey::parse(bad), Err(ApiError::BadRequest(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_same_order_has_the_same_fingerprint_and_any_change_another() {
+        let order = |q| CheckoutRequest {
+            event_id: "e".into(),
+            tier_id: "t".into(),
+            quantity: q,
+            customer: Customer { name: "Ana Reyes".into(), email: "ana@example.com".into(), phone: None },
+            promo_code: None,
+        };
+        let spaced: CheckoutRequest = serde_json::from_str(
+            r#"{ "tier_id": "t", "event_id": "e", "quantity": 2,
+                 "customer": {"email": "ana@example.com", "name": "Ana Reyes"} }"#,
+        )
+        .unwrap();
+        assert_eq!(fingerprint(&order(2)), fingerprint(&spaced));
+        assert_ne!(fingerprint(&order(2)), fingerprint(&order(3)));
     }
 
     #[test]

@@ -50,6 +50,14 @@ pub struct Config {
     /// Calls a minute this proxy makes to the platform, all together: headroom under
     /// HangHut's 100 per key.
     pub upstream_per_minute: u32,
+    /// Checkouts a client address may start per minute.
+    pub checkouts_per_minute: u32,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed. Empty:
+    /// the connection's own address is the client, whatever the header says.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A client gets this long to send a request's headers, and again its body; then the
+    /// connection is closed (slow-client protection).
+    pub request_read_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +66,9 @@ pub enum ConfigError {
     Invalid { name: &'static str, reason: String },
     #[error("{0} is required when TESSERA_UPSTREAM is a URL")]
     Missing(&'static str),
+    /// A secret that is set but blank would sign or authenticate with an empty key.
+    #[error("{0} is set but empty; give it the real value or leave it unset")]
+    BlankSecret(&'static str),
 }
 
 impl Config {
@@ -81,6 +92,9 @@ impl Config {
             promo_previews_per_minute: 10,
             sandbox_api_key: None,
             upstream_per_minute: 90,
+            checkouts_per_minute: 20,
+            trusted_proxies: Vec::new(),
+            request_read_timeout: Duration::from_secs(10),
         }
     }
 
@@ -91,6 +105,11 @@ impl Config {
     /// Reads configuration through `lookup` so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        for name in SECRETS {
+            if lookup(name).is_some_and(|v| v.trim().is_empty()) {
+                return Err(ConfigError::BlankSecret(name));
+            }
+        }
         let mut config = Config::local(get("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into()));
 
         if let Some(listen) = get("TESSERA_LISTEN") {
@@ -134,6 +153,17 @@ impl Config {
         if let Some(n) = get("TESSERA_UPSTREAM_PER_MINUTE") {
             config.upstream_per_minute = n.parse().map_err(|e| invalid("TESSERA_UPSTREAM_PER_MINUTE", e))?;
         }
+        if let Some(ms) = get("TESSERA_REQUEST_READ_TIMEOUT_MS") {
+            config.request_read_timeout =
+                Duration::from_millis(ms.parse().map_err(|e| invalid("TESSERA_REQUEST_READ_TIMEOUT_MS", e))?);
+        }
+        if let Some(n) = get("TESSERA_CHECKOUTS_PER_MINUTE") {
+            config.checkouts_per_minute = n.parse().map_err(|e| invalid("TESSERA_CHECKOUTS_PER_MINUTE", e))?;
+        }
+        if let Some(list) = get("TESSERA_TRUSTED_PROXIES") {
+            config.trusted_proxies =
+                crate::client_addr::parse_trusted(&list).map_err(|e| invalid("TESSERA_TRUSTED_PROXIES", e))?;
+        }
         if let Some(key) = get("TESSERA_SANDBOX_API_KEY") {
             if !key.starts_with("hh_live_") || key.len() < 16 {
                 return Err(invalid(
@@ -157,6 +187,30 @@ impl Config {
             }
         };
         Ok(config)
+    }
+}
+
+/// Variables holding secrets: set-but-blank is an error, not "unset".
+const SECRETS: [&str; 3] = ["TESSERA_API_KEY", "TESSERA_HANGHUT_WEBHOOK_SECRET", "TESSERA_SANDBOX_API_KEY"];
+
+impl Config {
+    /// Secrets given in code (not through `from_lookup`) must not be blank either: an empty
+    /// HMAC key verifies signatures anyone can compute.
+    pub fn check_secrets(&self) -> Result<(), ConfigError> {
+        use secrecy::ExposeSecret;
+        let blank = |s: &SecretString| s.expose_secret().trim().is_empty();
+        if let Upstream::HangHut { api_key, .. } = &self.upstream {
+            if blank(api_key) {
+                return Err(ConfigError::BlankSecret("TESSERA_API_KEY"));
+            }
+        }
+        if self.hanghut_webhook_secret.as_ref().is_some_and(blank) {
+            return Err(ConfigError::BlankSecret("TESSERA_HANGHUT_WEBHOOK_SECRET"));
+        }
+        if self.sandbox_api_key.as_ref().is_some_and(blank) {
+            return Err(ConfigError::BlankSecret("TESSERA_SANDBOX_API_KEY"));
+        }
+        Ok(())
     }
 }
 
@@ -229,6 +283,32 @@ mod tests {
         assert!(e.to_string().starts_with("TESSERA_SUCCESS_URL"), "{e}");
         let e = from(&[("TESSERA_LISTEN", "nope")]).unwrap_err();
         assert!(e.to_string().starts_with("TESSERA_LISTEN"), "{e}");
+    }
+
+    #[test]
+    fn a_blank_secret_stops_start_up_naming_the_variable() {
+        for name in SECRETS {
+            for blank in ["", "   ", "\t\n"] {
+                let e = from(&[(name, blank)]).unwrap_err();
+                assert!(matches!(e, ConfigError::BlankSecret(n) if n == name), "{name}: {e}");
+                assert!(e.to_string().contains(name) && e.to_string().contains("empty"), "{e}");
+            }
+        }
+        let mut c = from(&[]).unwrap();
+        c.hanghut_webhook_secret = Some(SecretString::from(" "));
+        assert!(matches!(c.check_secrets(), Err(ConfigError::BlankSecret("TESSERA_HANGHUT_WEBHOOK_SECRET"))));
+        c.hanghut_webhook_secret = None;
+        c.upstream = Upstream::HangHut { base_url: "https://x.example".parse().unwrap(), api_key: "".into() };
+        assert!(matches!(c.check_secrets(), Err(ConfigError::BlankSecret("TESSERA_API_KEY"))));
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() {
+        let c = from(&[("TESSERA_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7 ,::1")]).unwrap();
+        let shown: Vec<String> = c.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.168.1.7/32", "::1/128"]);
+        let e = from(&[("TESSERA_TRUSTED_PROXIES", "10.0.0.0/8,nope")]).unwrap_err();
+        assert!(e.to_string().starts_with("TESSERA_TRUSTED_PROXIES"), "{e}");
     }
 
     #[test]

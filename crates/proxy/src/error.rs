@@ -26,6 +26,17 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
+    /// A browser request from a page whose origin the site owner has not allowed.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("the request is too large (at most {} KiB)", .0 / 1024)]
+    PayloadTooLarge(usize),
+    #[error("the request took too long to arrive; please try again")]
+    RequestTimeout,
+    /// Well-formed, but cannot be carried out as asked (an idempotency key reused for
+    /// another order).
+    #[error("{0}")]
+    Unprocessable(&'static str),
     /// This client asked too often (the proxy's own limit, e.g. on promo previews).
     #[error("too many attempts; please try again in {} seconds", .0.as_secs().max(1))]
     RateLimited(Duration),
@@ -70,6 +81,10 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UpstreamCredentials | ApiError::UpstreamRefused => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamBusy(_) | ApiError::UpstreamUnavailable => StatusCode::SERVICE_UNAVAILABLE,

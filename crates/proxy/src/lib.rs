@@ -9,10 +9,13 @@
 pub mod catalogue;
 pub mod checkout;
 pub mod cli;
+pub mod client_addr;
 pub mod config;
+pub mod cross_origin;
 pub mod error;
 pub mod live;
 pub mod promo;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod store;

@@ -4,13 +4,7 @@
 //! `tessera-core`'s, the same code the widget prices its preview with.
 
 use chrono::{DateTime, Utc};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
 use tessera_core::{
     AppliedPromo, CheckoutRequest, EventId, Field, FieldError, Problem, PromoCode, PromoProblem, PromoRule,
 };
@@ -103,45 +97,9 @@ pub async fn create(
     Ok((rule, id))
 }
 
-/// Previews allowed per client address per minute: enough for a buyer's typos, too few to
-/// try codes by brute force (at 10 a minute, a 6-character code space takes millennia).
-#[derive(Clone)]
-pub struct PreviewLimiter {
-    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-}
-
-impl PreviewLimiter {
-    pub fn per_minute(n: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
-        PreviewLimiter { limiter: Arc::new(RateLimiter::keyed(quota)) }
-    }
-
-    /// `Err(wait)` when `client` has used up its previews for now.
-    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        // Keys of clients that have gone quiet are dropped so the map cannot grow forever.
-        if self.limiter.len() > 10_000 {
-            self.limiter.retain_recent();
-        }
-        self.limiter.check_key(&client).map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::Ipv4Addr;
-
-    #[test]
-    fn each_client_gets_its_own_allowance() {
-        let limiter = PreviewLimiter::per_minute(3);
-        let (a, b) = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)));
-        for _ in 0..3 {
-            assert!(limiter.check(a).is_ok());
-        }
-        let wait = limiter.check(a).unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(20), "{wait:?}");
-        assert!(limiter.check(b).is_ok(), "another client is not affected");
-    }
 
     #[tokio::test]
     async fn unknown_malformed_and_other_event_codes_get_the_same_answer() {

@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
 use crate::config::{Config, Upstream};
+use crate::cross_origin::AllowedOrigins;
+use crate::rate_limit::ClientLimiter;
 use crate::routes::{router, AppState};
 use crate::store::Store;
 use crate::upstream::{Budget, HangHutClient};
@@ -26,11 +28,14 @@ pub enum StartupError {
     Sandbox(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
 }
 
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    read_timeout: Duration,
     public_url: reqwest::Url,
     sandbox: Option<RunningSandbox>,
     sandbox_key: Option<SecretString>,
@@ -38,6 +43,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        // Before anything listens: a blank key or secret is a mistake, not a choice.
+        config.check_secrets()?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartupError::Bind { addr: config.listen, source })?;
@@ -105,9 +112,19 @@ impl Application {
             hanghut_webhook_secret: webhook_secret,
             widget_dir: config.widget_dir.clone(),
             demo_event,
-            preview_limiter: crate::promo::PreviewLimiter::per_minute(config.promo_previews_per_minute),
+            preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
+            checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
+            trusted_proxies: config.trusted_proxies.clone().into(),
         };
-        Ok(Application { listener, router: router(state, &allowed_origins), public_url, sandbox, sandbox_key })
+        let allowed_origins = AllowedOrigins::new(&allowed_origins);
+        Ok(Application {
+            listener,
+            router: router(state, &allowed_origins, config.request_read_timeout),
+            read_timeout: config.request_read_timeout,
+            public_url,
+            sandbox,
+            sandbox_key,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -134,15 +151,66 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        // Client addresses feed the per-client limits (promo previews).
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let served = serve(self.listener, self.router, self.read_timeout, shutdown).await;
         if let Some(sandbox) = self.sandbox {
             // Give the sandbox's webhook sender a moment rather than cutting a delivery mid-flight.
             let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
         }
         served
     }
+}
+
+/// The accept loop. `axum::serve` cannot limit how long a client takes to send its request
+/// headers, hyper-util's builder can: a client that opens a connection and trickles (or never
+/// finishes) its headers is cut off after `read_timeout` (slowloris). Bodies are timed by
+/// `cross_origin::read_body_in_time`.
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    read_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(read_timeout);
+    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(Duration::from_secs(20)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                // Out of file descriptors and the like: pause rather than spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // Client addresses feed the per-client limits (`client_addr`).
+        let service = router
+            .clone()
+            .layer(axum::Extension(axum::extract::ConnectInfo(peer)))
+            .map_request(|r: axum::http::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));
+        let connection =
+            builder.serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection.into_owned());
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Starts the embedded sandbox on `ip` (a free port) with a fresh key, over the data

@@ -1,13 +1,16 @@
 //! The proxy's own durable state, in SQLite: which webhook deliveries were already taken,
 //! so a platform's retry is applied once, and the promo codes this proxy created upstream
 //! (HangHut cannot list or look up codes, so the proxy keeps its own record to preview them).
-//! Only ids, codes and counts are kept, no buyer data.
+//! Only ids, codes and counts are kept, no buyer data (an idempotency key keeps a hash of
+//! its order, not the order).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tessera_core::{Discount, EventId, PromoCode, PromoRule};
+
+use crate::upstream::CheckoutSession;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -42,6 +45,16 @@ CREATE TABLE IF NOT EXISTS promo_codes (
     is_active    INTEGER NOT NULL DEFAULT 1,
     created_at   TEXT NOT NULL,
     PRIMARY KEY (event_id, code)
+);
+-- Idempotency-Key of a checkout from the widget: the order it was first used for (a hash),
+-- the key sent upstream for it, and the session once created. Kept for a day.
+CREATE TABLE IF NOT EXISTS checkout_keys (
+    key            TEXT PRIMARY KEY,
+    fingerprint    TEXT NOT NULL,
+    upstream_key   TEXT NOT NULL,
+    session        TEXT,
+    busy_until_ms  INTEGER NOT NULL DEFAULT 0,
+    created_at_ms  INTEGER NOT NULL
 );
 -- One row per paid order that used a code, so a replayed webhook counts once.
 CREATE TABLE IF NOT EXISTS promo_uses (
@@ -196,6 +209,124 @@ impl Store {
     }
 }
 
+/// How long an Idempotency-Key is remembered (Stripe and the IETF draft use a day).
+pub const CHECKOUT_KEY_TTL: chrono::Duration = chrono::Duration::hours(24);
+/// A checkout under a key counts as in progress this long; after that a retry may take over
+/// (the first attempt died with its process). Longer than two upstream calls can take.
+const CHECKOUT_KEY_BUSY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// What to do with a checkout that carries an Idempotency-Key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClaim {
+    /// Create the session, sending `upstream_key` to the platform.
+    Proceed { upstream_key: String },
+    /// The session created for this key and this order before.
+    Replay(CheckoutSession),
+    /// The key was used for a different order.
+    Mismatch,
+    /// Another request with this key is being handled right now.
+    InFlight,
+}
+
+impl Store {
+    /// Claims `key` for the order hashed as `fingerprint`. A session that has expired is not
+    /// replayed: the key then opens a new one (under a new upstream key).
+    pub async fn claim_checkout_key(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<KeyClaim, StoreError> {
+        let (key, fingerprint) = (key.to_owned(), fingerprint.to_owned());
+        let now_ms = now.timestamp_millis();
+        self.with(move |c| {
+            let tx = c.unchecked_transaction()?;
+            tx.execute(
+                "DELETE FROM checkout_keys WHERE created_at_ms < ?1",
+                [now_ms - CHECKOUT_KEY_TTL.num_milliseconds()],
+            )?;
+            let busy_until = now_ms + CHECKOUT_KEY_BUSY.num_milliseconds();
+            let row: Option<(String, String, Option<String>, i64)> = tx
+                .query_row(
+                    "SELECT fingerprint, upstream_key, session, busy_until_ms FROM checkout_keys WHERE key = ?1",
+                    [&key],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let fresh_key = || format!("tessera-{}", uuid::Uuid::new_v4().simple());
+            let claim = match row {
+                None => {
+                    let upstream_key = fresh_key();
+                    tx.execute(
+                        "INSERT INTO checkout_keys (key, fingerprint, upstream_key, busy_until_ms, created_at_ms)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![key, fingerprint, upstream_key, busy_until, now_ms],
+                    )?;
+                    KeyClaim::Proceed { upstream_key }
+                }
+                Some((stored, ..)) if stored != fingerprint => KeyClaim::Mismatch,
+                Some((_, _, Some(session), _)) => {
+                    let session: CheckoutSession = serde_json::from_str(&session).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
+                    })?;
+                    let open = DateTime::parse_from_rfc3339(&session.expires_at).is_ok_and(|t| t > now);
+                    if open {
+                        KeyClaim::Replay(session)
+                    } else {
+                        let upstream_key = fresh_key();
+                        tx.execute(
+                            "UPDATE checkout_keys SET session = NULL, upstream_key = ?2, busy_until_ms = ?3
+                              WHERE key = ?1",
+                            params![key, upstream_key, busy_until],
+                        )?;
+                        KeyClaim::Proceed { upstream_key }
+                    }
+                }
+                Some((_, _, None, busy)) if busy > now_ms => KeyClaim::InFlight,
+                // An earlier attempt ended without a session: try again under the same upstream
+                // key, so a session it did open upstream is found rather than doubled.
+                Some((_, upstream_key, None, _)) => {
+                    tx.execute("UPDATE checkout_keys SET busy_until_ms = ?2 WHERE key = ?1", params![key, busy_until])?;
+                    KeyClaim::Proceed { upstream_key }
+                }
+            };
+            tx.commit()?;
+            Ok(claim)
+        })
+        .await
+    }
+
+    /// Records the session created under `key`, for replays.
+    pub async fn complete_checkout_key(&self, key: &str, session: &CheckoutSession) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        let session = serde_json::to_string(session).map_err(|e| StoreError::Task(e.to_string()))?;
+        self.with(move |c| {
+            c.execute(
+                "UPDATE checkout_keys SET session = ?2, busy_until_ms = 0 WHERE key = ?1",
+                params![key, session],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The attempt under `key` failed. `forget` when it certainly created nothing upstream
+    /// (the order was refused), so the key may be used again for a corrected order; otherwise
+    /// the key stays bound to this order and its upstream key, ready for a retry.
+    pub async fn release_checkout_key(&self, key: &str, forget: bool) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        self.with(move |c| {
+            if forget {
+                c.execute("DELETE FROM checkout_keys WHERE key = ?1 AND session IS NULL", [key])?;
+            } else {
+                c.execute("UPDATE checkout_keys SET busy_until_ms = 0 WHERE key = ?1", [key])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +372,58 @@ mod tests {
         assert!(!store.record_delivery("hanghut", "evt_1", "ticket.purchased", None).await.unwrap());
         assert!(store.record_delivery("vivenu", "evt_1", "x", None).await.unwrap());
         assert_eq!(store.delivery_count("hanghut").await.unwrap(), 1);
+    }
+
+    fn session(expires_at: &str) -> CheckoutSession {
+        CheckoutSession {
+            checkout_id: "pi_1".into(),
+            checkout_url: "https://pay.example/checkout/pi_1".into(),
+            expires_at: expires_at.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_idempotency_key_replays_its_session_and_refuses_another_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("proxy.sqlite")).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-05-01T10:00:00Z").unwrap().with_timezone(&Utc);
+        let KeyClaim::Proceed { upstream_key } = store.claim_checkout_key("k1", "order-a", now).await.unwrap() else {
+            panic!("a new key proceeds")
+        };
+        assert_eq!(store.claim_checkout_key("k1", "order-a", now).await.unwrap(), KeyClaim::InFlight);
+        // The attempt failed without a verdict: a retry goes upstream with the same key.
+        store.release_checkout_key("k1", false).await.unwrap();
+        assert_eq!(
+            store.claim_checkout_key("k1", "order-a", now).await.unwrap(),
+            KeyClaim::Proceed { upstream_key: upstream_key.clone() }
+        );
+        store.complete_checkout_key("k1", &session("2026-05-01T10:30:00Z")).await.unwrap();
+        assert_eq!(
+            store.claim_checkout_key("k1", "order-a", now).await.unwrap(),
+            KeyClaim::Replay(session("2026-05-01T10:30:00Z"))
+        );
+        assert_eq!(store.claim_checkout_key("k1", "order-b", now).await.unwrap(), KeyClaim::Mismatch);
+        // Once the session expired, the key opens a new one under a new upstream key.
+        let later = now + chrono::Duration::hours(1);
+        let KeyClaim::Proceed { upstream_key: renewed } =
+            store.claim_checkout_key("k1", "order-a", later).await.unwrap()
+        else {
+            panic!("an expired session is not replayed")
+        };
+        assert_ne!(renewed, upstream_key);
+        // After a day the key is forgotten altogether.
+        store.complete_checkout_key("k1", &session("2026-05-03T00:00:00Z")).await.unwrap();
+        let next_day = now + CHECKOUT_KEY_TTL + chrono::Duration::minutes(1);
+        assert!(matches!(store.claim_checkout_key("k1", "order-b", next_day).await.unwrap(), KeyClaim::Proceed { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_refused_order_frees_its_key_for_a_corrected_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("proxy.sqlite")).unwrap();
+        let now = Utc::now();
+        assert!(matches!(store.claim_checkout_key("k", "bad", now).await.unwrap(), KeyClaim::Proceed { .. }));
+        store.release_checkout_key("k", true).await.unwrap();
+        assert!(matches!(store.claim_checkout_key("k", "fixed", now).await.unwrap(), KeyClaim::Proceed { .. }));
     }
 }

@@ -23,6 +23,8 @@
 //! - `GET /events/:id/attendees`: tickets carry no number of their own, so `ticket_number`
 //!   is `TK-` and the ticket's insertion sequence (`TK-00042`). `per_page` above 100 is
 //!   clamped like every other list's maximum; `meta` is the orders list's short one.
+//! - `POST /checkouts` honours an `Idempotency-Key` header for a day: a repeat gets the first
+//!   session back (the proxy retries a lost answer with it).
 
 mod attendees;
 mod auth;
@@ -34,6 +36,7 @@ mod error;
 mod event_changes;
 mod events;
 mod hosted_page;
+mod idempotency;
 mod json_body;
 mod orders;
 mod outbox;

@@ -65,6 +65,13 @@ CREATE TABLE IF NOT EXISTS checkout_sessions (
 );
 CREATE INDEX IF NOT EXISTS checkout_sessions_holds ON checkout_sessions (tier_id, status, expires_at_ms);
 
+-- `Idempotency-Key` of `POST /checkouts` (sandbox extension, see idempotency.rs), kept a day.
+CREATE TABLE IF NOT EXISTS checkout_idempotency_keys (
+    key            TEXT PRIMARY KEY,
+    checkout_id    TEXT NOT NULL REFERENCES checkout_sessions (id),
+    created_at_ms  INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS tickets (
     id             TEXT PRIMARY KEY,
     checkout_id    TEXT NOT NULL REFERENCES checkout_sessions (id),

@@ -3,14 +3,14 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
 use serde_json::json;
-use tessera_core::CheckoutRequest;
 
 use super::AppState;
-use crate::checkout::{hand_off, CheckoutForm};
+use crate::checkout::{hand_off_once, parse_json, CheckoutForm, IdempotencyKey};
+use crate::client_addr::ClientAddr;
 use crate::error::ApiError;
 
 enum Kind {
@@ -28,19 +28,45 @@ fn kind(headers: &HeaderMap) -> Option<Kind> {
     }
 }
 
-pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => IdempotencyKey::parse(v.to_str().unwrap_or_default()).map(Some),
+    }
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Each try costs the platform a held session: counted before anything else is looked at.
+    if let Err(wait) = app.checkout_limiter.check(client) {
+        return ApiError::RateLimited(wait).into_response();
+    }
+    let key = match idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
+    };
     match kind(&headers) {
         Some(Kind::Json) => {
             let result = async {
-                let request: CheckoutRequest = serde_json::from_slice(&body)
-                    .map_err(|e| ApiError::BadRequest(format!("The request body is not a valid checkout: {e}")))?;
-                hand_off(&app.live, &app.store, &app.return_urls, &request).await
+                let request = parse_json(&body)?;
+                hand_off_once(&app.live, &app.store, &app.return_urls, &request, key.as_ref()).await
             }
             .await;
             match result {
-                Ok(s) => {
-                    (StatusCode::CREATED, Json(json!({ "checkout_url": s.checkout_url, "expires_at": s.expires_at })))
-                        .into_response()
+                Ok((s, replayed)) => {
+                    let mut response = (
+                        StatusCode::CREATED,
+                        Json(json!({ "checkout_url": s.checkout_url, "expires_at": s.expires_at })),
+                    )
+                        .into_response();
+                    if replayed {
+                        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                    }
+                    response
                 }
                 Err(e) => e.into_response(),
             }
@@ -49,11 +75,11 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
             let result = async {
                 let form: CheckoutForm = serde_urlencoded::from_bytes(&body)
                     .map_err(|e| ApiError::BadRequest(format!("The form is not valid: {e}")))?;
-                hand_off(&app.live, &app.store, &app.return_urls, &form.into_request()?).await
+                hand_off_once(&app.live, &app.store, &app.return_urls, &form.into_request()?, key.as_ref()).await
             }
             .await;
             match result {
-                Ok(s) => Redirect::to(&s.checkout_url).into_response(),
+                Ok((s, _)) => Redirect::to(&s.checkout_url).into_response(),
                 Err(e) => form_error_page(&e),
             }
         }

@@ -7,24 +7,29 @@ mod promo;
 mod site;
 mod webhooks;
 
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
+use ipnet::IpNet;
 use secrecy::SecretString;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
+use crate::cross_origin::{read_body_in_time, refuse_foreign_origins, AllowedOrigins, BodyLimits};
 use crate::live::LiveHub;
-use crate::promo::PreviewLimiter;
+use crate::rate_limit::ClientLimiter;
 use crate::store::Store;
 
-/// Request bodies larger than this are refused with 413: a checkout is a few hundred bytes,
-/// a platform webhook a few kilobytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// API request bodies larger than this are refused with 413: a checkout is a few hundred bytes.
+pub const API_BODY_LIMIT: usize = 16 * 1024;
+/// A platform webhook is a few kilobytes.
+pub const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -34,16 +39,28 @@ pub struct AppState {
     pub hanghut_webhook_secret: SecretString,
     pub widget_dir: PathBuf,
     pub demo_event: Option<String>,
-    pub preview_limiter: PreviewLimiter,
+    /// Promo previews per client address: enough for a buyer's typos, too few to try codes by
+    /// brute force (at 10 a minute, a 6-character code space takes millennia).
+    pub preview_limiter: ClientLimiter,
+    /// Checkouts per client address: each one holds seats upstream until it expires.
+    pub checkout_limiter: ClientLimiter,
+    /// Proxies whose `X-Forwarded-For` names the client (see `client_addr`).
+    pub trusted_proxies: Arc<[IpNet]>,
     pub live: LiveHub,
 }
 
-pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
-    let origins: Vec<HeaderValue> = allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: Duration) -> Router {
+    let origins: Vec<HeaderValue> =
+        allowed_origins.as_slice().iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    // tower-http adds `Vary: Origin` (and the preflight headers) to every answer, allowed or not,
+    // so a shared cache never hands one site's CORS answer to another.
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE]);
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+        .expose_headers([header::RETRY_AFTER, HeaderName::from_static("idempotent-replayed")]);
+    let api_body = BodyLimits { max_bytes: API_BODY_LIMIT, read_timeout };
+    let webhook_body = BodyLimits { max_bytes: WEBHOOK_BODY_LIMIT, read_timeout };
 
     let api = Router::new()
         .route("/events", get(events::list))
@@ -52,14 +69,19 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))
         .fallback(events::no_such_route)
+        .layer(from_fn_with_state(api_body, read_body_in_time))
+        .layer(from_fn_with_state(allowed_origins.clone(), refuse_foreign_origins))
         .layer(cors);
+    // Signed server-to-server calls: no Origin check, a larger body allowance.
+    let webhooks = Router::new()
+        .route("/webhooks/hanghut", post(webhooks::hanghut))
+        .layer(from_fn_with_state(webhook_body, read_body_in_time));
 
     Router::new()
         .nest("/api/v1", api)
-        .route("/webhooks/hanghut", post(webhooks::hanghut))
+        .merge(webhooks)
         .route("/healthz", get(|| async { "ok" }))
         .merge(site::routes(&state.widget_dir))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

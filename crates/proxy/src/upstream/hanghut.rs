@@ -11,6 +11,10 @@ use tessera_core::{Currency, Discount, Event, EventId, EventSummary, PromoCode, 
 use super::hanghut_wire::{self as wire, Envelope, ErrorEnvelope};
 use super::{parse_retry_after, Budget, UpstreamError};
 
+/// A pause before the one retry of a checkout call, so a platform that just failed is not
+/// asked again in the same instant.
+const CHECKOUT_RETRY_DELAY: Duration = Duration::from_millis(250);
+
 #[derive(Clone)]
 pub struct HangHutClient {
     http: reqwest::Client,
@@ -21,7 +25,7 @@ pub struct HangHutClient {
     budget: Budget,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CheckoutSession {
     pub checkout_id: String,
     pub checkout_url: String,
@@ -106,7 +110,7 @@ impl HangHutClient {
 
     pub async fn event(&self, id: &EventId) -> Result<Event, UpstreamError> {
         self.budget.acquire_read().await.map_err(UpstreamError::RateLimited)?;
-        let raw: wire::HhEvent = self.call(Method::GET, &format!("events/{id}"), None::<&()>).await?;
+        let raw: wire::HhEvent = self.call(Method::GET, &format!("events/{id}"), None::<&()>, None).await?;
         wire::to_event(raw, self.currency).map_err(UpstreamError::Malformed)
     }
 
@@ -114,7 +118,7 @@ impl HangHutClient {
     pub async fn events(&self, page: u32, per_page: u32) -> Result<EventPage, UpstreamError> {
         let path = format!("events?page={page}&per_page={per_page}&status=active");
         self.budget.acquire_read().await.map_err(UpstreamError::RateLimited)?;
-        let raw: wire::HhEventList = self.call(Method::GET, &path, None::<&()>).await?;
+        let raw: wire::HhEventList = self.call(Method::GET, &path, None::<&()>, None).await?;
         let events = raw
             .events
             .into_iter()
@@ -129,11 +133,17 @@ impl HangHutClient {
         })
     }
 
+    /// Opens a hosted checkout. A call that may have reached the platform without an answer
+    /// (timeout, reset, 5xx) is tried once more with the same `idempotency_key`, so a session
+    /// the first try did open is returned, not doubled (the sandbox honours the header; the
+    /// HangHut document does not mention it, and there the worst case is a second hold that
+    /// expires unpaid).
     pub async fn create_checkout(
         &self,
         order: &ValidOrder,
         success_url: &str,
         cancel_url: &str,
+        idempotency_key: &str,
     ) -> Result<CheckoutSession, UpstreamError> {
         let body = CheckoutBody {
             event_id: order.event_id.as_str(),
@@ -148,7 +158,15 @@ impl HangHutClient {
             cancel_url,
             promo_code: order.promo_code.as_ref().map(|c| c.as_str()),
         };
-        let raw: wire::HhCheckout = self.call(Method::POST, "checkouts", Some(&body)).await?;
+        let raw: wire::HhCheckout = match self.call(Method::POST, "checkouts", Some(&body), Some(idempotency_key)).await
+        {
+            Err(UpstreamError::Unavailable(first)) => {
+                tracing::warn!(error = %first, "checkout call failed; retrying once with the same idempotency key");
+                tokio::time::sleep(CHECKOUT_RETRY_DELAY + Duration::from_millis(fastrand::u64(0..250))).await;
+                self.call(Method::POST, "checkouts", Some(&body), Some(idempotency_key)).await?
+            }
+            other => other?,
+        };
         // The buyer's browser is sent to this URL: only ever an absolute http(s) one.
         let url = reqwest::Url::parse(&raw.checkout_url)
             .map_err(|e| UpstreamError::Malformed(format!("checkout_url: {e}")))?;
@@ -178,7 +196,7 @@ impl HangHutClient {
             usage_limit: promo.usage_limit,
             expires_at: promo.expires_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         };
-        let raw: wire::HhPromoCode = self.call(Method::POST, "promo-codes", Some(&body)).await?;
+        let raw: wire::HhPromoCode = self.call(Method::POST, "promo-codes", Some(&body), None).await?;
         Ok(raw.id)
     }
 
@@ -187,12 +205,16 @@ impl HangHutClient {
         method: Method,
         path: &str,
         body: Option<&impl Serialize>,
+        idempotency_key: Option<&str>,
     ) -> Result<T, UpstreamError> {
         self.budget.acquire().await.map_err(UpstreamError::RateLimited)?;
         let mut request =
             self.http.request(method, format!("{}/{path}", self.base)).bearer_auth(self.api_key.expose_secret());
         if let Some(body) = body {
             request = request.json(body);
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
         }
         // reqwest's error Display can include the URL but never headers, so the key stays out.
         let response = request.send().await.map_err(|e| UpstreamError::Unavailable(e.without_url().to_string()))?;

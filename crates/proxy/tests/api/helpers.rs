@@ -1,5 +1,9 @@
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tessera_proxy::config::Upstream;
 use tessera_proxy::{Application, Config};
@@ -15,6 +19,8 @@ pub struct TestApp {
     pub sandbox_url: String,
     pub sandbox_key: String,
     pub config: Config,
+    /// A sandbox started on its own (the proxy reaches it through a `Recorder`).
+    _sandbox: Option<RunningSandbox>,
     _dir: tempfile::TempDir,
 }
 
@@ -43,7 +49,98 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let sandbox_url = app.sandbox_base_url().expect("sandbox upstream");
     let sandbox_key = app.sandbox_api_key().unwrap().expose_secret().to_owned();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { url, http: no_redirects(), sandbox_url, sandbox_key, config, _dir: dir }
+    TestApp { url, http: no_redirects(), sandbox_url, sandbox_key, config, _sandbox: None, _dir: dir }
+}
+
+/// A proxy whose upstream is a real sandbox seen through a `Recorder`, which counts (and can
+/// break) the calls the proxy makes.
+pub async fn spawn_app_via_recorder(adjust: impl FnOnce(&mut Config)) -> (TestApp, Recorder) {
+    const KEY: &str = "hh_live_recorded_upstream_key";
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = start_sandbox(dir.path(), KEY).await;
+    let recorder = Recorder::start(sandbox.base_url()).await;
+    let mut c = config(dir.path());
+    c.upstream = Upstream::HangHut { base_url: recorder.base_url.parse().unwrap(), api_key: SecretString::from(KEY) };
+    c.upstream_timeout = Duration::from_secs(2);
+    adjust(&mut c);
+    let config = c.clone();
+    let app = Application::build(c).await.expect("proxy builds");
+    let url = app.public_url().as_str().trim_end_matches('/').to_owned();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let sandbox_url = sandbox.base_url();
+    let app = TestApp {
+        url,
+        http: no_redirects(),
+        sandbox_url,
+        sandbox_key: KEY.into(),
+        config,
+        _sandbox: Some(sandbox),
+        _dir: dir,
+    };
+    (app, recorder)
+}
+
+/// A pass-through in front of the platform: forwards every call, records each
+/// `POST /checkouts` with its `Idempotency-Key`, and can lose the answer to the next few
+/// (the platform acted, the proxy sees a 502).
+#[derive(Clone)]
+pub struct Recorder {
+    pub base_url: String,
+    checkouts: Arc<Mutex<Vec<Option<String>>>>,
+    lose_answers: Arc<AtomicUsize>,
+}
+
+impl Recorder {
+    async fn start(upstream: String) -> Recorder {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let recorder = Recorder {
+            base_url: format!("http://{}/v1", listener.local_addr().unwrap()),
+            checkouts: Arc::default(),
+            lose_answers: Arc::default(),
+        };
+        let (state, http) = (recorder.clone(), reqwest::Client::new());
+        let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let (state, http, upstream) = (state.clone(), http.clone(), upstream.clone());
+            async move {
+                let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let url = format!("{}{}", upstream.trim_end_matches("/v1"), path);
+                let mut request = http.request(method.clone(), url).body(body);
+                for name in ["authorization", "content-type", "idempotency-key"] {
+                    if let Some(v) = headers.get(name) {
+                        request = request.header(name, v.clone());
+                    }
+                }
+                let response = request.send().await.unwrap();
+                let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+                let body = response.bytes().await.unwrap();
+                if method == Method::POST && uri.path().ends_with("/checkouts") {
+                    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap().to_owned());
+                    state.checkouts.lock().unwrap().push(key);
+                    let lose = state.lose_answers.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok();
+                    if lose {
+                        return (
+                            StatusCode::BAD_GATEWAY,
+                            Bytes::from_static(b"{\"error\":{\"message\":\"lost\",\"status\":502}}"),
+                        );
+                    }
+                }
+                (status, body)
+            }
+        };
+        let router = axum::Router::new().fallback(forward);
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        recorder
+    }
+
+    /// The `Idempotency-Key` of each `POST /checkouts` that reached the platform, in order.
+    pub fn checkouts(&self) -> Vec<Option<String>> {
+        self.checkouts.lock().unwrap().clone()
+    }
+
+    /// The platform carries out the next `n` checkouts but their answers are lost.
+    pub fn lose_next_answers(&self, n: usize) {
+        self.lose_answers.store(n, SeqCst);
+    }
 }
 
 /// A proxy whose upstream is `base_url` with `api_key` (no embedded sandbox).
@@ -96,6 +193,23 @@ impl TestApp {
         r["data"]["ticket_tiers"].as_array().unwrap().iter().find(|t| t["id"] == tier).unwrap()["available"]
             .as_i64()
             .unwrap()
+    }
+
+    /// How many checkout sessions the platform has ever opened (any status): proof that a
+    /// refused order never reached it.
+    pub fn upstream_sessions(&self) -> i64 {
+        let path = self.config.data_dir.join("sandbox.sqlite");
+        let db = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        db.query_row("SELECT COUNT(*) FROM checkout_sessions", [], |r| r.get(0)).unwrap()
+    }
+
+    /// A POST of raw bytes with the given headers; the status, headers and JSON body.
+    pub async fn post_raw(&self, path: &str, headers: &[(&str, &str)], body: impl Into<reqwest::Body>) -> Answer {
+        let mut request = self.http.post(format!("{}{path}", self.url)).body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Answer::from(request.send().await.unwrap()).await
     }
 
     /// The tier's `available` as the proxy shows it to buyers.
@@ -168,5 +282,23 @@ pub async fn eventually(within: Duration, mut f: impl AsyncFnMut() -> bool) -> b
             return false;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A response, read whole.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub async fn from(r: reqwest::Response) -> Answer {
+        let (status, headers) = (r.status().as_u16(), r.headers().clone());
+        Answer { status, headers, body: r.json().await.unwrap_or(Value::Null) }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }

@@ -193,3 +193,35 @@ async fn concurrent_checkouts_never_oversell_the_last_vip_seats() {
     assert_eq!(statuses, [201, 201, 201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
     assert_eq!(app.tier(seed::JAZZ_NIGHT, seed::JAZZ_VIP).await["available"], 0);
 }
+
+#[tokio::test]
+async fn a_repeated_idempotency_key_returns_the_first_session_without_a_second_hold() {
+    let app = spawn().await;
+    let send = |key: &'static str| {
+        app.client
+            .post(format!("{}/checkouts", app.base))
+            .bearer_auth(KEY)
+            .header("Idempotency-Key", key)
+            .json(&checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 2))
+            .send()
+    };
+    let first: Value = send("retry-me-1").await.unwrap().json().await.unwrap();
+    let again = send("retry-me-1").await.unwrap();
+    assert_eq!(again.status(), 201);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["data"], again["data"]);
+    assert_eq!(app.tier(seed::JAZZ_NIGHT, seed::JAZZ_GA).await["available"], 158, "one hold of 2");
+    let other: Value = send("another-key").await.unwrap().json().await.unwrap();
+    assert_ne!(other["data"]["checkout_id"], first["data"]["checkout_id"]);
+    assert_eq!(app.tier(seed::JAZZ_NIGHT, seed::JAZZ_GA).await["available"], 156);
+    let bad = app
+        .client
+        .post(format!("{}/checkouts", app.base))
+        .bearer_auth(KEY)
+        .header("Idempotency-Key", "has space")
+        .json(&checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
