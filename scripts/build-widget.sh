@@ -5,7 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 step "building the widget (trunk build --release)"
-wasm_env trunk build --release --offline >/dev/null
+widget_release_env trunk build --release --offline >/dev/null
+# Minified for the wire with esbuild (npm, package-lock.json): the wasm-bindgen glue, the loader
+# and the stylesheet. The sources stay readable in the repository.
+for f in dist/tessera-widget.js dist/tessera.js; do
+  esbuild "$f" --minify --log-level=warning --outfile="$f" --allow-overwrite
+done
+esbuild dist/tessera.css --minify --log-level=warning --outfile=dist/tessera.css --allow-overwrite
 for f in dist/*.wasm dist/*.js dist/*.css; do
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"

@@ -8,3 +8,13 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 [ -f "$ROOT/.tessera-env" ] && source "$ROOT/.tessera-env"
 # With Debian's std-from-source toolchain, wasm builds use /usr/bin's cargo first.
 wasm_env() { if [ -n "${TESSERA_WASM_PATH:-}" ]; then PATH="$TESSERA_WASM_PATH:$PATH" "$@"; else "$@"; fi; }
+
+# The release widget rebuilds std for wasm32 so that a panic aborts without a message and
+# no Debug formatting or panic locations are compiled in: about 14 KB less brotli for every
+# buyer (bench/RESULTS.md). Needs the std source (rust-src, or Debian's rust-web-src);
+# RUSTC_BOOTSTRAP lets the stable compiler take these -Z flags, as Debian's fallback already does.
+widget_release_env() {
+  RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
+    wasm_env "$@"
+}

@@ -42,6 +42,17 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$lld
 ENV
 fi
 
+# shellcheck disable=SC1091
+source .tessera-env
+
+# 1b. The std source: the release widget rebuilds std (scripts/common.sh, widget_release_env).
+std_source_present() { [ -d "$(wasm_env rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; }
+if ! std_source_present && command -v rustup >/dev/null && [ -z "${TESSERA_WASM_PATH:-}" ]; then
+  step "adding the Rust standard library source (rustup component rust-src)"
+  timeout 300 rustup component add rust-src || warn "rustup could not fetch rust-src"
+fi
+std_source_present || die "the Rust standard library source is missing (rustup component add rust-src, or Debian's rust-web-src)"
+
 # 2. Tools compiled from crates.io (never downloaded from elsewhere).
 cargo_install() { # name version [bin]
   local name=$1 version=$2 bin=${3:-$1}
@@ -54,10 +65,10 @@ cargo_install() { # name version [bin]
 cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_install trunk "$TRUNK_VERSION"
 
-# 3. npm tools: wasm-opt (binaryen), playwright-core, axe-core, pinned by package-lock.json.
+# 3. npm tools: wasm-opt (binaryen), esbuild, playwright-core, axe-core, pinned by package-lock.json.
 command -v npm >/dev/null || apt_install nodejs npm
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm tools (binaryen, playwright-core, axe-core)"
+  step "installing npm tools (binaryen, esbuild, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -19,6 +19,8 @@ CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
   wasm_env cargo test --target wasm32-unknown-unknown -p tessera-widget
 
 scripts/build-widget.sh
+step "size budget of the built widget (brotli bytes a buyer downloads)"
+node --test tests/size/
 step "building the proxy binary for the end-to-end tests"
 cargo build -p tessera-proxy --quiet
 

@@ -99,23 +99,27 @@ pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
     read(fetch(&format!("{proxy}/api/v1/events"), &RequestInit::new()).await).await
 }
 
-async fn post<T: FromJs>(url: &str, body: JsValue) -> Result<T, ApiProblem> {
+async fn post<T: FromJs>(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Result<T, ApiProblem> {
     let body = wire::stringify(&body).ok_or_else(|| ApiProblem::Other(String::new()))?;
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));
     let headers = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
+    for (name, value) in extra {
+        let _ = js_sys::Reflect::set(&headers, &(*name).into(), &(*value).into());
+    }
     init.set_headers(&headers);
     read(fetch(url, &init).await).await
 }
 
-pub async fn checkout(proxy: &str, order: &CheckoutRequest) -> Result<CheckoutStarted, ApiProblem> {
-    post(&format!("{proxy}/api/v1/checkout"), order.to_js()).await
+/// Asks for a checkout session; a retry with the same `idempotency_key` gets the same one.
+pub async fn checkout(proxy: &str, order: &CheckoutRequest, idempotency_key: &str) -> Result<CheckoutStarted, ApiProblem> {
+    post(&format!("{proxy}/api/v1/checkout"), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await
 }
 
 /// The rule of `code` for the event; the widget prices the discount itself from then on.
 pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
     let body = wire::object(&[("event_id", event_id.into()), ("code", code.into())]);
-    post(&format!("{proxy}/api/v1/promo-preview"), body).await
+    post(&format!("{proxy}/api/v1/promo-preview"), body, &[]).await
 }

@@ -505,11 +505,21 @@ pub fn problem(t: &Texts, field: Field, problem: Problem) -> String {
                 Field::Phone => t.phone,
                 _ => t.quantity,
             };
-            let what = if t.lowercase_field { what.to_lowercase() } else { what.to_owned() };
+            let what = if t.lowercase_field { lower_first(what) } else { what.to_owned() };
             fill(t.field_missing, &[("field", &what)])
         }
         _ => t.field_invalid.into(),
     }
+}
+
+/// "Full name" → "full name". Labels are sentence case, so only the first letter changes;
+/// `str::to_lowercase` would compile Unicode's case tables (12 KB) into the wasm for this.
+fn lower_first(label: &str) -> String {
+    let mut s = label.to_owned();
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_lowercase();
+    }
+    s
 }
 
 #[cfg(test)]
@@ -747,6 +757,15 @@ mod tests {
                     placeholders(english),
                     "{name}.{field}: {value:?} against English {english:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn lowering_the_first_letter_lowers_every_label_fully() {
+        for (name, t) in TABLES.iter().filter(|(_, t)| t.lowercase_field) {
+            for label in [t.name, t.email, t.phone, t.quantity] {
+                assert_eq!(lower_first(label), label.to_lowercase(), "{name}: {label}");
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::live;
 use crate::order_state::OrderState;
 use crate::text::fill;
 use crate::wire::{str_or_null, ToJs};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[component]
 pub fn EventView(
@@ -110,73 +110,79 @@ pub fn EventView(
     let load = StoredValue::new(load);
     load.with_value(|l| l());
 
-    let proxy = ctx.proxy.clone();
-    let checkout = Action::new_local(move |request: &CheckoutRequest| {
-        let (proxy, request) = (proxy.clone(), request.clone());
-        async move { api::checkout(&proxy, &request).await }
-    });
-
-    Effect::new(move |_| {
-        let Some(result) = checkout.value().get() else { return };
-        // Only a new answer may act: a live update of the event must not send the buyer to
-        // the checkout a second time.
-        if result.is_err() {
-            handing_off.set_value(false);
+    // One Idempotency-Key per order as placed: pressing Checkout again for the same order
+    // (after a timeout, say) finds the session the first press opened instead of a second one.
+    let attempt = StoredValue::new(None::<(CheckoutRequest, String)>);
+    let placing = RwSignal::new(false);
+    let proxy = StoredValue::new(ctx.proxy.clone());
+    let on_answer = move |result: Result<CheckoutStarted, ApiProblem>| match result {
+        Ok(CheckoutStarted { checkout_url }) => {
+            if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
+                let promo = order.promo.get_untracked();
+                let detail = [
+                    ("event_id", event.id.as_str().into()),
+                    ("tier_id", tier.id.as_str().into()),
+                    ("quantity", order.quantity.get_untracked().into()),
+                    ("total", order.price().map(|p| p.total.to_js()).unwrap_or(JsValue::NULL)),
+                    ("promo_code", str_or_null(promo.as_ref().map(|p| p.code.as_str()))),
+                ];
+                emit(&host.get_value(), "checkout", &detail);
+                let pending = PendingOrder {
+                    event_title: event.title.clone(),
+                    tier_id: tier.id.to_string(),
+                    tier_name: tier.name.clone(),
+                    quantity: order.quantity.get_untracked(),
+                    email: order.email.get_untracked().trim().to_owned(),
+                };
+                handoff::remember(event.id.as_str(), &pending);
+            }
+            handoff::go_to(&checkout_url);
         }
-        untrack(move || match result {
-            Ok(CheckoutStarted { checkout_url, .. }) => {
-                if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
-                    let promo = order.promo.get_untracked();
-                    let detail = [
-                        ("event_id", event.id.as_str().into()),
-                        ("tier_id", tier.id.as_str().into()),
-                        ("quantity", order.quantity.get_untracked().into()),
-                        ("total", order.price().map(|p| p.total.to_js()).unwrap_or(JsValue::NULL)),
-                        ("promo_code", str_or_null(promo.as_ref().map(|p| p.code.as_str()))),
-                    ];
-                    emit(&host.get_value(), "checkout", &detail);
-                    let pending = PendingOrder {
-                        event_title: event.title.clone(),
-                        tier_id: tier.id.to_string(),
-                        tier_name: tier.name.clone(),
-                        quantity: order.quantity.get_untracked(),
-                        email: order.email.get_untracked().trim().to_owned(),
-                    };
-                    handoff::remember(event.id.as_str(), &pending);
-                }
-                handoff::go_to(&checkout_url);
+        Err(ApiProblem::Invalid(fields)) => {
+            // The code expired or ran out since the preview: say so beside it, and show
+            // the price without it rather than a discount that no longer exists.
+            if let Some(f) = fields.iter().find(|f| f.field == Field::PromoCode) {
+                order.promo.set(None);
+                order.promo_problem.set(Some(f.problem));
             }
-            Err(ApiProblem::Invalid(fields)) => {
-                // The code expired or ran out since the preview: say so beside it, and show
-                // the price without it rather than a discount that no longer exists.
-                if let Some(f) = fields.iter().find(|f| f.field == Field::PromoCode) {
-                    order.promo.set(None);
-                    order.promo_problem.set(Some(f.problem));
-                }
-                order.show_all.set(true);
-                alert.set(None);
+            order.show_all.set(true);
+            alert.set(None);
+        }
+        Err(problem) => {
+            emit_error(&host.get_value(), t, &problem);
+            // Seats may have gone: show what is left now.
+            if problem == ApiProblem::SoldOut {
+                load.with_value(|l| l());
             }
-            Err(problem) => {
-                emit_error(&host.get_value(), t, &problem);
-                // Seats may have gone: show what is left now.
-                if problem == ApiProblem::SoldOut {
-                    load.with_value(|l| l());
-                }
-                alert.set(Some(problem));
-            }
-        })
-    });
+            alert.set(Some(problem));
+        }
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if placing.get_untracked() {
+            return;
+        }
         alert.set(None);
         order.show_all.set(true);
-        if order.problems().is_empty() {
-            handing_off.set_value(true);
-            checkout.dispatch(order.request());
-        } else {
-            focus_first_invalid(&ev);
+        if !order.problems().is_empty() {
+            return focus_first_invalid(&ev);
         }
+        let request = order.request();
+        let key = attempt
+            .with_value(|a| a.as_ref().filter(|(placed, _)| placed == &request).map(|(_, key)| key.clone()))
+            .unwrap_or_else(idempotency_key);
+        attempt.set_value(Some((request.clone(), key.clone())));
+        handing_off.set_value(true);
+        placing.set(true);
+        spawn_local(async move {
+            let result = api::checkout(&proxy.get_value(), &request, &key).await;
+            placing.set(false);
+            if result.is_err() {
+                handing_off.set_value(false);
+            }
+            on_answer(result);
+        });
     };
 
     let header = move || {
@@ -228,8 +234,8 @@ pub fn EventView(
                 {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}
                 {move || (!all_gone).then(|| view! {
                     <button type="submit" class="tessera-checkout" part="checkout-button"
-                        aria-disabled=move || checkout.pending().get().to_string()>
-                        {move || if checkout.pending().get() { t.checkout_pending } else { t.checkout }}
+                        aria-disabled=move || placing.get().to_string()>
+                        {move || if placing.get() { t.checkout_pending } else { t.checkout }}
                     </button>
                 })}
                 {all_gone.then(|| view! { <p class="tessera-closed">{t.all_sold_out}</p> })}
@@ -253,6 +259,20 @@ pub fn EventView(
             <p class="tessera-visually-hidden" aria-live="polite">{move || heard.get()}</p>
         </section>
     }
+}
+
+/// A fresh random key (`crypto.randomUUID()`), or the time when the browser has none.
+fn idempotency_key() -> String {
+    let global = js_sys::global();
+    let random = js_sys::Reflect::get(&global, &"crypto".into())
+        .and_then(|crypto| {
+            let uuid = js_sys::Reflect::get(&crypto, &"randomUUID".into())?;
+            uuid.unchecked_into::<js_sys::Function>().call0(&crypto)
+        })
+        .ok()
+        .and_then(|v| v.as_string());
+    // Integers, not floats: formatting an f64 would pull float printing into the wasm.
+    random.unwrap_or_else(|| format!("t-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64))
 }
 
 /// Moves focus to the first field marked invalid, so keyboard and screen-reader users land

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use tessera_core::{Availability, TierId};
+use tessera_core::{Availability, Money, TierId};
 
 use super::use_ctx;
 use crate::format;
@@ -13,58 +13,63 @@ use crate::wire::ToJs;
 #[component]
 pub fn TierPicker(order: OrderState) -> impl IntoView {
     let t = use_ctx().t;
-    let ids = move || {
-        order
-            .event
-            .with(|e| e.as_ref().map(|e| e.tiers.iter().map(|t| t.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
-    };
+    // Names and prices are drawn once per list; live updates change only counts, so the
+    // list is redrawn only when the tiers themselves change (a reload).
+    let tiers = Memo::new(move |_| {
+        order.event.with(|e| {
+            e.as_ref().map(|e| e.tiers.iter().map(|t| (t.id.clone(), t.name.clone(), t.price)).collect::<Vec<_>>())
+        })
+    });
     view! {
         <fieldset class="tessera-tiers" part="tiers">
             <legend>{t.choose_tickets}</legend>
-            <For each=ids key=|id| id.clone() children=move |id: TierId| view! { <TierOption id=id order=order/> }/>
+            {move || tiers.get().unwrap_or_default().into_iter().map(|(id, name, price)| tier_option(id, name, price, order)).collect_view()}
         </fieldset>
     }
 }
 
-#[component]
-fn TierOption(id: TierId, order: OrderState) -> impl IntoView {
+fn tier_option(id: TierId, name: String, price: Money, order: OrderState) -> impl IntoView {
     let ctx = use_ctx();
     let t = ctx.t;
-    let tier_id = StoredValue::new(id.clone());
-    let tier = Memo::new(move |_| order.event.with(|e| e.as_ref().and_then(|e| e.tier(&tier_id.get_value()).cloned())));
     let dom_id = format!("tier-{id}");
-    let availability = move || tier.with(|t| t.as_ref().map(|t| t.availability()).unwrap_or(Availability::SoldOut));
-    let sold_out = move || availability().is_sold_out();
+    let tier_id = StoredValue::new(id.clone());
+    let availability = Memo::new(move |_| {
+        order.event.with(|e| {
+            e.as_ref().and_then(|e| e.tier(&tier_id.get_value())).map(|t| t.availability()).unwrap_or(Availability::SoldOut)
+        })
+    });
     let checked = move || order.tier.with(|sel| sel.as_ref() == Some(&tier_id.get_value()));
-    let locale = ctx.locale.clone();
-    let price = move || tier.with(|t| t.as_ref().map(|t| format::money(t.price, &locale)).unwrap_or_default());
-    let left = move || match availability() {
-        Availability::SoldOut => t.sold_out.to_owned(),
-        Availability::FewLeft(n) => fill(t.few_left, &[("n", &n.to_string())]),
-        Availability::Available(n) => fill(t.left, &[("n", &n.to_string())]),
-    };
-    let name = move || tier.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
     let host = StoredValue::new_local(ctx.host.clone());
-    let chosen = move || {
-        order.tier.set(Some(tier_id.get_value()));
-        order.clamp_quantity();
-        let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
-        tier.with_untracked(|t| {
-            if let Some(t) = t {
-                let detail = [
-                    ("event_id", event_id.as_str().into()),
-                    ("tier_id", t.id.as_str().into()),
-                    ("tier_name", t.name.as_str().into()),
-                    ("price", t.price.to_js()),
-                ];
-                emit(&host.get_value(), "tier-change", &detail);
-            }
-        });
+    let chosen = {
+        let name = name.clone();
+        move || {
+            order.tier.set(Some(tier_id.get_value()));
+            order.clamp_quantity();
+            let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
+            let detail = [
+                ("event_id", event_id.into()),
+                ("tier_id", tier_id.get_value().as_str().into()),
+                ("tier_name", name.as_str().into()),
+                ("price", price.to_js()),
+            ];
+            emit(&host.get_value(), "tier-change", &detail);
+        }
     };
+    let class = move || match (availability.get().is_sold_out(), checked()) {
+        (true, _) => "tessera-tier tessera-sold-out",
+        (false, true) => "tessera-tier tessera-selected",
+        (false, false) => "tessera-tier",
+    };
+    let left = move || match availability.get() {
+        Availability::SoldOut => ("tessera-tier-left", t.sold_out.to_owned()),
+        Availability::FewLeft(n) => ("tessera-tier-left tessera-few", fill(t.few_left, &[("n", &n.to_string())])),
+        Availability::Available(n) => ("tessera-tier-left", fill(t.left, &[("n", &n.to_string())])),
+    };
+    let price = format::money(price, &ctx.locale);
     view! {
-        <div class="tessera-tier" part="tier" class:tessera-sold-out=sold_out class:tessera-selected=checked>
+        <div class=class part="tier">
             <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
-                prop:checked=checked disabled=sold_out
+                prop:checked=checked disabled=move || availability.get().is_sold_out()
                 on:change=move |_| chosen()/>
             <label for=dom_id>
                 // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
@@ -72,9 +77,8 @@ fn TierOption(id: TierId, order: OrderState) -> impl IntoView {
                 <span class="tessera-visually-hidden">", "</span>
                 <span class="tessera-tier-price">{price}</span>
                 <span class="tessera-visually-hidden">", "</span>
-                <span class="tessera-tier-left" class:tessera-few=move || matches!(availability(), Availability::FewLeft(_))>{left}</span>
+                {move || { let (class, text) = left(); view! { <span class=class>{text}</span> } }}
             </label>
         </div>
     }
 }
-

@@ -1,0 +1,29 @@
+// The bytes every buyer downloads before seeing a price: the brotli files the proxy serves
+// (dist/*.br, written by scripts/build-widget.sh at quality 11) for each file the loader
+// fetches. Deterministic for a given build, so it is asserted here, not benchmarked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const FILES = ['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css'];
+
+// Issue 5 asks for 120 KB (120,000 bytes); the widget is at 123,233 bytes as this lands, so
+// the budget ratchets from just above that and moves down with every saving (issue 8).
+const BUDGET = 124_000;
+
+test(`the widget a buyer downloads is at most ${BUDGET} bytes of brotli`, () => {
+  const rows = FILES.map((name) => {
+    const raw = readFileSync(dist + name);
+    const br = readFileSync(dist + name + '.br');
+    // The served file must be this build's file, or the figure below means nothing.
+    assert.ok(brotliDecompressSync(br).equals(raw), `${name}.br is not ${name} compressed`);
+    return { name, raw: raw.length, brotli: br.length };
+  });
+  const total = rows.reduce((sum, r) => sum + r.brotli, 0);
+  const table = rows.map((r) => `  ${r.name}: ${r.brotli} B brotli (${r.raw} B raw)`).join('\n');
+  console.log(`widget size, brotli:\n${table}\n  total: ${total} B (budget ${BUDGET} B)`);
+  assert.ok(total <= BUDGET, `the widget is ${total} B of brotli, over its ${BUDGET} B budget:\n${table}`);
+});
