@@ -58,6 +58,10 @@ pub struct Config {
     /// A client gets this long to send a request's headers, and again its body; then the
     /// connection is closed (slow-client protection).
     pub request_read_timeout: Duration,
+    /// Test hook, `TESSERA_TEST_HOLD_WEBHOOK_APPLY=1`: webhook deliveries are written to the
+    /// inbox and then held, never applied nor answered, so a test can kill the process between
+    /// receipt and apply and see the next start replay them. Never set it in production.
+    pub test_hold_webhook_apply: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +99,7 @@ impl Config {
             checkouts_per_minute: 20,
             trusted_proxies: Vec::new(),
             request_read_timeout: Duration::from_secs(10),
+            test_hold_webhook_apply: false,
         }
     }
 
@@ -174,6 +179,7 @@ impl Config {
             config.sandbox_api_key = Some(SecretString::from(key));
         }
         config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
+        config.test_hold_webhook_apply = get("TESSERA_TEST_HOLD_WEBHOOK_APPLY").as_deref() == Some("1");
 
         config.upstream = match get("TESSERA_UPSTREAM").as_deref() {
             None | Some("sandbox") => Upstream::Sandbox,

@@ -13,6 +13,7 @@ pub mod client_addr;
 pub mod config;
 pub mod cross_origin;
 pub mod error;
+pub mod inbox;
 pub mod live;
 pub mod promo;
 pub mod rate_limit;

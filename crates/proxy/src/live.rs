@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tessera_core::{EventId, Snapshot};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::catalogue::Catalogue;
 use crate::upstream::UpstreamError;
@@ -30,6 +30,8 @@ pub struct LiveHub {
     catalogue: Catalogue,
     boot: String,
     feeds: Arc<Mutex<HashMap<EventId, Feed>>>,
+    /// Set once the server is shutting down: every stream says goodbye and ends.
+    closing: Arc<watch::Sender<bool>>,
 }
 
 /// Updates a slow viewer may fall behind by before it skips to the newest.
@@ -38,7 +40,23 @@ const BACKLOG: usize = 16;
 impl LiveHub {
     pub fn new(catalogue: Catalogue) -> Self {
         let boot = format!("{:x}", chrono::Utc::now().timestamp_millis());
-        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())) }
+        let closing = Arc::new(watch::Sender::new(false));
+        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())), closing }
+    }
+
+    /// The server is shutting down: every open stream (and any opened from now on) ends,
+    /// after telling its viewer to reconnect.
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once `close_streams` has been called.
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.closing.subscribe();
+        async move {
+            // An error means the hub itself is gone, which also ends its streams.
+            let _ = rx.wait_for(|closing| *closing).await;
+        }
     }
 
     fn with_feed<T>(&self, id: &EventId, f: impl FnOnce(&mut Feed) -> T) -> T {

@@ -1,6 +1,6 @@
 //! `tessera-proxy`: reads `TESSERA_*` configuration and serves until Ctrl-C or SIGTERM.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use tessera_proxy::{Application, Config};
 use tracing_subscriber::EnvFilter;
@@ -10,6 +10,8 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in a log file or a journal.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     let cli = <tessera_proxy::cli::Cli as clap::Parser>::parse();

@@ -11,6 +11,8 @@ use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
 use crate::config::{Config, Upstream};
 use crate::cross_origin::AllowedOrigins;
+use crate::inbox::Inbox;
+use crate::live::LiveHub;
 use crate::rate_limit::ClientLimiter;
 use crate::routes::{router, AppState};
 use crate::store::Store;
@@ -32,9 +34,15 @@ pub enum StartupError {
     Config(#[from] crate::config::ConfigError),
 }
 
+/// After the shutdown signal, in-flight requests get this long to finish (a checkout waits on
+/// at most two platform calls); then the process stops anyway. Under the 30 s a container
+/// orchestrator gives before its SIGKILL.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
+
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    live: LiveHub,
     read_timeout: Duration,
     public_url: reqwest::Url,
     sandbox: Option<RunningSandbox>,
@@ -104,8 +112,13 @@ impl Application {
         allowed_origins.push(public_url.origin().ascii_serialization());
 
         let catalogue = Catalogue::new(upstream, config.event_ttl);
+        let live = LiveHub::new(catalogue.clone());
+        let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply);
+        // Deliveries a previous run took but did not apply (it was killed in between).
+        inbox.replay_unapplied().await?;
         let state = AppState {
-            live: crate::live::LiveHub::new(catalogue.clone()),
+            live: live.clone(),
+            inbox,
             catalogue,
             store,
             return_urls,
@@ -120,6 +133,7 @@ impl Application {
         Ok(Application {
             listener,
             router: router(state, &allowed_origins, config.request_read_timeout),
+            live,
             read_timeout: config.request_read_timeout,
             public_url,
             sandbox,
@@ -146,11 +160,25 @@ impl Application {
         self.sandbox_key.as_ref()
     }
 
-    /// Serves until `shutdown` resolves, letting in-flight requests finish.
+    /// Wraps the whole router in more middleware (an embedder's metrics or access log; the
+    /// test suite reads every response body through this).
+    pub fn map_router(mut self, wrap: impl FnOnce(axum::Router) -> axum::Router) -> Self {
+        self.router = wrap(self.router);
+        self
+    }
+
+    /// Serves until `shutdown` resolves. Then: no new connections, live streams are told to
+    /// reconnect and closed, and in-flight requests get up to `SHUTDOWN_GRACE` to finish.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let live = self.live.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // An open stream never ends by itself: without this, shutdown would wait on viewers.
+            live.close_streams();
+        };
         let served = serve(self.listener, self.router, self.read_timeout, shutdown).await;
         if let Some(sandbox) = self.sandbox {
             // Give the sandbox's webhook sender a moment rather than cutting a delivery mid-flight.
@@ -209,7 +237,9 @@ async fn serve(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still open after the shutdown grace period were cut off");
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! The proxy's own durable state, in SQLite: which webhook deliveries were already taken,
-//! so a platform's retry is applied once, and the promo codes this proxy created upstream
+//! The proxy's own durable state, in SQLite: the webhook inbox (each delivery written before
+//! the platform gets its 2xx, marked once applied, so a retry is applied once and a delivery
+//! cut off by a crash is applied at the next start), and the promo codes this proxy created upstream
 //! (HangHut cannot list or look up codes, so the proxy keeps its own record to preview them).
 //! Only ids, codes and counts are kept, no buyer data (an idempotency key keeps a hash of
 //! its order, not the order).
@@ -26,12 +27,16 @@ pub struct Store {
 }
 
 const SCHEMA: &str = "
+-- The webhook inbox: what applying a delivery needs (no buyer data), and when it was applied.
 CREATE TABLE IF NOT EXISTS webhook_deliveries (
     platform     TEXT NOT NULL,
     delivery_id  TEXT NOT NULL,
     kind         TEXT NOT NULL,
     event_id     TEXT,
     received_at  TEXT NOT NULL,
+    order_id     TEXT,
+    promo_code   TEXT,
+    applied_at   TEXT,
     PRIMARY KEY (platform, delivery_id)
 );
 CREATE TABLE IF NOT EXISTS promo_codes (
@@ -68,9 +73,12 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: a webhook answered 2xx must survive a power cut, not only a crash (in WAL
+        // mode NORMAL may lose the last commits to one). Writes are few: deliveries and keys.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        migrate_inbox(&conn)?;
         Ok(Store { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -87,23 +95,83 @@ impl Store {
         .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
-    /// Records a delivery; `true` when it is new, `false` for a replay.
-    pub async fn record_delivery(
-        &self,
-        platform: &str,
-        delivery_id: &str,
-        kind: &str,
-        event_id: Option<&str>,
-    ) -> Result<bool, StoreError> {
-        let (platform, delivery_id, kind, event_id) =
-            (platform.to_owned(), delivery_id.to_owned(), kind.to_owned(), event_id.map(str::to_owned));
+    /// Writes a delivery to the inbox (committed when this returns), unless it is there already.
+    pub async fn record_delivery(&self, entry: &InboxEntry) -> Result<Recorded, StoreError> {
+        let e = entry.clone();
         self.with(move |c| {
             let inserted = c.execute(
-                "INSERT OR IGNORE INTO webhook_deliveries (platform, delivery_id, kind, event_id, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![platform, delivery_id, kind, event_id, chrono::Utc::now().to_rfc3339()],
+                "INSERT OR IGNORE INTO webhook_deliveries
+                   (platform, delivery_id, kind, event_id, order_id, promo_code, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    e.platform,
+                    e.delivery_id,
+                    e.kind,
+                    e.event_id,
+                    e.order_id,
+                    e.promo_code,
+                    Utc::now().to_rfc3339()
+                ],
             )?;
-            Ok(inserted == 1)
+            if inserted == 1 {
+                return Ok(Recorded::New);
+            }
+            let applied: Option<String> = c.query_row(
+                "SELECT applied_at FROM webhook_deliveries WHERE platform = ?1 AND delivery_id = ?2",
+                params![e.platform, e.delivery_id],
+                |r| r.get(0),
+            )?;
+            Ok(if applied.is_some() { Recorded::Applied } else { Recorded::Pending })
+        })
+        .await
+    }
+
+    /// Applies a delivery's durable effects and marks it applied, in one transaction, so it
+    /// takes effect once however often this is called. `false` when it was applied before
+    /// (or is not in the inbox).
+    ///
+    /// The one durable effect today: a paid `ticket.purchased` that used a promo code counts
+    /// one use of the code (once per order, however many deliveries name the order).
+    pub async fn apply_delivery(&self, platform: &str, delivery_id: &str) -> Result<bool, StoreError> {
+        let (platform, delivery_id) = (platform.to_owned(), delivery_id.to_owned());
+        self.with(move |c| {
+            let tx = c.unchecked_transaction()?;
+            let Some(entry) = tx
+                .query_row(
+                    "SELECT platform, delivery_id, kind, event_id, order_id, promo_code FROM webhook_deliveries
+                      WHERE platform = ?1 AND delivery_id = ?2 AND applied_at IS NULL",
+                    params![platform, delivery_id],
+                    inbox_entry,
+                )
+                .optional()?
+            else {
+                return Ok(false);
+            };
+            if entry.kind == "ticket.purchased" {
+                if let (Some(event), Some(order), Some(code)) = (&entry.event_id, &entry.order_id, &entry.promo_code) {
+                    count_promo_use(&tx, order, event, code)?;
+                }
+            }
+            tx.execute(
+                "UPDATE webhook_deliveries SET applied_at = ?3 WHERE platform = ?1 AND delivery_id = ?2",
+                params![platform, delivery_id, Utc::now().to_rfc3339()],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Deliveries written to the inbox but never applied (the process stopped in between),
+    /// oldest first.
+    pub async fn unapplied_deliveries(&self) -> Result<Vec<InboxEntry>, StoreError> {
+        self.with(|c| {
+            let mut q = c.prepare(
+                "SELECT platform, delivery_id, kind, event_id, order_id, promo_code FROM webhook_deliveries
+                  WHERE applied_at IS NULL ORDER BY received_at, rowid",
+            )?;
+            let rows = q.query_map([], inbox_entry)?;
+            rows.collect()
         })
         .await
     }
@@ -115,6 +183,61 @@ impl Store {
         })
         .await
     }
+}
+
+/// A webhook delivery as the inbox keeps it: its id and what applying it needs. No buyer
+/// data (names, emails) is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxEntry {
+    pub platform: String,
+    pub delivery_id: String,
+    pub kind: String,
+    pub event_id: Option<String>,
+    /// The paid order a `ticket.purchased` belongs to, and the promo code it used.
+    pub order_id: Option<String>,
+    pub promo_code: Option<String>,
+}
+
+/// What the inbox already knew of a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    New,
+    /// Received before but never applied (the process stopped in between).
+    Pending,
+    /// Received and applied before: a platform retry.
+    Applied,
+}
+
+fn inbox_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxEntry> {
+    Ok(InboxEntry {
+        platform: r.get(0)?,
+        delivery_id: r.get(1)?,
+        kind: r.get(2)?,
+        event_id: r.get(3)?,
+        order_id: r.get(4)?,
+        promo_code: r.get(5)?,
+    })
+}
+
+/// Inboxes from before deliveries were applied as a step of their own: the new columns, and
+/// every delivery already there counts as applied (it was, in the request that took it).
+fn migrate_inbox(conn: &Connection) -> rusqlite::Result<()> {
+    let has_applied: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('webhook_deliveries') WHERE name = 'applied_at'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_applied {
+        conn.execute_batch(
+            "BEGIN;
+             ALTER TABLE webhook_deliveries ADD COLUMN order_id TEXT;
+             ALTER TABLE webhook_deliveries ADD COLUMN promo_code TEXT;
+             ALTER TABLE webhook_deliveries ADD COLUMN applied_at TEXT;
+             UPDATE webhook_deliveries SET applied_at = received_at;
+             COMMIT;",
+        )?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -178,20 +301,7 @@ impl Store {
     /// Counts one use of a code by a paid order; `false` when that order was already counted.
     pub async fn count_promo_use(&self, order_id: &str, event: &EventId, code: &PromoCode) -> Result<bool, StoreError> {
         let (order_id, event, code) = (order_id.to_owned(), event.clone(), code.clone());
-        self.with(move |c| {
-            let new = c.execute(
-                "INSERT OR IGNORE INTO promo_uses (order_id, event_id, code) VALUES (?1, ?2, ?3)",
-                params![order_id, event.as_str(), code.as_str()],
-            )? == 1;
-            if new {
-                c.execute(
-                    "UPDATE promo_codes SET usage_count = usage_count + 1 WHERE event_id = ?1 AND code = ?2",
-                    params![event.as_str(), code.as_str()],
-                )?;
-            }
-            Ok(new)
-        })
-        .await
+        self.with(move |c| count_promo_use(c, &order_id, event.as_str(), code.as_str())).await
     }
 
     /// The platform said the code is used up: believe it, so previews stop offering it.
@@ -207,6 +317,21 @@ impl Store {
         })
         .await
     }
+}
+
+/// One use of `code` by the paid order `order_id`; `false` when that order was counted before.
+fn count_promo_use(c: &Connection, order_id: &str, event: &str, code: &str) -> rusqlite::Result<bool> {
+    let new = c.execute(
+        "INSERT OR IGNORE INTO promo_uses (order_id, event_id, code) VALUES (?1, ?2, ?3)",
+        params![order_id, event, code],
+    )? == 1;
+    if new {
+        c.execute(
+            "UPDATE promo_codes SET usage_count = usage_count + 1 WHERE event_id = ?1 AND code = ?2",
+            params![event, code],
+        )?;
+    }
+    Ok(new)
 }
 
 /// How long an Idempotency-Key is remembered (Stripe and the IETF draft use a day).
@@ -360,18 +485,73 @@ mod tests {
         assert_eq!(store.promo(&event, &code).await.unwrap().unwrap().usage_count, 2);
     }
 
+    fn delivery(id: &str, order: Option<&str>) -> InboxEntry {
+        InboxEntry {
+            platform: "hanghut".into(),
+            delivery_id: id.into(),
+            kind: "ticket.purchased".into(),
+            event_id: Some("ev-1".into()),
+            order_id: order.map(Into::into),
+            promo_code: order.map(|_| "EARLYBIRD".into()),
+        }
+    }
+
     #[tokio::test]
     async fn a_replayed_delivery_is_recorded_once_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("proxy.sqlite");
         let store = Store::open(&path).unwrap();
-        assert!(store.record_delivery("hanghut", "evt_1", "ticket.purchased", Some("e1")).await.unwrap());
-        assert!(!store.record_delivery("hanghut", "evt_1", "ticket.purchased", Some("e1")).await.unwrap());
+        assert_eq!(store.record_delivery(&delivery("evt_1", None)).await.unwrap(), Recorded::New);
+        assert_eq!(store.record_delivery(&delivery("evt_1", None)).await.unwrap(), Recorded::Pending);
         drop(store);
         let store = Store::open(&path).unwrap();
-        assert!(!store.record_delivery("hanghut", "evt_1", "ticket.purchased", None).await.unwrap());
-        assert!(store.record_delivery("vivenu", "evt_1", "x", None).await.unwrap());
+        assert_eq!(store.record_delivery(&delivery("evt_1", None)).await.unwrap(), Recorded::Pending);
+        assert!(store.apply_delivery("hanghut", "evt_1").await.unwrap());
+        assert_eq!(store.record_delivery(&delivery("evt_1", None)).await.unwrap(), Recorded::Applied);
+        let mut other = delivery("evt_1", None);
+        other.platform = "vivenu".into();
+        assert_eq!(store.record_delivery(&other).await.unwrap(), Recorded::New);
         assert_eq!(store.delivery_count("hanghut").await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_delivery_is_applied_once_and_unapplied_ones_are_listed_for_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("proxy.sqlite")).unwrap();
+        let mut limited = rule();
+        limited.usage_limit = Some(5);
+        store.save_promo(&limited, "pc_1").await.unwrap();
+        store.record_delivery(&delivery("evt_a", Some("pi_1"))).await.unwrap();
+        store.record_delivery(&delivery("evt_b", Some("pi_1"))).await.unwrap();
+        store.record_delivery(&delivery("evt_c", Some("pi_2"))).await.unwrap();
+        let pending: Vec<String> =
+            store.unapplied_deliveries().await.unwrap().into_iter().map(|e| e.delivery_id).collect();
+        assert_eq!(pending, ["evt_a", "evt_b", "evt_c"]);
+
+        assert!(store.apply_delivery("hanghut", "evt_a").await.unwrap());
+        assert!(!store.apply_delivery("hanghut", "evt_a").await.unwrap(), "applied once");
+        assert!(store.apply_delivery("hanghut", "evt_b").await.unwrap(), "another delivery of the same order");
+        let (event, code) = (limited.event_id.clone(), limited.code.clone());
+        assert_eq!(store.promo(&event, &code).await.unwrap().unwrap().usage_count, 1, "one order, one use");
+        let pending = store.unapplied_deliveries().await.unwrap();
+        assert_eq!(pending, vec![delivery("evt_c", Some("pi_2"))]);
+    }
+
+    #[tokio::test]
+    async fn an_inbox_from_before_the_apply_step_counts_its_deliveries_as_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("proxy.sqlite");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE webhook_deliveries (platform TEXT NOT NULL, delivery_id TEXT NOT NULL, kind TEXT NOT NULL,
+               event_id TEXT, received_at TEXT NOT NULL, PRIMARY KEY (platform, delivery_id));
+             INSERT INTO webhook_deliveries VALUES ('hanghut', 'evt_old', 'ticket.purchased', 'ev-1', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        drop(old);
+        let store = Store::open(&path).unwrap();
+        assert!(store.unapplied_deliveries().await.unwrap().is_empty());
+        assert_eq!(store.record_delivery(&delivery("evt_old", None)).await.unwrap(), Recorded::Applied);
     }
 
     fn session(expires_at: &str) -> CheckoutSession {

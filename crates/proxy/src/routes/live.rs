@@ -1,6 +1,11 @@
 //! `GET /api/v1/events/{id}/live`: Server-Sent Events, one `availability` event per change
 //! with a full snapshot, heartbeats every 15 s. A reconnecting EventSource sends
 //! `Last-Event-ID`; it gets the current snapshot only if it has not seen it already.
+//!
+//! When the proxy shuts down, each stream ends with a `reconnect` event whose `retry` field
+//! sets the browser's reconnection delay (1 to 3 s, spread so viewers do not all return in the
+//! same instant); the browser's EventSource then reconnects by itself, to this proxy once it is
+//! back or to another behind the same address.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -23,6 +28,14 @@ fn to_sse(v: &Versioned) -> Event {
         .unwrap_or_else(|_| Event::default().comment("unserializable snapshot"))
 }
 
+/// The last event of a stream closed by a shutdown.
+fn reconnect() -> Event {
+    Event::default()
+        .event("reconnect")
+        .retry(Duration::from_millis(1000 + fastrand::u64(0..2000)))
+        .data("the server is restarting; reconnect")
+}
+
 pub async fn stream(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -37,6 +50,7 @@ pub async fn stream(
     let after = current.version;
     let updates = BroadcastStream::new(rx)
         .filter_map(move |item| async move { item.ok().filter(|v| v.version > after).map(|v| Ok(to_sse(&v))) });
-    let body = stream::iter(first).chain(updates);
+    let body =
+        stream::iter(first).chain(updates).take_until(app.live.closed()).chain(stream::once(async { Ok(reconnect()) }));
     Ok(Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat")))
 }

@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
 use crate::cross_origin::{read_body_in_time, refuse_foreign_origins, AllowedOrigins, BodyLimits};
+use crate::inbox::Inbox;
 use crate::live::LiveHub;
 use crate::rate_limit::ClientLimiter;
 use crate::store::Store;
@@ -47,6 +48,7 @@ pub struct AppState {
     /// Proxies whose `X-Forwarded-For` names the client (see `client_addr`).
     pub trusted_proxies: Arc<[IpNet]>,
     pub live: LiveHub,
+    pub inbox: Inbox,
 }
 
 pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: Duration) -> Router {

@@ -1,5 +1,6 @@
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -8,8 +9,13 @@ use std::time::Duration;
 use tessera_proxy::config::Upstream;
 use tessera_proxy::{Application, Config};
 use tessera_sandbox::{RunningSandbox, SandboxConfig};
+use tokio::io::AsyncReadExt;
+
+use crate::leaks::{transcript, LeakCheck};
 
 pub const WEBHOOK_SECRET: &str = "whsec_test_secret_for_signing";
+/// The embedded sandbox's key in every test proxy: known, so the leak scan looks for it.
+pub const SANDBOX_KEY: &str = "hh_live_embedded_sandbox_key_for_tests";
 pub const SUCCESS_URL: &str = "https://shop.example/tickets?from=tessera";
 pub const CANCEL_URL: &str = "https://shop.example/tickets/cancelled";
 
@@ -22,6 +28,7 @@ pub struct TestApp {
     /// A sandbox started on its own (the proxy reaches it through a `Recorder`).
     _sandbox: Option<RunningSandbox>,
     _dir: tempfile::TempDir,
+    _leaks: LeakCheck,
 }
 
 pub fn config(dir: &std::path::Path) -> Config {
@@ -29,6 +36,7 @@ pub fn config(dir: &std::path::Path) -> Config {
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.widget_dir = dir.join("no-widget-here");
     c.hanghut_webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
+    c.sandbox_api_key = Some(SecretString::from(SANDBOX_KEY));
     c.success_url = Some(SUCCESS_URL.parse().unwrap());
     c.cancel_url = Some(CANCEL_URL.parse().unwrap());
     c
@@ -44,12 +52,39 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut c = config(dir.path());
     adjust(&mut c);
     let config = c.clone();
-    let app = Application::build(c).await.expect("proxy builds");
+    let app = build_watched(c).await;
     let url = app.public_url().as_str().trim_end_matches('/').to_owned();
     let sandbox_url = app.sandbox_base_url().expect("sandbox upstream");
     let sandbox_key = app.sandbox_api_key().unwrap().expose_secret().to_owned();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { url, http: no_redirects(), sandbox_url, sandbox_key, config, _sandbox: None, _dir: dir }
+    TestApp {
+        url,
+        http: no_redirects(),
+        sandbox_url,
+        sandbox_key,
+        config,
+        _sandbox: None,
+        _dir: dir,
+        _leaks: LeakCheck,
+    }
+}
+
+/// Builds a proxy whose secrets the leak scan looks for and whose every response it reads.
+async fn build_watched(config: Config) -> Application {
+    forbid_secrets_of(&config);
+    let app = Application::build(config).await.expect("proxy builds");
+    app.map_router(|router| transcript().tap(router))
+}
+
+/// Every secret in `config`, for the leak scan.
+pub fn forbid_secrets_of(config: &Config) {
+    let scan = transcript();
+    if let Upstream::HangHut { api_key, .. } = &config.upstream {
+        scan.forbid(api_key.expose_secret());
+    }
+    for secret in [&config.hanghut_webhook_secret, &config.sandbox_api_key].into_iter().flatten() {
+        scan.forbid(secret.expose_secret());
+    }
 }
 
 /// A proxy whose upstream is a real sandbox seen through a `Recorder`, which counts (and can
@@ -64,7 +99,7 @@ pub async fn spawn_app_via_recorder(adjust: impl FnOnce(&mut Config)) -> (TestAp
     c.upstream_timeout = Duration::from_secs(2);
     adjust(&mut c);
     let config = c.clone();
-    let app = Application::build(c).await.expect("proxy builds");
+    let app = build_watched(c).await;
     let url = app.public_url().as_str().trim_end_matches('/').to_owned();
     tokio::spawn(app.run_until(std::future::pending()));
     let sandbox_url = sandbox.base_url();
@@ -76,60 +111,144 @@ pub async fn spawn_app_via_recorder(adjust: impl FnOnce(&mut Config)) -> (TestAp
         config,
         _sandbox: Some(sandbox),
         _dir: dir,
+        _leaks: LeakCheck,
     };
     (app, recorder)
 }
 
+/// What a `Recorder` does to the calls it passes on: faults of a platform, over real HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Every call is passed on and answered.
+    None,
+    /// Calls reach the platform, but their answers come this much later.
+    Slow(Duration),
+    /// 500s (whose body carries internal detail no buyer may see), the platform not asked.
+    ServerErrors,
+    /// 429s with `Retry-After: 1`, the platform not asked.
+    RateLimited,
+    /// The connection is reset once the request has been read, the platform not asked.
+    Resets,
+}
+
+/// What the 500s of `Fault::ServerErrors` say: it must never reach a client.
+pub const UPSTREAM_INTERNAL_DETAIL: &str = "pg pool exhausted at 10.20.30.40:5432 (trace 7f3a-internal)";
+
 /// A pass-through in front of the platform: forwards every call, records each
-/// `POST /checkouts` with its `Idempotency-Key`, and can lose the answer to the next few
-/// (the platform acted, the proxy sees a 502).
+/// `POST /checkouts` with its `Idempotency-Key`, can lose the answer to the next few
+/// (the platform acted, the proxy sees a 502), and can play a platform's faults (`Fault`).
+/// Each connection carries one call (no keep-alive), so a fault applies from the next call.
 #[derive(Clone)]
 pub struct Recorder {
     pub base_url: String,
     checkouts: Arc<Mutex<Vec<Option<String>>>>,
     lose_answers: Arc<AtomicUsize>,
+    fault: Arc<Mutex<Fault>>,
+    calls: Arc<AtomicUsize>,
+    checkouts_arrived: Arc<AtomicUsize>,
 }
 
 impl Recorder {
-    async fn start(upstream: String) -> Recorder {
+    pub async fn start(upstream: String) -> Recorder {
+        transcript().forbid_in_responses(UPSTREAM_INTERNAL_DETAIL);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let recorder = Recorder {
             base_url: format!("http://{}/v1", listener.local_addr().unwrap()),
             checkouts: Arc::default(),
             lose_answers: Arc::default(),
+            fault: Arc::new(Mutex::new(Fault::None)),
+            calls: Arc::default(),
+            checkouts_arrived: Arc::default(),
         };
         let (state, http) = (recorder.clone(), reqwest::Client::new());
         let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
             let (state, http, upstream) = (state.clone(), http.clone(), upstream.clone());
-            async move {
-                let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                let url = format!("{}{}", upstream.trim_end_matches("/v1"), path);
-                let mut request = http.request(method.clone(), url).body(body);
-                for name in ["authorization", "content-type", "idempotency-key"] {
-                    if let Some(v) = headers.get(name) {
-                        request = request.header(name, v.clone());
-                    }
-                }
-                let response = request.send().await.unwrap();
-                let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
-                let body = response.bytes().await.unwrap();
-                if method == Method::POST && uri.path().ends_with("/checkouts") {
-                    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap().to_owned());
-                    state.checkouts.lock().unwrap().push(key);
-                    let lose = state.lose_answers.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok();
-                    if lose {
-                        return (
-                            StatusCode::BAD_GATEWAY,
-                            Bytes::from_static(b"{\"error\":{\"message\":\"lost\",\"status\":502}}"),
-                        );
-                    }
-                }
-                (status, body)
-            }
+            async move { state.forward(&http, &upstream, method, uri, headers, body).await }
         };
         let router = axum::Router::new().fallback(forward);
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let state = recorder.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let (state, router) = (state.clone(), router.clone());
+                tokio::spawn(async move { state.serve(stream, router).await });
+            }
+        });
         recorder
+    }
+
+    async fn serve(&self, mut stream: tokio::net::TcpStream, router: axum::Router) {
+        use hyper_util::rt::TokioIo;
+        use hyper_util::service::TowerToHyperService;
+        use tower::ServiceExt;
+        if self.fault() == Fault::Resets {
+            self.calls.fetch_add(1, SeqCst);
+            let mut request = [0u8; 4096];
+            let _ = tokio::time::timeout(Duration::from_secs(1), stream.read(&mut request)).await;
+            // Closing with SO_LINGER 0 sends a TCP reset instead of a clean close.
+            let _ = stream.set_zero_linger();
+            return;
+        }
+        let service = router.map_request(|r: axum::http::Request<hyper::body::Incoming>| r.map(Body::new));
+        let _ = hyper::server::conn::http1::Builder::new()
+            .keep_alive(false)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .await;
+    }
+
+    async fn forward(
+        &self,
+        http: &reqwest::Client,
+        upstream: &str,
+        method: Method,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
+        self.calls.fetch_add(1, SeqCst);
+        let is_checkout = method == Method::POST && uri.path().ends_with("/checkouts");
+        if is_checkout {
+            self.checkouts_arrived.fetch_add(1, SeqCst);
+        }
+        let fault = self.fault();
+        match fault {
+            Fault::ServerErrors => {
+                let body = serde_json::json!({"error": {"message": UPSTREAM_INTERNAL_DETAIL, "status": 500}});
+                return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
+            }
+            Fault::RateLimited => {
+                let body = serde_json::json!({"error": {"message": "Rate limit exceeded", "status": 429}});
+                return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(body)).into_response();
+            }
+            Fault::None | Fault::Slow(_) | Fault::Resets => {}
+        }
+        let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let url = format!("{}{}", upstream.trim_end_matches("/v1"), path);
+        let mut request = http.request(method.clone(), url).body(body);
+        for name in ["authorization", "content-type", "idempotency-key"] {
+            if let Some(v) = headers.get(name) {
+                request = request.header(name, v.clone());
+            }
+        }
+        let response = request.send().await.unwrap();
+        let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+        let body = response.bytes().await.unwrap();
+        if let Fault::Slow(delay) = fault {
+            tokio::time::sleep(delay).await;
+        }
+        if is_checkout {
+            let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap().to_owned());
+            self.checkouts.lock().unwrap().push(key);
+            let lose = self.lose_answers.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok();
+            if lose {
+                return (
+                    StatusCode::BAD_GATEWAY,
+                    Bytes::from_static(b"{\"error\":{\"message\":\"lost\",\"status\":502}}"),
+                )
+                    .into_response();
+            }
+        }
+        (status, body).into_response()
     }
 
     /// The `Idempotency-Key` of each `POST /checkouts` that reached the platform, in order.
@@ -141,23 +260,49 @@ impl Recorder {
     pub fn lose_next_answers(&self, n: usize) {
         self.lose_answers.store(n, SeqCst);
     }
+
+    /// Plays `fault` from the next call on.
+    pub fn set_fault(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = fault;
+    }
+
+    fn fault(&self) -> Fault {
+        *self.fault.lock().unwrap()
+    }
+
+    /// Calls the proxy has made (whatever became of them).
+    pub fn calls(&self) -> usize {
+        self.calls.load(SeqCst)
+    }
+
+    /// `POST /checkouts` calls that have arrived, answered or not yet.
+    pub fn checkouts_arrived(&self) -> usize {
+        self.checkouts_arrived.load(SeqCst)
+    }
 }
 
-/// A proxy whose upstream is `base_url` with `api_key` (no embedded sandbox).
-pub async fn spawn_app_against(base_url: &str, api_key: &str) -> (String, tempfile::TempDir) {
+/// A proxy whose upstream is `base_url` with `api_key` (no embedded sandbox), and what keeps
+/// its data directory (and checks it leaked nothing when dropped).
+pub async fn spawn_app_against(base_url: &str, api_key: &str) -> (String, AppGuard) {
     let dir = tempfile::tempdir().unwrap();
     let mut c = config(dir.path());
     c.upstream = Upstream::HangHut { base_url: base_url.parse().unwrap(), api_key: SecretString::from(api_key) };
     c.upstream_timeout = Duration::from_secs(2);
-    let app = Application::build(c).await.expect("proxy builds");
+    let app = build_watched(c).await;
     let url = app.public_url().as_str().trim_end_matches('/').to_owned();
     tokio::spawn(app.run_until(std::future::pending()));
-    (url, dir)
+    (url, AppGuard { _leaks: LeakCheck, _dir: dir })
+}
+
+pub struct AppGuard {
+    _leaks: LeakCheck,
+    _dir: tempfile::TempDir,
 }
 
 /// A sandbox on its own, for tests that point the proxy at it with other settings.
 pub async fn start_sandbox(dir: &std::path::Path, key: &str) -> RunningSandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    transcript().forbid(key);
     RunningSandbox::start(SandboxConfig::new(dir.join("sandbox.sqlite"), key), listener).await.unwrap()
 }
 

@@ -1,8 +1,12 @@
 //! The proxy over real HTTP against a real sandbox platform (SQLite, signed webhooks).
 mod checkout;
 mod events;
+mod faults;
 mod hardening;
 mod helpers;
+mod leaks;
 mod live;
+mod process;
 mod promo;
+mod restarts;
 mod webhooks;
