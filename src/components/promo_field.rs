@@ -23,12 +23,6 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
     let trouble = RwSignal::new(None::<String>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
 
-    // A code refused at checkout comes back with the field open and the code still typed.
-    Effect::new(move |_| {
-        if order.promo_problem.with(Option::is_some) {
-            open.set(true);
-        }
-    });
 
     let apply = move || {
         trouble.set(None);
@@ -83,7 +77,8 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
 
     view! {
         <div class="tessera-promo" part="promo">
-            {move || match (applied_text(), open.get()) {
+            // A code refused at checkout comes back with the field open and the code still typed.
+            {move || match (applied_text(), open.get() || order.promo_problem.with(Option::is_some)) {
                 (Some(text), _) => view! {
                     <p class="tessera-promo-applied">
                         <span>{text}</span>
@@ -110,7 +105,7 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
                                 aria-invalid=move || error().is_some().to_string()
                                 aria-describedby=move || error().map(|_| "tessera-promo-error")
                                 prop:value=move || typed.get()
-                                on:input=move |ev| { typed.set(event_target_value(&ev)); order.promo_problem.set(None); }
+                                on:input=move |ev| { typed.set(event_target_value(&ev)); open.set(true); order.promo_problem.set(None); }
                                 on:keydown=move |ev| {
                                     // Enter applies the code rather than submitting the whole order.
                                     if ev.key() == "Enter" { ev.prevent_default(); apply(); }

@@ -10,8 +10,10 @@ use crate::text::fill;
 pub fn ReturnNotice(returned: Return, on_dismiss: Callback<()>) -> impl IntoView {
     let t = use_ctx().t;
     let region = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(el) = region.get() {
+    // After this render is in the page (it is by the next frame); not an Effect, whose
+    // machinery would cost the wasm more than this one call.
+    request_animation_frame(move || {
+        if let Some(el) = region.get_untracked() {
             let _ = el.focus();
         }
     });

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 const FILES = ['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css'];
 
-// Issue 5 asks for 120 KB (120,000 bytes); the widget is at 123,233 bytes as this lands, so
-// the budget ratchets from just above that and moves down with every saving (issue 8).
-const BUDGET = 124_000;
+// Issue 5's budget: 120 KB, counted as 120,000 bytes. The widget is at 117,577 bytes as this
+// lands; issue 8 tightens the budget to its own figure plus 10%.
+const BUDGET = 120_000;
 
 test(`the widget a buyer downloads is at most ${BUDGET} bytes of brotli`, () => {
   const rows = FILES.map((name) => {

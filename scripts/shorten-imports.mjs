@@ -1,0 +1,98 @@
+// Renames the wasm's imports from the JS glue (`__wbg_addEventListener_847fd86b8c33ec43`)
+// to short names (`_0`, `_1`, … `_z`, `_10`, …) in both the wasm and the glue. wasm-bindgen gives every
+// import a 16-hex-digit hash, which no compressor can shrink and which every buyer downloads
+// twice; about 1.5 KB of brotli. The e2e tests run on the result, so a mismatch cannot pass.
+//
+// usage: node scripts/shorten-imports.mjs dist/tessera-widget_bg.wasm dist/tessera-widget.js
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [wasmPath, gluePath] = process.argv.slice(2);
+const wasm = readFileSync(wasmPath);
+let glue = readFileSync(gluePath, 'utf8');
+
+function readLeb(buf, at) {
+  let value = 0, shift = 0, byte;
+  do {
+    byte = buf[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+function leb(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return Buffer.from(out);
+}
+function name(buf, at) {
+  const [len, start] = readLeb(buf, at);
+  return [buf.toString('utf8', start, start + len), start + len];
+}
+const encodeName = (s) => Buffer.concat([leb(Buffer.byteLength(s)), Buffer.from(s)]);
+// The bytes of one import's description (kind byte included), by kind.
+function skipDesc(buf, at) {
+  const kind = buf[at++];
+  const limits = (p) => {
+    const flags = buf[p++];
+    [, p] = readLeb(buf, p);
+    if (flags & 1) [, p] = readLeb(buf, p);
+    return p;
+  };
+  if (kind === 0) return readLeb(buf, at)[1]; // function: type index
+  if (kind === 1) return limits(at + 1); // table: reference type, limits
+  if (kind === 2) return limits(at); // memory: limits
+  if (kind === 3) return at + 2; // global: value type, mutability
+  if (kind === 4) return readLeb(buf, at + 1)[1]; // tag: attribute, type index
+  throw new Error(`unknown import kind ${kind}`);
+}
+
+const exportNames = new Set(WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name));
+
+const parts = [wasm.subarray(0, 8)];
+const renames = new Map();
+let at = 8;
+while (at < wasm.length) {
+  const id = wasm[at];
+  const [size, start] = readLeb(wasm, at + 1);
+  const end = start + size;
+  if (id !== 2) {
+    parts.push(wasm.subarray(at, end));
+  } else {
+    let [count, p] = readLeb(wasm, start);
+    const entries = [leb(count)];
+    while (count--) {
+      let module, field;
+      [module, p] = name(wasm, p);
+      [field, p] = name(wasm, p);
+      const descEnd = skipDesc(wasm, p);
+      // Only the glue's own imports, and never a name the glue also uses for an export.
+      if (module.startsWith('./') && !exportNames.has(field)) {
+        if (!renames.has(field)) renames.set(field, `_${renames.size.toString(36)}`);
+        field = renames.get(field);
+      }
+      entries.push(encodeName(module), encodeName(field), wasm.subarray(p, descEnd));
+      p = descEnd;
+    }
+    const body = Buffer.concat(entries);
+    parts.push(Buffer.from([2]), leb(body.length), body);
+  }
+  at = end;
+}
+
+if (new Set(renames.values()).size !== renames.size) throw new Error('two imports got the same short name');
+for (const [from, to] of renames) {
+  const pattern = new RegExp(`\\b${from}\\b`, 'g');
+  const found = glue.match(pattern)?.length ?? 0;
+  if (found !== 1) throw new Error(`${from} appears ${found} times in ${gluePath}; expected once`);
+  glue = glue.replace(pattern, to);
+}
+const out = Buffer.concat(parts);
+new WebAssembly.Module(out); // still a valid module
+writeFileSync(wasmPath, out);
+writeFileSync(gluePath, glue);
+console.error(`shortened ${renames.size} import names`);
