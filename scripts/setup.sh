@@ -82,4 +82,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
-step "setup complete: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1)"
+# 5. schemathesis (PyPI, pinned) in the project's own venv: scripts/test.sh fuzzes the running
+#    proxy against its OpenAPI document with it.
+SCHEMATHESIS_VERSION=4.32.5
+if ! .venv-tools/bin/schemathesis --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+  step "installing schemathesis $SCHEMATHESIS_VERSION from PyPI (into .venv-tools, once)"
+  command -v python3 >/dev/null || apt_install python3
+  # Debian's python3 makes a venv only with python3-venv (ensurepip) installed.
+  python3 -m venv .venv-tools >/dev/null 2>&1 || { rm -rf .venv-tools; apt_install python3-venv; python3 -m venv .venv-tools; }
+  .venv-tools/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+step "setup complete: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1), schemathesis $SCHEMATHESIS_VERSION"

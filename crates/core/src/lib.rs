@@ -10,6 +10,8 @@ pub mod buyer;
 pub mod event;
 pub mod live;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod order;
 pub mod promo;
 

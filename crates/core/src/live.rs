@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Event, EventStatus, TierId};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TierCount {
     pub id: TierId,
     pub available: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub status: EventStatus,
     pub tiers: Vec<TierCount>,

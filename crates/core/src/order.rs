@@ -15,6 +15,7 @@ use std::fmt;
 pub const MAX_PER_ORDER: u32 = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     EventId,
@@ -84,13 +85,16 @@ pub enum Problem {
 /// A flat struct rather than serde's adjacently tagged enum, whose buffering adds kilobytes
 /// to the widget.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct ProblemWire {
+    #[cfg_attr(feature = "openapi", schema(inline))]
     kind: ProblemKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     limit: Option<u32>,
 }
 
 #[derive(Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 enum ProblemKind {
     Missing,
@@ -106,6 +110,9 @@ enum ProblemKind {
     UsedUp,
     Inactive,
 }
+
+#[cfg(feature = "openapi")]
+crate::openapi::schema_of_wire!(Problem, ProblemWire, "Problem");
 
 impl Problem {
     /// A problem from its JSON parts (`kind`, `limit`); the widget reads errors without serde.
@@ -207,6 +214,7 @@ impl From<PromoProblem> for Problem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: Field,
     pub problem: Problem,
@@ -282,6 +290,7 @@ impl Quantity {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     #[serde(default)]
     pub name: String,
@@ -295,6 +304,7 @@ pub struct Customer {
 /// be reported per field instead of as one parse failure. There is deliberately no price
 /// and no redirect URL in it: both are decided by the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckoutRequest {
     pub event_id: String,

@@ -105,11 +105,14 @@ pub enum Discount {
 }
 
 /// A discount on the wire: `{"type": "percentage", "basis_points": 2000}` or
-/// `{"type": "fixed_amount", "amount": "100.00 PHP"}`. A flat struct rather than serde's
-/// internally tagged enum, whose buffering of unknown shapes adds kilobytes to the widget.
+/// `{"type": "fixed_amount", "amount": {"amount": 10000, "currency": "PHP"}}`. A flat struct
+/// rather than serde's internally tagged enum, whose buffering of unknown shapes adds kilobytes
+/// to the widget.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct DiscountWire {
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(inline))]
     kind: DiscountKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     basis_points: Option<u32>,
@@ -118,11 +121,15 @@ struct DiscountWire {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 enum DiscountKind {
     Percentage,
     FixedAmount,
 }
+
+#[cfg(feature = "openapi")]
+crate::openapi::schema_of_wire!(Discount, DiscountWire, "Discount");
 
 impl Discount {
     /// A discount from its JSON parts; the widget reads the preview without serde.
@@ -283,6 +290,7 @@ impl PromoRule {
 /// What the widget is told about a valid code: enough to price, nothing about other codes
 /// or how often this one was used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppliedPromo {
     pub code: PromoCode,
     pub discount: Discount,

@@ -152,12 +152,13 @@ pub fn parse_json(body: &[u8]) -> Result<CheckoutRequest, ApiError> {
 }
 
 /// The fields of a plain HTML form (no JavaScript): flat names instead of `customer.*`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct CheckoutForm {
     #[serde(default)]
     pub event_id: String,
     #[serde(default)]
     pub tier_id: String,
+    /// A whole number, as typed.
     #[serde(default)]
     pub quantity: String,
     #[serde(default)]

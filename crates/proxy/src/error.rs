@@ -5,11 +5,32 @@
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 use std::time::Duration;
 use tessera_core::{FieldError, Problem};
+use utoipa::ToSchema;
 
 use crate::upstream::UpstreamError;
+
+/// Every error answer of the API: `{"error": {"message", "status", "fields"?}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// What went wrong, in a sentence a buyer or site owner can act on.
+    #[schema(examples("Event not found"))]
+    pub message: String,
+    /// The HTTP status of the answer, repeated.
+    #[schema(minimum = 400, maximum = 599, examples(404))]
+    pub status: u16,
+    /// Present on order problems: one entry per field, so the widget can show each message
+    /// beside its input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -102,13 +123,17 @@ impl ApiError {
         }
     }
 
-    pub fn body(&self) -> serde_json::Value {
-        let mut error = json!({ "message": self.public_message(), "status": self.status().as_u16() });
-        if let ApiError::Invalid(fields) = self {
+    pub fn to_body(&self) -> ErrorBody {
+        let fields = match self {
             // Field-level detail lets the widget put each message beside its input.
-            error["fields"] = json!(fields);
-        }
-        json!({ "error": error })
+            ApiError::Invalid(fields) => Some(fields.clone()),
+            _ => None,
+        };
+        ErrorBody { error: ErrorDetail { message: self.public_message(), status: self.status().as_u16(), fields } }
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::to_value(self.to_body()).expect("an error body always serialises")
     }
 }
 
@@ -119,7 +144,7 @@ impl IntoResponse for ApiError {
             // Log the internal detail (never a secret: upstream errors carry none) for the operator.
             tracing::warn!(error = ?self, status = status.as_u16(), "request failed");
         }
-        let mut response = (status, axum::Json(self.body())).into_response();
+        let mut response = (status, axum::Json(self.to_body())).into_response();
         if let ApiError::UpstreamBusy(wait) | ApiError::RateLimited(wait) = &self {
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);

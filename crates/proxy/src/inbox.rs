@@ -18,12 +18,17 @@ use crate::store::{InboxEntry, Recorded, Store, StoreError};
 /// Longest delivery id taken; HangHut's are `evt_` and a few dozen characters.
 const MAX_ID_LEN: usize = 200;
 
-#[derive(Deserialize)]
-struct HangHutDelivery {
+/// A HangHut webhook delivery, `{id, type, data}` (shared/seeds/hanghut-api.txt).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct HangHutDelivery {
+    /// Unique per delivery: a replay with the same id is applied once.
     id: String,
+    /// What happened, e.g. `order.paid`.
     #[serde(rename = "type")]
     kind: String,
+    /// The event's details (`event_id`, and from the sandbox `order_id`, `promo_code`).
     #[serde(default)]
+    #[schema(value_type = Object)]
     data: Value,
 }
 

@@ -14,10 +14,13 @@ use crate::store::Store;
 use crate::upstream::{HangHutClient, NewPromo, UpstreamError};
 
 /// `POST /api/v1/promo-preview` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
+    #[schema(examples("344c5b2c-7de4-4174-863f-682207408add"))]
     pub event_id: String,
+    /// As the buyer typed it: spaces around it and letter case do not matter.
+    #[schema(examples(" earlybird"))]
     pub code: String,
 }
 

@@ -6,12 +6,23 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+use tessera_core::CheckoutRequest;
 
 use super::AppState;
 use crate::checkout::{hand_off_once, parse_json, CheckoutForm, IdempotencyKey};
 use crate::client_addr::ClientAddr;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+
+/// A checkout session opened on the platform: where the buyer pays.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CheckoutCreated {
+    /// The platform's hosted payment page; the widget sends the top window there.
+    #[schema(examples("https://pay.hanghut.com/checkout/cs_123"))]
+    pub checkout_url: String,
+    /// When the platform lets the held seats go if the buyer has not paid, as the platform wrote it.
+    pub expires_at: String,
+}
 
 enum Kind {
     Json,
@@ -35,6 +46,57 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiErr
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/checkout",
+    operation_id = "createCheckout",
+    tag = "orders",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$",
+        description = "One key per order the buyer placed (the widget sends a UUID): a retry with the same key and \
+            the same order gets the same session, without a second one being opened")),
+    request_body(
+        description = "The order. Prices and return pages are the server's: a request that carries either is refused.",
+        content(
+            (CheckoutRequest = "application/json", example = json!({
+                // The embedded sandbox's Manila Jazz Night, General Admission.
+                "event_id": "344c5b2c-7de4-4174-863f-682207408add",
+                "tier_id": "7122821e-fc22-4c41-9e36-6d497ab07f8f",
+                "quantity": 2,
+                "customer": {"name": "Ana Reyes", "email": "ana@example.com"},
+            })),
+            (CheckoutForm = "application/x-www-form-urlencoded"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "A checkout session is open upstream (JSON requests)", body = CheckoutCreated,
+            headers(("Idempotent-Replayed" = String,
+                description = "`true` when this is the session an earlier request with the same Idempotency-Key opened"))),
+        (status = 303, description = "A form post: on to the platform's payment page",
+            headers(("Location" = String, description = "The platform's hosted payment page"))),
+        (status = 400, description = "Not a valid order: a field problem (`fields`), an unknown tier, a price or a \
+            return URL sent by the client, a quantity that is not a whole number, or a malformed Idempotency-Key. \
+            A form post gets the message as an HTML page.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 403, description = "Sent from a web page whose origin is not allowed", body = ErrorBody),
+        (status = 404, description = "No such event",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 408, description = "The request did not arrive in time", body = ErrorBody),
+        (status = 409, description = "Not enough seats are left, or the promo code is used up (nothing is created), \
+            or a request with the same Idempotency-Key is still in progress",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 413, description = "The body is over 16 KiB", body = ErrorBody),
+        (status = 415, description = "The body is neither application/json nor a form", body = ErrorBody),
+        (status = 422, description = "This Idempotency-Key was already used for a different order",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 429, description = "Too many checkouts from this client in the last minute", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 502, description = "The platform refused this shop's API key or the order",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 503, description = "The platform is down or limiting us",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+    )
+)]
 pub async fn create(
     State(app): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -58,11 +120,8 @@ pub async fn create(
             .await;
             match result {
                 Ok((s, replayed)) => {
-                    let mut response = (
-                        StatusCode::CREATED,
-                        Json(json!({ "checkout_url": s.checkout_url, "expires_at": s.expires_at })),
-                    )
-                        .into_response();
+                    let created = CheckoutCreated { checkout_url: s.checkout_url, expires_at: s.expires_at };
+                    let mut response = (StatusCode::CREATED, Json(created)).into_response();
                     if replayed {
                         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
                     }

@@ -1,40 +1,96 @@
+//! `GET /api/v1/events` (one page of events on sale) and `GET /api/v1/events/{id}` (one
+//! event with its tiers), both from the catalogue's cache.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::response::IntoResponse;
 use axum::Json;
-use serde::Deserialize;
-use tessera_core::EventId;
+use serde::{Deserialize, Serialize};
+use tessera_core::{Event, EventId};
+use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::upstream::EventPage;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// The page to show, from 1 (20 events a page).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     page: Option<String>,
 }
 
-pub async fn list(State(app): State<AppState>, Query(q): Query<ListQuery>) -> Result<impl IntoResponse, ApiError> {
+/// An event as the widget gets it: the event, and `stale` when the platform could not be asked.
+#[derive(Serialize, ToSchema)]
+pub struct EventResponse {
+    #[serde(flatten)]
+    pub event: Event,
+    /// Present (and `true`) when the platform could not be asked and this is the last copy.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schema(value_type = Option<bool>)]
+    pub stale: bool,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    operation_id = "listEvents",
+    tag = "events",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of the events on sale", body = EventPage),
+        (status = 400, description = "`page` is not a whole number from 1 to 10000", body = ErrorBody),
+        (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
+        (status = 503, description = "The platform is down or limiting us", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+    )
+)]
+pub async fn list(
+    State(app): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<EventPage>, ApiError> {
+    let bad_page = || ApiError::BadRequest("page must be a whole number from 1".into());
+    // A query axum cannot read (`page` twice) gets the JSON error like any other bad page.
+    let Query(q) = query.map_err(|_| bad_page())?;
     let page = match q.page.as_deref() {
         None => 1,
-        Some(p) => p
-            .parse::<u32>()
-            .ok()
-            .filter(|p| (1..=10_000).contains(p))
-            .ok_or_else(|| ApiError::BadRequest("page must be a whole number from 1".into()))?,
+        Some(p) => p.parse::<u32>().ok().filter(|p| (1..=10_000).contains(p)).ok_or_else(bad_page)?,
     };
     let page = app.catalogue.page(page).await?;
     Ok(Json(page.as_ref().clone()))
 }
 
-pub async fn one(State(app): State<AppState>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    // An id that cannot exist is simply not found; no need to ask the platform.
-    let id = EventId::parse(&id).map_err(|_| ApiError::NotFound("Event not found"))?;
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}",
+    operation_id = "getEvent",
+    tag = "events",
+    params(("id" = String, Path, description = "The event's id", example = "344c5b2c-7de4-4174-863f-682207408add")),
+    responses(
+        (status = 200, description = "The event with its tiers and what each has left", body = EventResponse),
+        (status = 404, description = "No such event", body = ErrorBody),
+        (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
+        (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+    )
+)]
+pub async fn one(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<EventResponse>, ApiError> {
+    let id = event_id(id)?;
     let read = app.catalogue.event(&id).await?;
-    let mut body = serde_json::to_value(read.event.as_ref()).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if read.stale {
-        // The platform is unreachable: the widget says the counts may be out of date.
-        body["stale"] = serde_json::Value::Bool(true);
-    }
-    Ok(Json(body))
+    // `stale`: the platform is unreachable, and the widget says the counts may be out of date.
+    Ok(Json(EventResponse { event: read.event.as_ref().clone(), stale: read.stale }))
+}
+
+/// The event id of a path. An id that cannot exist (including one that is not UTF-8 once
+/// percent-decoded, which axum would refuse in plain text) is simply not found; no need to
+/// ask the platform.
+pub fn event_id(path: Result<Path<String>, PathRejection>) -> Result<EventId, ApiError> {
+    let not_found = || ApiError::NotFound("Event not found");
+    let Path(id) = path.map_err(|_| not_found())?;
+    EventId::parse(&id).map_err(|_| not_found())
 }
 
 pub async fn no_such_route() -> ApiError {

@@ -7,17 +7,17 @@
 //! same instant); the browser's EventSource then reconnects by itself, to this proxy once it is
 //! back or to another behind the same address.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use std::convert::Infallible;
 use std::time::Duration;
-use tessera_core::EventId;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::live::Versioned;
 
 fn to_sse(v: &Versioned) -> Event {
@@ -36,12 +36,35 @@ fn reconnect() -> Event {
         .data("the server is restarting; reconnect")
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}/live",
+    operation_id = "streamAvailability",
+    tag = "events",
+    params(
+        ("id" = String, Path, description = "The event's id"),
+        ("Last-Event-ID" = Option<String>, Header, nullable = false,
+            description = "The `id` of the last `availability` event seen (sent by a reconnecting EventSource)"),
+    ),
+    responses(
+        (status = 200, content_type = "text/event-stream", body = String,
+            description = "Server-Sent Events that do not end until the proxy shuts down. \
+                `event: availability`, `id: {boot}-{version}`, `data:` a JSON `Snapshot` \
+                (`{status, tiers: [{id, available}]}`), on connect (unless `Last-Event-ID` is \
+                the current one) and on every change; a `heartbeat` comment every 15 s; at \
+                shutdown, `event: reconnect` with a `retry:` of 1 to 3 s."),
+        (status = 404, description = "No such event", body = ErrorBody),
+        (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
+        (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+    )
+)]
 pub async fn stream(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let id = EventId::parse(&id).map_err(|_| ApiError::NotFound("Event not found"))?;
+    let id = super::events::event_id(id)?;
     let (current, rx) = app.live.subscribe(&id).await?;
     let seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()) == Some(current.id.as_str());
     let first = (!seen).then(|| Ok(to_sse(&current)));

@@ -3,6 +3,7 @@
 mod checkout;
 mod events;
 mod live;
+pub mod openapi;
 mod promo;
 mod site;
 mod webhooks;
@@ -70,6 +71,7 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/events/{id}/live", get(live::stream))
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))
+        .route("/openapi.json", get(openapi::document))
         .fallback(events::no_such_route)
         .layer(from_fn_with_state(api_body, read_body_in_time))
         .layer(from_fn_with_state(allowed_origins.clone(), refuse_foreign_origins))

@@ -32,7 +32,7 @@ pub struct CheckoutSession {
     pub expires_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PageMeta {
     pub page: u32,
     pub per_page: u32,
@@ -41,7 +41,8 @@ pub struct PageMeta {
     pub has_more: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One page of the public event list (`GET /api/v1/events`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventPage {
     pub events: Vec<EventSummary>,
     pub meta: PageMeta,

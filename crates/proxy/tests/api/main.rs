@@ -6,6 +6,7 @@ mod hardening;
 mod helpers;
 mod leaks;
 mod live;
+mod openapi;
 mod process;
 mod promo;
 mod restarts;
