@@ -57,8 +57,13 @@ fn integer(value: &JsValue, min: f64, max: f64) -> Option<f64> {
     value.as_f64().filter(|n| n.fract() == 0.0 && (min..=max).contains(n))
 }
 
+/// A whole number that fits a `u32`.
+fn unsigned(value: &JsValue) -> Option<u32> {
+    integer(value, 0.0, f64::from(u32::MAX)).map(|n| n as u32)
+}
+
 pub fn count(v: &JsValue, key: &str) -> Option<u32> {
-    integer(&get(v, key), 0.0, f64::from(u32::MAX)).map(|n| n as u32)
+    unsigned(&get(v, key))
 }
 
 fn optional<T>(v: &JsValue, key: &str, read: impl Fn(&JsValue) -> Option<T>) -> Option<Option<T>> {
@@ -168,7 +173,7 @@ impl FromJs for AppliedPromo {
         let d = get(v, "discount");
         let discount = Discount::from_wire(
             &string(&d, "type")?,
-            optional(&d, "basis_points", |n| integer(n, 0.0, f64::from(u32::MAX)).map(|n| n as u32))?,
+            optional(&d, "basis_points", unsigned)?,
             optional(&d, "amount", Money::from_js)?,
         )?;
         Some(AppliedPromo { code: PromoCode::parse(&string(v, "code")?).ok()?, discount })
@@ -178,7 +183,7 @@ impl FromJs for AppliedPromo {
 impl FromJs for FieldError {
     fn from_js(v: &JsValue) -> Option<Self> {
         let p = get(v, "problem");
-        let limit = optional(&p, "limit", |n| integer(n, 0.0, f64::from(u32::MAX)).map(|n| n as u32))?;
+        let limit = optional(&p, "limit", unsigned)?;
         Some(FieldError {
             field: Field::from_wire(&string(v, "field")?)?,
             problem: Problem::from_wire(&string(&p, "kind")?, limit)?,
