@@ -37,6 +37,20 @@ impl FromJs for EventPage {
     }
 }
 
+/// `GET /api/v1/events/{id}`: the event, and `stale` when the proxy could not reach the
+/// platform and this is its last copy (the counts may be out of date).
+#[derive(Clone, Debug)]
+pub struct EventRead {
+    pub event: Event,
+    pub stale: bool,
+}
+
+impl FromJs for EventRead {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(EventRead { event: Event::from_js(v)?, stale: wire::flag(v, "stale")? })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct CheckoutStarted {
     pub checkout_url: String,
@@ -90,7 +104,7 @@ async fn read<T: FromJs>(response: Option<Response>) -> Result<T, ApiProblem> {
     })
 }
 
-pub async fn event(proxy: &str, id: &str) -> Result<Event, ApiProblem> {
+pub async fn event(proxy: &str, id: &str) -> Result<EventRead, ApiProblem> {
     let url = format!("{proxy}/api/v1/events/{}", js_sys::encode_uri_component(id));
     read(fetch(&url, &RequestInit::new()).await).await
 }
@@ -114,7 +128,11 @@ async fn post<T: FromJs>(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Re
 }
 
 /// Asks for a checkout session; a retry with the same `idempotency_key` gets the same one.
-pub async fn checkout(proxy: &str, order: &CheckoutRequest, idempotency_key: &str) -> Result<CheckoutStarted, ApiProblem> {
+pub async fn checkout(
+    proxy: &str,
+    order: &CheckoutRequest,
+    idempotency_key: &str,
+) -> Result<CheckoutStarted, ApiProblem> {
     post(&format!("{proxy}/api/v1/checkout"), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await
 }
 

@@ -1,5 +1,7 @@
 //! DOM events the widget sends to the host page (`tessera:ready`, `tessera:tier-change`,
-//! `tessera:checkout`, `tessera:error`), so site owners can feed their analytics. They bubble
+//! `tessera:checkout`, `tessera:handoff` {event_id, platform, url} when a buyer leaves for a
+//! platform that sells the event on its own page, `tessera:error`), so site owners can feed
+//! their analytics. They bubble
 //! and cross the shadow root, so one listener on `document` hears every widget.
 
 use wasm_bindgen::JsValue;

@@ -11,7 +11,7 @@ use web_sys::{EventSource, MessageEvent};
 use crate::api;
 
 /// How often to ask when streaming is impossible; polls go through the proxy's cache.
-const POLL_EVERY: Duration = Duration::from_secs(5);
+pub const POLL_EVERY: Duration = Duration::from_secs(5);
 /// Streams that fail this many times in a row give way to polling.
 const STREAM_ATTEMPTS: u32 = 4;
 
@@ -84,8 +84,8 @@ fn poll(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive:
     set_timeout(
         move || {
             leptos::task::spawn_local(async move {
-                if let Ok(event) = api::event(&proxy, &event_id).await {
-                    on_snapshot.run(Snapshot::of(&event));
+                if let Ok(read) = api::event(&proxy, &event_id).await {
+                    on_snapshot.run(Snapshot::of(&read.event));
                 }
                 poll(proxy, event_id, on_snapshot, alive);
             });

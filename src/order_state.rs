@@ -49,6 +49,11 @@ impl OrderState {
         self.selected_tier().map(|t| Quantity::max_for(&t)).unwrap_or(0)
     }
 
+    /// The fewest tickets the chosen tier takes per order (the platform's rule; 1 by default).
+    pub fn min_quantity(&self) -> u32 {
+        self.selected_tier().map(|t| Quantity::min_for(&t)).unwrap_or(1)
+    }
+
     pub fn request(&self) -> CheckoutRequest {
         let phone = self.phone.get();
         CheckoutRequest {
@@ -100,25 +105,30 @@ impl OrderState {
     pub fn settle_selection(&self, preferred: Option<&str>) {
         let choice = self.event.with_untracked(|e| {
             let e = e.as_ref()?;
-            let keep = self.tier.get_untracked().filter(|id| e.tier(id).is_some_and(|t| t.available > 0));
-            let preferred = preferred.and_then(|p| e.tiers.iter().find(|t| t.id.as_str() == p && t.available > 0));
+            // A tier can be chosen when an order of it is possible now: on sale, with seats
+            // enough for its own minimum.
+            let open = |t: &Tier| Quantity::max_for(t) > 0;
+            let keep = self.tier.get_untracked().filter(|id| e.tier(id).is_some_and(open));
+            let preferred = preferred.and_then(|p| e.tiers.iter().find(|t| t.id.as_str() == p && open(t)));
             keep.or_else(|| preferred.map(|t| t.id.clone()))
-                .or_else(|| e.tiers.iter().find(|t| t.available > 0).map(|t| t.id.clone()))
+                .or_else(|| e.tiers.iter().find(|t| open(t)).map(|t| t.id.clone()))
         });
         self.tier.set(choice);
         self.clamp_quantity();
     }
 
-    /// Lowers the quantity to what the tier can take; `true` when it had to.
+    /// Keeps the quantity within what the tier can take: lowered to its maximum (`true` when
+    /// it had to), raised to its minimum.
     pub fn clamp_quantity(&self) -> bool {
-        let max = self.selected_tier().map(|t| Quantity::max_for(&t)).unwrap_or(1).max(1);
+        let (min, max) =
+            self.selected_tier().map(|t| (Quantity::min_for(&t), Quantity::max_for(&t).max(1))).unwrap_or((1, 1));
         let q = self.quantity.get_untracked();
         if q > max {
             self.quantity.set(max);
             return true;
         }
-        if q < 1 {
-            self.quantity.set(1);
+        if q < min {
+            self.quantity.set(min);
         }
         false
     }

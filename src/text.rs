@@ -72,6 +72,15 @@ pub struct Texts {
     pub live_sold_out: &'static str,
     pub live_pick_another: &'static str,
     pub live_lowered: &'static str,
+    pub stale: &'static str,
+    pub event_cancelled: &'static str,
+    pub sale_opens: &'static str,
+    pub off_sale: &'static str,
+    pub quantity_range: &'static str,
+    pub sold_on: &'static str,
+    pub finish_there: &'static str,
+    pub continue_on: &'static str,
+    pub resold: &'static str,
     /// Whether a field's label is lower-cased when it fills `{field}` in `field_missing`
     /// ("Please enter your full name."). False where nouns keep their capitals (German).
     pub lowercase_field: bool,
@@ -147,6 +156,15 @@ pub const EN: Texts = Texts {
     live_sold_out: "{tier} just sold out.",
     live_pick_another: "{tier} just sold out. Please choose another ticket type.",
     live_lowered: "Only {n} {tier} left now, so your quantity is now {n}.",
+    stale: "Availability may be out of date: we can't reach the ticketing platform right now.",
+    event_cancelled: "This event has been cancelled.",
+    sale_opens: "Sale opens {when}",
+    off_sale: "Not on sale",
+    quantity_range: "{min} to {n} per order",
+    sold_on: "Tickets for this event are sold on {platform}.",
+    finish_there: "You'll finish your purchase there.",
+    continue_on: "Continue on {platform}",
+    resold: "Tickets resold on {platform}: {n}",
     lowercase_field: true,
 };
 
@@ -222,6 +240,15 @@ pub const ES: Texts = Texts {
     live_sold_out: "{tier} se acaba de agotar.",
     live_pick_another: "{tier} se acaba de agotar. Elige otro tipo de entrada.",
     live_lowered: "{tier}: ya solo hay {n}, así que hemos ajustado tu cantidad a {n}.",
+    stale: "Puede que la disponibilidad no esté actualizada: ahora mismo no podemos conectar con la plataforma de entradas.",
+    event_cancelled: "Este evento se ha cancelado.",
+    sale_opens: "Se pone a la venta: {when}",
+    off_sale: "No está a la venta",
+    quantity_range: "De {min} a {n} por pedido",
+    sold_on: "Las entradas para este evento se venden en {platform}.",
+    finish_there: "Terminarás la compra allí.",
+    continue_on: "Continuar en {platform}",
+    resold: "Entradas revendidas en {platform}: {n}",
     lowercase_field: true,
 };
 
@@ -296,6 +323,15 @@ pub const DE: Texts = Texts {
     live_sold_out: "{tier} ist jetzt ausverkauft.",
     live_pick_another: "{tier} ist jetzt ausverkauft. Bitte wählen Sie eine andere Ticketart.",
     live_lowered: "{tier}: nur noch {n} verfügbar, daher wurde Ihre Anzahl auf {n} gesetzt.",
+    stale: "Die Verfügbarkeit ist möglicherweise nicht aktuell: Die Ticketplattform ist gerade nicht erreichbar.",
+    event_cancelled: "Diese Veranstaltung wurde abgesagt.",
+    sale_opens: "Verkaufsstart: {when}",
+    off_sale: "Nicht im Verkauf",
+    quantity_range: "{min} bis {n} pro Bestellung",
+    sold_on: "Tickets für diese Veranstaltung werden über {platform} verkauft.",
+    finish_there: "Dort schließen Sie Ihren Kauf ab.",
+    continue_on: "Weiter zu {platform}",
+    resold: "Über {platform} weiterverkaufte Tickets: {n}",
     lowercase_field: false,
 };
 
@@ -370,6 +406,15 @@ pub const PT_BR: Texts = Texts {
     live_sold_out: "{tier} acabou de esgotar.",
     live_pick_another: "{tier} acabou de esgotar. Escolha outro tipo de ingresso.",
     live_lowered: "{tier}: agora só há {n}, então ajustamos sua quantidade para {n}.",
+    stale: "A disponibilidade pode estar desatualizada: não conseguimos acessar a plataforma de ingressos no momento.",
+    event_cancelled: "Este evento foi cancelado.",
+    sale_opens: "Início das vendas: {when}",
+    off_sale: "Não está à venda",
+    quantity_range: "De {min} a {n} por pedido",
+    sold_on: "Os ingressos para este evento são vendidos em {platform}.",
+    finish_there: "Você vai concluir a compra lá.",
+    continue_on: "Continuar em {platform}",
+    resold: "Ingressos revendidos em {platform}: {n}",
     lowercase_field: true,
 };
 
@@ -444,6 +489,15 @@ pub const FIL: Texts = Texts {
     live_sold_out: "Sold out na ang {tier}.",
     live_pick_another: "Sold out na ang {tier}. Pakipili ng ibang ticket type.",
     live_lowered: "{n} na lang ang natitirang {tier}, kaya {n} na rin ang ticket sa order mo.",
+    stale: "Baka hindi updated ang availability: hindi namin ma-reach ang ticketing platform sa ngayon.",
+    event_cancelled: "Na-cancel na ang event na ito.",
+    sale_opens: "Magbubukas ang sale: {when}",
+    off_sale: "Hindi on sale",
+    quantity_range: "{min} hanggang {n} bawat order",
+    sold_on: "Sa {platform} binebenta ang mga ticket para sa event na ito.",
+    finish_there: "Doon mo tatapusin ang iyong pagbili.",
+    continue_on: "Magpatuloy sa {platform}",
+    resold: "Mga ticket na na-resell sa {platform}: {n}",
     lowercase_field: true,
 };
 
@@ -601,6 +655,15 @@ mod tests {
             live_sold_out,
             live_pick_another,
             live_lowered,
+            stale,
+            event_cancelled,
+            sale_opens,
+            off_sale,
+            quantity_range,
+            sold_on,
+            finish_there,
+            continue_on,
+            resold,
             lowercase_field: _,
         } = t;
         vec![
@@ -672,6 +735,15 @@ mod tests {
             ("live_sold_out", *live_sold_out),
             ("live_pick_another", *live_pick_another),
             ("live_lowered", *live_lowered),
+            ("stale", *stale),
+            ("event_cancelled", *event_cancelled),
+            ("sale_opens", *sale_opens),
+            ("off_sale", *off_sale),
+            ("quantity_range", *quantity_range),
+            ("sold_on", *sold_on),
+            ("finish_there", *finish_there),
+            ("continue_on", *continue_on),
+            ("resold", *resold),
         ]
     }
 
@@ -793,6 +865,9 @@ mod tests {
             ("field", "name"),
             ("code", "SAVE10"),
             ("off", "10%"),
+            ("when", "Sat, 1 Mar 2030, 10:00 AM"),
+            ("platform", "TicketWave"),
+            ("min", "2"),
         ];
         for (name, t) in TABLES {
             for (field, value) in all(t) {

@@ -8,8 +8,8 @@
 
 use js_sys::{Array, Object, Reflect};
 use tessera_core::{
-    AppliedPromo, CheckoutRequest, Currency, Discount, Event, EventId, EventStatus, EventSummary, Field,
-    FieldError, Money, Problem, PromoCode, Snapshot, Tier, TierCount, TierId,
+    AppliedPromo, CheckoutRequest, Currency, Discount, Event, EventId, EventStatus, EventSummary, Field, FieldError,
+    Money, Problem, PromoCode, Resale, Snapshot, SoldElsewhere, Tier, TierCount, TierId,
 };
 use wasm_bindgen::JsValue;
 
@@ -74,6 +74,11 @@ fn optional<T>(v: &JsValue, key: &str, read: impl Fn(&JsValue) -> Option<T>) -> 
     read(&value).map(Some)
 }
 
+/// A flag serde leaves out when false: absent and `null` are `false`; anything else must be a boolean.
+pub fn flag(v: &JsValue, key: &str) -> Option<bool> {
+    optional(v, key, JsValue::as_bool).map(Option::unwrap_or_default)
+}
+
 pub fn list<T: FromJs>(v: &JsValue, key: &str) -> Option<Vec<T>> {
     let value = get(v, key);
     if !Array::is_array(&value) {
@@ -119,7 +124,23 @@ impl FromJs for Tier {
             name: string(v, "name")?,
             price: Money::from_js(&get(v, "price"))?,
             available: count(v, "available")?,
+            min_per_order: optional(v, "min_per_order", unsigned)?,
+            max_per_order: optional(v, "max_per_order", unsigned)?,
+            sale_opens_at: optional_string(v, "sale_opens_at")?,
+            sale_closed: flag(v, "sale_closed")?,
         })
+    }
+}
+
+impl FromJs for SoldElsewhere {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(SoldElsewhere { platform: string(v, "platform")?, url: optional_string(v, "url")? })
+    }
+}
+
+impl FromJs for Resale {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(Resale { platform: string(v, "platform")?, sold: count(v, "sold")? })
     }
 }
 
@@ -138,6 +159,8 @@ impl FromJs for Event {
             description: optional_string(v, "description")?,
             currency: Currency::parse(&string(v, "currency")?).ok()?,
             tiers: list(v, "tiers")?,
+            sold_elsewhere: optional(v, "sold_elsewhere", SoldElsewhere::from_js)?,
+            resale: optional(v, "resale", Resale::from_js)?,
         })
     }
 }

@@ -1,14 +1,17 @@
 //! The widget's components in a real headless Chromium (wasm-bindgen-test): each test
 //! mounts a piece into a fresh container with fixture data and reads the DOM as a buyer
-//! would see it. No network: the end-to-end tests cover the proxy round trips.
+//! would see it. No network: the end-to-end tests cover the proxy round trips. A whole event
+//! view reads its event from a stand-in `fetch` and its live updates from a stand-in
+//! `EventSource` (see `serve`), fed what the proxy's serde writes.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use tessera_core::{
     AppliedPromo, CheckoutRequest, Currency, Customer, Discount, Event, EventId, EventStatus, EventSummary, Field,
-    FieldError, Money, Problem, PromoCode, Snapshot, Tier, TierCount, TierId,
+    FieldError, Money, Problem, PromoCode, Resale, Snapshot, SoldElsewhere, Tier, TierCount, TierId,
 };
-use tessera_widget::components::{BuyerForm, Ctx, OrderSummary, QuantityPicker, TierPicker};
+use tessera_widget::api::EventRead;
+use tessera_widget::components::{BuyerForm, Ctx, EventView, OrderSummary, QuantityPicker, TierPicker};
 use tessera_widget::order_state::OrderState;
 use tessera_widget::wire::{self, ToJs};
 use tessera_widget::{format, text};
@@ -19,7 +22,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn tier(id: &str, name: &str, pesos: i64, available: u32) -> Tier {
-    Tier { id: TierId::parse(id).unwrap(), name: name.into(), price: Money::new(pesos * 100, Currency::PHP), available }
+    Tier::new(TierId::parse(id).unwrap(), name, Money::new(pesos * 100, Currency::PHP), available)
 }
 
 fn jazz() -> Event {
@@ -36,6 +39,8 @@ fn jazz() -> Event {
             tier("vip", "VIP", 2500, 3),
             tier("early", "Early Bird", 750, 0),
         ],
+        sold_elsewhere: None,
+        resale: None,
     }
 }
 
@@ -209,6 +214,24 @@ fn wire_reads_what_the_proxys_serde_writes() {
     event.description = Some("Doors at 7".into());
     assert_eq!(wire::parse::<Event>(&serde_json::to_string(&event).unwrap()), Some(event.clone()));
 
+    // The platform's per-order rules and sale periods, and where else the event is sold.
+    event.tiers[0].min_per_order = Some(2);
+    event.tiers[0].max_per_order = Some(4);
+    event.tiers[1].sale_opens_at = Some("2030-03-01T10:00:00-03:00".into());
+    event.tiers[2].sale_closed = true;
+    event.sold_elsewhere =
+        Some(SoldElsewhere { platform: "TicketWave".into(), url: Some("https://tw.example/e/1".into()) });
+    event.resale = Some(Resale { platform: "Tixel".into(), sold: 12 });
+    assert_eq!(wire::parse::<Event>(&serde_json::to_string(&event).unwrap()), Some(event.clone()));
+    event.sold_elsewhere = Some(SoldElsewhere { platform: "vivenu".into(), url: None });
+    assert_eq!(wire::parse::<Event>(&serde_json::to_string(&event).unwrap()), Some(event.clone()));
+
+    // `GET /api/v1/events/{id}`: the event flattened, with `stale` only when it is.
+    let read = wire::parse::<EventRead>(&serde_json::to_string(&event).unwrap()).unwrap();
+    assert_eq!((read.event, read.stale), (event.clone(), false));
+    let read = wire::parse::<EventRead>(&event_json(&event, true)).unwrap();
+    assert_eq!((read.event, read.stale), (event.clone(), true));
+
     let summary = event.summary();
     assert_eq!(wire::parse::<EventSummary>(&serde_json::to_string(&summary).unwrap()), Some(summary));
     let empty = EventSummary { lowest_price: None, ..jazz().summary() };
@@ -238,11 +261,16 @@ fn wire_reads_what_the_proxys_serde_writes() {
 #[wasm_bindgen_test]
 fn wire_refuses_shapes_the_proxy_never_sends() {
     let good = serde_json::to_value(jazz()).unwrap();
-    let variants: [(&str, serde_json::Value); 5] = [
+    let variants: [(&str, serde_json::Value); 10] = [
         ("a fractional amount", serde_json::json!(1.5)),
         ("a negative count", serde_json::json!(-1)),
         ("a path as id", serde_json::json!("../admin")),
         ("a number as title", serde_json::json!(7)),
+        ("a negative minimum", serde_json::json!(-2)),
+        ("a word as sale_closed", serde_json::json!("yes")),
+        ("a number as sale_opens_at", serde_json::json!(2030)),
+        ("sold_elsewhere without platform", serde_json::json!({"url": "https://tw.example/"})),
+        ("resale without a count", serde_json::json!({"platform": "Tixel"})),
         ("no tiers", serde_json::Value::Null),
     ];
     for (what, value) in variants {
@@ -252,10 +280,18 @@ fn wire_refuses_shapes_the_proxy_never_sends() {
             "a negative count" => bad["tiers"][0]["available"] = value,
             "a path as id" => bad["id"] = value,
             "a number as title" => bad["title"] = value,
+            "a negative minimum" => bad["tiers"][0]["min_per_order"] = value,
+            "a word as sale_closed" => bad["tiers"][0]["sale_closed"] = value,
+            "a number as sale_opens_at" => bad["tiers"][0]["sale_opens_at"] = value,
+            "sold_elsewhere without platform" => bad["sold_elsewhere"] = value,
+            "resale without a count" => bad["resale"] = value,
             _ => bad["tiers"] = value,
         }
         assert_eq!(wire::parse::<Event>(&bad.to_string()), None, "{what}");
     }
+    let mut stale = good.clone();
+    stale["stale"] = serde_json::json!("maybe");
+    assert!(wire::parse::<EventRead>(&stale.to_string()).is_none(), "a stale flag that is not a boolean");
     assert!(wire::parse::<Event>("not json").is_none());
 }
 
@@ -277,4 +313,324 @@ fn wire_writes_what_the_proxys_serde_reads() {
 
     let money = Money::new(160_000, Currency::PHP);
     assert_eq!(serde_json::from_str::<Money>(&wire::stringify(&money.to_js()).unwrap()).unwrap(), money);
+}
+
+// --- tiers outside their sale period, the platform's per-order rules
+
+/// The Jazz fixture with a presale tier whose sale opens later and a tier whose sale is over,
+/// around General Admission.
+fn with_sale_periods() -> Event {
+    let mut event = jazz();
+    let mut presale = tier("presale", "Presale", 900, 50);
+    presale.sale_opens_at = Some("2030-03-01T10:00:00-03:00".into());
+    let mut closed = tier("door", "Door", 1200, 40);
+    closed.sale_closed = true;
+    event.tiers = vec![presale, tier("ga", "General Admission", 1000, 160), closed];
+    event
+}
+
+#[wasm_bindgen_test]
+async fn tiers_outside_their_sale_period_show_name_price_and_why_and_cannot_be_chosen() {
+    let (root, order) = setup("ga");
+    order.event.set(Some(with_sale_periods()));
+    order.tier.set(None);
+    order.settle_selection(None);
+    assert_eq!(order.tier.get_untracked().unwrap().as_str(), "ga", "the first tier on sale is chosen");
+    let c = ctx();
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_context(c);
+        view! { <TierPicker order=order/> }
+    })
+    .forget();
+    settle().await;
+    let when = format::event_date("2030-03-01T10:00:00-03:00", "en-PH");
+    let presale = find(&root, "label[for=tier-presale]").text_content().unwrap();
+    assert!(presale.contains("Presale") && presale.contains("₱900.00"), "{presale}");
+    assert!(presale.contains(&format!("Sale opens {when}")), "{presale}");
+    assert!(!presale.contains("50 left"), "{presale}");
+    let door = find(&root, "label[for=tier-door]").text_content().unwrap();
+    assert!(door.contains("Door") && door.contains("₱1,200.00") && door.contains("Not on sale"), "{door}");
+    assert!(input(&root, "#tier-presale").disabled() && input(&root, "#tier-door").disabled());
+    assert!(!input(&root, "#tier-ga").disabled());
+    // Its label does nothing either.
+    find(&root, "label[for=tier-presale]").click();
+    settle().await;
+    assert_eq!(order.tier.get_untracked().unwrap().as_str(), "ga");
+}
+
+#[wasm_bindgen_test]
+async fn quantity_starts_at_the_tiers_minimum_and_stays_within_its_rules() {
+    let (root, order) = setup("ga");
+    let mut event = jazz();
+    event.tiers[0].min_per_order = Some(2);
+    event.tiers[0].max_per_order = Some(4);
+    order.event.set(Some(event));
+    order.settle_selection(None);
+    assert_eq!(order.quantity.get_untracked(), 2, "a tier of at least 2 starts at 2");
+    let c = ctx();
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_context(c);
+        view! { <QuantityPicker order=order/> }
+    })
+    .forget();
+    settle().await;
+    assert_eq!(input(&root, "#tessera-qty").value(), "2");
+    let fewer = find(&root, "button[aria-label='Fewer tickets']");
+    assert!(fewer.unchecked_ref::<web_sys::HtmlButtonElement>().disabled(), "cannot go below 2");
+    assert!(root.text_content().unwrap().contains("2 to 4 per order"), "{}", root.text_content().unwrap());
+    let more = find(&root, "button[aria-label='More tickets']");
+    for _ in 0..5 {
+        more.click();
+        settle().await;
+    }
+    assert_eq!(order.quantity.get_untracked(), 4, "at most 4 per order");
+    let field = input(&root, "#tessera-qty");
+    field.set_value("1");
+    field.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(order.quantity.get_untracked(), 2, "typing 1 gives the minimum");
+    assert!(order.problems().iter().all(|p| p.field != Field::Quantity), "{:?}", order.problems());
+}
+
+// --- the whole event view against a stand-in proxy
+
+/// The event as `GET /api/v1/events/{id}` answers it, `stale` when the platform was unreachable.
+fn event_json(event: &Event, stale: bool) -> String {
+    let mut v = serde_json::to_value(event).unwrap();
+    if stale {
+        v["stale"] = serde_json::Value::Bool(true);
+    }
+    v.to_string()
+}
+
+/// Replaces the page's `fetch` and `EventSource` (once): events are answered from
+/// `__tessera.bodies[id]` (404 when absent), and every stream opened is kept to push to.
+fn stand_in_proxy() {
+    js_sys::Function::new_no_args(
+        r#"
+        if (globalThis.__tessera) return;
+        const t = globalThis.__tessera = { bodies: {}, reads: {}, sources: [] };
+        window.fetch = async (url) => {
+            const id = decodeURIComponent(String(url).split('/').pop());
+            t.reads[id] = (t.reads[id] || 0) + 1;
+            const body = t.bodies[id];
+            return body === undefined
+                ? new Response('{"error":{"message":"Event not found","status":404}}', { status: 404 })
+                : new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+        };
+        window.EventSource = class extends EventTarget {
+            constructor(url) { super(); this.url = String(url); this.readyState = 1; t.sources.push(this); }
+            close() { this.readyState = 2; }
+        };
+        "#,
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+}
+
+/// What the stand-in proxy answers for `id` from now on.
+fn serve(id: &str, body: &str) {
+    stand_in_proxy();
+    js_sys::Function::new_with_args("id, body", "globalThis.__tessera.bodies[id] = body;")
+        .call2(&wasm_bindgen::JsValue::NULL, &id.into(), &body.into())
+        .unwrap();
+}
+
+/// Sends `snapshot` as an `availability` event on every open stream of `id`.
+fn push(id: &str, snapshot: &Snapshot) {
+    let code = "for (const s of globalThis.__tessera.sources) \
+        if (s.readyState !== 2 && s.url.includes('/events/' + id + '/live')) \
+            s.dispatchEvent(new MessageEvent('availability', { data }));";
+    let data = serde_json::to_string(snapshot).unwrap();
+    js_sys::Function::new_with_args("id, data", code)
+        .call2(&wasm_bindgen::JsValue::NULL, &id.into(), &data.into())
+        .unwrap();
+}
+
+/// Waits (up to `seconds`) until `root` shows `text`, or fails with what it shows.
+async fn until_shown(root: &HtmlElement, text: &str, seconds: u32) {
+    for _ in 0..seconds * 50 {
+        if root.text_content().unwrap_or_default().contains(text) {
+            return;
+        }
+        gloo_timer().await;
+        gloo_timer().await;
+    }
+    panic!("never showed {text:?}; shows {:?}", root.text_content());
+}
+
+async fn until_gone(root: &HtmlElement, text: &str, seconds: u32) {
+    for _ in 0..seconds * 50 {
+        if !root.text_content().unwrap_or_default().contains(text) {
+            return;
+        }
+        gloo_timer().await;
+        gloo_timer().await;
+    }
+    panic!("still shows {text:?}: {:?}", root.text_content());
+}
+
+/// An event view of `event` as the stand-in proxy serves it, once its title is shown; its
+/// container and the host element the widget's DOM events come from.
+async fn event_view(event: &Event, stale: bool) -> (HtmlElement, HtmlElement, impl Sized) {
+    let id = event.id.to_string();
+    serve(&id, &event_json(event, stale));
+    let (root, _) = setup("ga");
+    let c = ctx();
+    let host = c.host.clone();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(c);
+        view! { <EventView event_id=id returned=None/> }.into_any()
+    });
+    until_shown(&root, &event.title, 3).await;
+    settle().await;
+    (root, host, handle)
+}
+
+/// The polite live region the event view announces changes in.
+fn heard(root: &HtmlElement) -> String {
+    find(root, "p.tessera-visually-hidden[aria-live=polite]").text_content().unwrap()
+}
+
+const STALE: &str = "Availability may be out of date: we can't reach the ticketing platform right now.";
+
+fn event_called(id: &str) -> Event {
+    Event { id: EventId::parse(id).unwrap(), ..jazz() }
+}
+
+#[wasm_bindgen_test]
+async fn stale_availability_is_noted_and_announced_politely_and_a_live_update_clears_it() {
+    let event = event_called("stale-live");
+    let (root, _host, handle) = event_view(&event, true).await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains(STALE), "{text}");
+    // The last known prices and counts are still there, and can still be bought.
+    assert!(text.contains("₱1,000.00") && text.contains("160 left") && text.contains("Only 3 left"), "{text}");
+    assert!(!input(&root, "#tier-ga").disabled());
+    assert!(root.query_selector("button.tessera-checkout").unwrap().is_some());
+    assert_eq!(heard(&root), STALE);
+    assert!(!text.contains("resold"), "no resale line without resale: {text}");
+
+    let mut snapshot = Snapshot::of(&event);
+    snapshot.tiers[0].available = 158;
+    push("stale-live", &snapshot);
+    until_shown(&root, "158 left", 2).await;
+    assert!(!root.text_content().unwrap().contains(STALE), "a live update is fresh from the platform");
+    assert_eq!(heard(&root), "General Admission: 158 left now.");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_stale_event_is_read_again_until_a_fresh_answer_clears_the_note() {
+    let event = event_called("stale-reread");
+    let (root, _host, handle) = event_view(&event, true).await;
+    assert!(root.text_content().unwrap().contains(STALE));
+    let mut fresh = event.clone();
+    fresh.tiers[0].available = 150;
+    serve("stale-reread", &event_json(&fresh, false));
+    until_gone(&root, STALE, 8).await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("150 left"), "{text}");
+    assert_eq!(heard(&root), "", "nothing out of date is left for screen readers either");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_event_says_so_and_offers_nothing_to_buy() {
+    let event = Event { status: EventStatus::Cancelled, ..event_called("cancelled") };
+    let (root, _host, handle) = event_view(&event, false).await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("This event has been cancelled."), "{text}");
+    assert!(!text.contains("not on sale"), "{text}");
+    assert!(root.query_selector("input, button.tessera-checkout, a.tessera-checkout").unwrap().is_none(), "{text}");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_live_cancellation_switches_the_view_and_is_announced_politely() {
+    let event = event_called("cancelled-live");
+    let (root, _host, handle) = event_view(&event, false).await;
+    assert!(root.query_selector("#tier-ga").unwrap().is_some());
+    let snapshot = Snapshot { status: EventStatus::Cancelled, ..Snapshot::of(&event) };
+    push("cancelled-live", &snapshot);
+    until_shown(&root, "This event has been cancelled.", 2).await;
+    assert!(root.query_selector("input, button.tessera-checkout").unwrap().is_none());
+    assert_eq!(heard(&root), "This event has been cancelled.");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn an_event_sold_elsewhere_lists_its_tiers_and_says_where_before_linking_there() {
+    let url = "https://ticketwave.example/events/42";
+    let event = Event {
+        sold_elsewhere: Some(SoldElsewhere { platform: "TicketWave".into(), url: Some(url.into()) }),
+        ..event_called("ticketwave")
+    };
+    let (root, host, handle) = event_view(&event, false).await;
+    let text = root.text_content().unwrap();
+    // Tiers, prices and availability, with nothing to choose or fill in here.
+    assert!(text.contains("General Admission") && text.contains("₱1,000.00") && text.contains("160 left"), "{text}");
+    assert!(text.contains("VIP") && text.contains("Only 3 left") && text.contains("Sold out"), "{text}");
+    assert!(root.query_selector("input, button.tessera-checkout").unwrap().is_none(), "{text}");
+    assert!(!text.contains("Continue to payment") && !text.contains("Full name"), "{text}");
+    assert!(
+        text.contains("Tickets for this event are sold on TicketWave. You'll finish your purchase there."),
+        "{text}"
+    );
+    let link = find(&root, "a.tessera-checkout");
+    assert_eq!(link.text_content().unwrap(), "Continue on TicketWave");
+    assert_eq!(link.get_attribute("href").as_deref(), Some(url));
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_top"), "the whole page goes, as to a checkout");
+    assert_eq!(link.get_attribute("part").as_deref(), Some("checkout-button"));
+
+    // Following it tells the host page's analytics (the navigation itself is stopped here).
+    let seen = js_sys::Array::new();
+    let record = {
+        let seen = seen.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            seen.push(&e.detail());
+        })
+    };
+    host.add_event_listener_with_callback("tessera:handoff", record.as_ref().unchecked_ref()).unwrap();
+    let stay =
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| e.prevent_default());
+    let window = web_sys::window().unwrap();
+    window.add_event_listener_with_callback_and_bool("click", stay.as_ref().unchecked_ref(), true).unwrap();
+    link.click();
+    settle().await;
+    window.remove_event_listener_with_callback_and_bool("click", stay.as_ref().unchecked_ref(), true).unwrap();
+    assert_eq!(seen.length(), 1, "one tessera:handoff");
+    let detail = seen.get(0);
+    assert_eq!(wire::string(&detail, "platform").as_deref(), Some("TicketWave"));
+    assert_eq!(wire::string(&detail, "url").as_deref(), Some(url));
+    assert_eq!(wire::string(&detail, "event_id").as_deref(), Some("ticketwave"));
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn an_event_sold_elsewhere_without_a_link_names_the_platform_only() {
+    for url in [None, Some("javascript:alert(1)")] {
+        let id = if url.is_none() { "vivenu" } else { "vivenu-bad-link" };
+        let event = Event {
+            sold_elsewhere: Some(SoldElsewhere { platform: "vivenu".into(), url: url.map(String::from) }),
+            ..event_called(id)
+        };
+        let (root, _host, handle) = event_view(&event, false).await;
+        let text = root.text_content().unwrap();
+        assert!(text.contains("Tickets for this event are sold on vivenu."), "{text}");
+        assert!(!text.contains("finish your purchase"), "{text}");
+        assert!(root.query_selector("a, input, button.tessera-checkout").unwrap().is_none(), "{text}");
+        assert!(text.contains("General Admission") && text.contains("₱1,000.00"), "{text}");
+        drop(handle);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn resale_is_one_quiet_line_beside_the_tiers() {
+    let event = Event { resale: Some(Resale { platform: "Tixel".into(), sold: 12 }), ..event_called("resale") };
+    let (root, _host, handle) = event_view(&event, false).await;
+    assert_eq!(find(&root, ".tessera-resale").text_content().unwrap(), "Tickets resold on Tixel: 12");
+    // Buying here is unchanged.
+    assert!(root.query_selector("button.tessera-checkout").unwrap().is_some());
+    drop(handle);
 }

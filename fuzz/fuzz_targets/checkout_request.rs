@@ -11,11 +11,8 @@ use tessera_core::{
 use tessera_proxy::checkout::{fingerprint, parse_json, CheckoutForm};
 
 fn event() -> Event {
-    let tier = |id: &str, price, available| Tier {
-        id: TierId::parse(id).unwrap(),
-        name: id.to_uppercase(),
-        price: Money::new(price, Currency::PHP),
-        available,
+    let tier = |id: &str, price, available| {
+        Tier::new(TierId::parse(id).unwrap(), id.to_uppercase(), Money::new(price, Currency::PHP), available)
     };
     Event {
         id: EventId::parse("ev-1").unwrap(),
@@ -33,6 +30,8 @@ fn event() -> Event {
             // A price whose order overflows i64: must be refused, not wrap or panic.
             tier("huge", i64::MAX / 4, 10),
         ],
+        sold_elsewhere: None,
+        resale: None,
     }
 }
 

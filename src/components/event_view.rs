@@ -1,8 +1,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tessera_core::{CheckoutRequest, EventStatus, Field, Snapshot};
+use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
 
-use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, TierPicker};
+use super::{
+    use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, SoldElsewhereNote,
+    TierPicker,
+};
 use crate::api::{self, ApiProblem, CheckoutStarted};
 use crate::format;
 use crate::handoff::{self, Outcome, PendingOrder, Return};
@@ -40,25 +43,38 @@ pub fn EventView(
     // buyer's own choice is also shown.
     let heard = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    // The proxy could not reach the platform and served its last copy: said beside the tiers
+    // until a fresh read or a live update.
+    let stale = RwSignal::new(false);
     // Set from Checkout until the answer: the seats this buyer's own checkout holds come back
     // as a live update, and must not lower the quantity of the order being placed.
     let handing_off = StoredValue::new(false);
     let on_snapshot = Callback::new(move |snapshot: Snapshot| {
         let Some(mut event) = order.event.get_untracked() else { return };
+        let was = event.status;
         let changes = snapshot.apply_to(&mut event);
-        if changes.is_empty() {
+        let status = event.status;
+        if changes.is_empty() && status == was {
             return;
         }
+        stale.set(false);
+        // Whether each changed tier can still take an order (its own minimum included).
+        let open: Vec<bool> =
+            changes.iter().map(|c| event.tier(&c.id).is_some_and(|t| Quantity::max_for(t) > 0)).collect();
         order.event.set(Some(event));
+        if status != was && status != EventStatus::Active {
+            // The view switches to the reason; screen readers hear it too.
+            return heard.set(if status == EventStatus::Cancelled { t.event_cancelled } else { t.not_on_sale }.into());
+        }
         if handing_off.get_value() {
             return;
         }
         let chosen = order.tier.get_untracked();
         let (mut said, mut shown) = (Vec::new(), Vec::new());
-        for c in changes {
+        for (c, open) in changes.into_iter().zip(open) {
             let (tier, n) = (c.name.as_str(), c.after.to_string());
             let mine = chosen.as_ref() == Some(&c.id);
-            let line = if c.after == 0 && mine {
+            let line = if !open && mine {
                 order.tier.set(None);
                 fill(t.live_pick_another, &[("tier", tier)])
             } else if c.after == 0 {
@@ -79,29 +95,54 @@ pub fn EventView(
         }
     });
     let following = StoredValue::new(false);
+    // Each load counts here; a stale answer is asked again every few seconds until a fresh
+    // one, by the newest load only and only while the view is in the page.
+    let loads = StoredValue::new(0u32);
 
     let load = {
         let proxy = ctx.proxy.clone();
         let id = event_id.clone();
         move || {
             let (proxy, id) = (proxy.clone(), id.clone());
+            let this = loads.get_value() + 1;
+            loads.set_value(this);
             spawn_local(async move {
-                match api::event(&proxy, &id).await {
-                    Ok(event) => {
-                        if !following.get_value() && event.on_sale() {
-                            following.set_value(true);
-                            live::follow(proxy.clone(), id.clone(), on_snapshot);
-                            let detail = [("event_id", event.id.as_str().into()), ("title", event.title.as_str().into())];
-                            emit(&host.get_value(), "ready", &detail);
+                let mut again = false;
+                loop {
+                    match api::event(&proxy, &id).await {
+                        Ok(api::EventRead { event, stale: is_stale }) => {
+                            // Said once as it starts; once over, not left behind for screen readers.
+                            if is_stale != stale.get_untracked() {
+                                heard.set(if is_stale { t.stale.into() } else { String::new() });
+                            }
+                            stale.set(is_stale);
+                            if !following.get_value() && event.on_sale() {
+                                following.set_value(true);
+                                live::follow(proxy.clone(), id.clone(), on_snapshot);
+                                let detail =
+                                    [("event_id", event.id.as_str().into()), ("title", event.title.as_str().into())];
+                                emit(&host.get_value(), "ready", &detail);
+                            }
+                            order.event.set(Some(event));
+                            let preferred = preferred_tier.get_value().map(|p| p.tier_id);
+                            order.settle_selection(preferred.as_deref());
+                            load_problem.set(None);
                         }
-                        order.event.set(Some(event));
-                        let preferred = preferred_tier.get_value().map(|p| p.tier_id);
-                        order.settle_selection(preferred.as_deref());
-                        load_problem.set(None);
+                        // A re-read that fails leaves the stale copy (and its note) in place.
+                        Err(_) if again => {}
+                        Err(problem) => {
+                            emit_error(&host.get_value(), t, &problem);
+                            load_problem.set(Some(problem));
+                        }
                     }
-                    Err(problem) => {
-                        emit_error(&host.get_value(), t, &problem);
-                        load_problem.set(Some(problem));
+                    again = true;
+                    if stale.try_get_untracked() != Some(true) {
+                        return;
+                    }
+                    sleep(live::POLL_EVERY).await;
+                    // A newer load took over, a live update brought fresh counts, or the view is gone.
+                    if loads.try_get_value() != Some(this) || stale.try_get_untracked() != Some(true) {
+                        return;
                     }
                 }
             });
@@ -203,28 +244,53 @@ pub fn EventView(
         })
     };
 
+    // What the body shows depends only on this; live counts change inside the tiers, and do
+    // not redraw the form around a buyer who is typing.
+    let shape = Memo::new(move |_| {
+        order.event.with(|e| {
+            e.as_ref().map(|e| {
+                let elsewhere = e.sold_elsewhere.is_some();
+                let all_gone = e.tiers.iter().all(|t| t.available == 0);
+                let can_buy = !elsewhere && e.tiers.iter().any(|t| Quantity::max_for(t) > 0);
+                (e.status, all_gone, can_buy, elsewhere)
+            })
+        })
+    });
+
     let body = move || {
-        if let Some(problem) = load_problem.get() {
-            if order.event.with(Option::is_none) {
+        let Some((status, all_gone, can_buy, elsewhere)) = shape.get() else {
+            if let Some(problem) = load_problem.get() {
                 let retry = Callback::new(move |_| {
                     load_problem.set(None);
                     load.with_value(|l| l());
                 });
                 return view! { <ProblemView problem=problem retry=retry/> }.into_any();
             }
-        }
-        let Some((status, all_gone)) =
-            order.event.with(|e| e.as_ref().map(|e| (e.status, e.tiers.iter().all(|t| t.available == 0))))
-        else {
             return view! { <p class="tessera-loading" role="status">{t.loading}</p> }.into_any();
         };
-        if status != EventStatus::Active {
-            return view! { <p class="tessera-closed">{t.not_on_sale}</p> }.into_any();
+        let closed = match status {
+            EventStatus::Active => None,
+            EventStatus::Cancelled => Some(t.event_cancelled),
+            _ => Some(t.not_on_sale),
+        };
+        if let Some(why) = closed {
+            return view! { <p class="tessera-closed">{why}</p> }.into_any();
         }
+        // Bought on the platform's own page: the tiers as a list, and the way there.
+        let place = order.event.with_untracked(|e| {
+            let e = e.as_ref()?;
+            Some((e.id.to_string(), e.sold_elsewhere.clone()?))
+        });
+        let resale = order.event.with_untracked(|e| e.as_ref()?.resale.clone()).filter(|r| r.sold > 0).map(|r| {
+            let line = fill(t.resold, &[("platform", &r.platform), ("n", &r.sold.to_string())]);
+            view! { <p class="tessera-hint tessera-resale">{line}</p> }
+        });
         view! {
             <form class="tessera-form" novalidate on:submit=on_submit>
-                <TierPicker order=order/>
-                {move || (!all_gone).then(|| view! {
+                {move || stale.get().then(|| view! { <p class="tessera-live-note">{t.stale}</p> })}
+                <TierPicker order=order list_only=elsewhere/>
+                {resale}
+                {can_buy.then(|| view! {
                     <QuantityPicker order=order/>
                     <BuyerForm order=order/>
                     <PromoField order=order/>
@@ -232,13 +298,14 @@ pub fn EventView(
                 })}
                 <p class="tessera-live-note" role="status">{move || note.get()}</p>
                 {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}
-                {move || (!all_gone).then(|| view! {
+                {can_buy.then(|| view! {
                     <button type="submit" class="tessera-checkout" part="checkout-button"
                         aria-disabled=move || placing.get().to_string()>
                         {move || if placing.get() { t.checkout_pending } else { t.checkout }}
                     </button>
                 })}
                 {all_gone.then(|| view! { <p class="tessera-closed">{t.all_sold_out}</p> })}
+                {place.map(|(id, place)| view! { <SoldElsewhereNote event_id=id place=place/> })}
             </form>
         }
         .into_any()
@@ -259,6 +326,16 @@ pub fn EventView(
             <p class="tessera-visually-hidden" aria-live="polite">{move || heard.get()}</p>
         </section>
     }
+}
+
+/// Resolves after `pause`, on a browser timer.
+async fn sleep(pause: std::time::Duration) {
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, pause.as_millis() as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }
 
 /// A fresh random key (`crypto.randomUUID()`), or the time when the browser has none.

@@ -5,10 +5,11 @@
 //! ├── EventList             (list mode: one card per event)
 //! └── EventView             (one event)
 //!     ├── TierPicker        (radio group; price and availability per tier)
-//!     ├── QuantityPicker    (bounded by availability and the per-order limit)
+//!     ├── QuantityPicker    (bounded by availability and the tier's per-order limits)
 //!     ├── BuyerForm         (name, email, optional phone, inline errors)
 //!     ├── PromoField        (one preview request, then priced locally)
 //!     ├── OrderSummary      (priced by tessera-core; the total is announced politely)
+//!     ├── SoldElsewhereNote (bought on the platform's own page: says so, links there)
 //!     └── ProblemView       (what went wrong and what to do)
 
 mod buyer_form;
@@ -19,6 +20,7 @@ mod problem_view;
 mod promo_field;
 mod quantity_picker;
 mod return_notice;
+mod sold_elsewhere;
 mod tier_picker;
 mod widget;
 
@@ -30,5 +32,6 @@ pub use problem_view::{problem_message, ProblemView};
 pub use promo_field::PromoField;
 pub use quantity_picker::QuantityPicker;
 pub use return_notice::ReturnNotice;
+pub use sold_elsewhere::SoldElsewhereNote;
 pub use tier_picker::TierPicker;
 pub use widget::{use_ctx, Ctx, Widget};

@@ -23,7 +23,6 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
     let trouble = RwSignal::new(None::<String>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
 
-
     let apply = move || {
         trouble.set(None);
         let code = match PromoCode::parse(&typed.get_untracked()) {

@@ -5,25 +5,35 @@ use super::use_ctx;
 use crate::order_state::OrderState;
 use crate::text::{fill, problem};
 
-/// A bounded number field with − and + buttons: never below 1, never above what the tier
-/// has left or the per-order limit.
+/// A bounded number field with − and + buttons: never below the tier's minimum per order
+/// (1 unless the platform says more), never above what the tier has left or the per-order
+/// limit.
 #[component]
 pub fn QuantityPicker(order: OrderState) -> impl IntoView {
     let t = use_ctx().t;
-    let max = move || order.max_quantity().max(1);
+    let min = move || order.min_quantity();
+    let max = move || order.max_quantity().max(min());
     let set = move |n: i64| {
-        order.quantity.set(n.clamp(1, i64::from(max())) as u32);
+        order.quantity.set(n.clamp(i64::from(min()), i64::from(max())) as u32);
         order.touch(Field::Quantity);
     };
     let error = move || order.visible_problem(Field::Quantity).map(|p| problem(t, Field::Quantity, p));
+    let hint = move || {
+        let (min, n) = (min(), max().to_string());
+        if min > 1 {
+            fill(t.quantity_range, &[("min", &min.to_string()), ("n", &n)])
+        } else {
+            fill(t.quantity_hint, &[("n", &n)])
+        }
+    };
     view! {
         <div class="tessera-quantity" part="quantity">
             <label for="tessera-qty">{t.quantity}</label>
             <div class="tessera-stepper">
                 <button type="button" class="tessera-step" aria-label=t.decrease aria-controls="tessera-qty"
-                    disabled=move || { order.quantity.get() <= 1 }
+                    disabled=move || { order.quantity.get() <= min() }
                     on:click=move |_| set(i64::from(order.quantity.get()) - 1)>"−"</button>
-                <input id="tessera-qty" type="number" inputmode="numeric" min="1" max=move || max().to_string()
+                <input id="tessera-qty" type="number" inputmode="numeric" min=move || min().to_string() max=move || max().to_string()
                     aria-describedby="tessera-qty-hint"
                     aria-invalid=move || error().is_some().to_string()
                     prop:value=move || order.quantity.get().to_string()
@@ -32,7 +42,7 @@ pub fn QuantityPicker(order: OrderState) -> impl IntoView {
                     disabled=move || { order.quantity.get() >= max() }
                     on:click=move |_| set(i64::from(order.quantity.get()) + 1)>"+"</button>
             </div>
-            <p id="tessera-qty-hint" class="tessera-hint">{move || fill(t.quantity_hint, &[("n", &max().to_string())])}</p>
+            <p id="tessera-qty-hint" class="tessera-hint">{hint}</p>
             {move || error().map(|e| view! { <p class="tessera-field-error">{e}</p> })}
         </div>
     }

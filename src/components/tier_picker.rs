@@ -1,43 +1,84 @@
 use leptos::prelude::*;
-use tessera_core::{Availability, Money, TierId};
+use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
 use super::use_ctx;
 use crate::format;
 use crate::host_events::emit;
 use crate::order_state::OrderState;
-use crate::text::fill;
+use crate::text::{fill, Texts};
 use crate::wire::ToJs;
 
-/// The tiers as one radio group: name, price and what is left. A sold-out tier stays
-/// visible (buyers want to know it existed) but cannot be chosen.
+/// The tiers as one radio group: name, price and what is left. A tier that cannot be bought
+/// now (sold out, its sale not open yet or over) stays visible, since buyers want to know it
+/// exists, but cannot be chosen. `list_only`: the same rows without radios, where the
+/// tickets are bought on another platform's page and there is nothing to choose here.
 #[component]
-pub fn TierPicker(order: OrderState) -> impl IntoView {
-    let t = use_ctx().t;
-    // Names and prices are drawn once per list; live updates change only counts, so the
-    // list is redrawn only when the tiers themselves change (a reload).
+pub fn TierPicker(order: OrderState, #[prop(optional)] list_only: bool) -> impl IntoView {
+    let ctx = use_ctx();
+    let t = ctx.t;
+    let locale = StoredValue::new(ctx.locale);
+    // Names, prices and sale periods are drawn once per list; live updates change only
+    // counts, so the list is redrawn only when the tiers themselves change (a reload).
     let tiers = Memo::new(move |_| {
         order.event.with(|e| {
-            e.as_ref().map(|e| e.tiers.iter().map(|t| (t.id.clone(), t.name.clone(), t.price)).collect::<Vec<_>>())
+            e.as_ref().map(|e| {
+                e.tiers
+                    .iter()
+                    .map(|tier| {
+                        let off = locale.with_value(|l| off_sale(t, tier, l));
+                        (tier.id.clone(), tier.name.clone(), tier.price, off)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     view! {
         <fieldset class="tessera-tiers" part="tiers">
             <legend>{t.choose_tickets}</legend>
-            {move || tiers.get().unwrap_or_default().into_iter().map(|(id, name, price)| tier_option(id, name, price, order)).collect_view()}
+            {move || {
+                tiers
+                    .get()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(id, name, price, off)| tier_option(id, name, price, off, order, list_only))
+                    .collect_view()
+            }}
         </fieldset>
     }
 }
 
-fn tier_option(id: TierId, name: String, price: Money, order: OrderState) -> impl IntoView {
+/// Why a tier is not on sale now, in the buyer's words: "Sale opens Sat, 1 Mar 2030, 10:00 AM"
+/// (in the platform's own offset, as event times are shown) or "Not on sale".
+fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
+    if tier.sale_closed {
+        return Some(t.off_sale.into());
+    }
+    let opens = tier.sale_opens_at.as_deref()?;
+    Some(fill(t.sale_opens, &[("when", &format::event_date(opens, locale))]))
+}
+
+fn tier_option(
+    id: TierId,
+    name: String,
+    price: Money,
+    off: Option<String>,
+    order: OrderState,
+    list_only: bool,
+) -> impl IntoView {
     let ctx = use_ctx();
     let t = ctx.t;
     let dom_id = format!("tier-{id}");
     let tier_id = StoredValue::new(id.clone());
-    let availability = Memo::new(move |_| {
+    // What is left, and whether an order of this tier is possible now.
+    let state = Memo::new(move |_| {
         order.event.with(|e| {
-            e.as_ref().and_then(|e| e.tier(&tier_id.get_value())).map(|t| t.availability()).unwrap_or(Availability::SoldOut)
+            e.as_ref()
+                .and_then(|e| e.tier(&tier_id.get_value()))
+                .map(|t| (t.availability(), Quantity::max_for(t) > 0))
+                .unwrap_or((Availability::SoldOut, false))
         })
     });
+    let closed = move || !state.get().1;
     let checked = move || order.tier.with(|sel| sel.as_ref() == Some(&tier_id.get_value()));
     let host = StoredValue::new_local(ctx.host.clone());
     let chosen = {
@@ -55,22 +96,30 @@ fn tier_option(id: TierId, name: String, price: Money, order: OrderState) -> imp
             emit(&host.get_value(), "tier-change", &detail);
         }
     };
-    let class = move || match (availability.get().is_sold_out(), checked()) {
-        (true, _) => "tessera-tier tessera-sold-out",
-        (false, true) => "tessera-tier tessera-selected",
-        (false, false) => "tessera-tier",
+    let class = move || match (list_only, closed(), checked()) {
+        (true, ..) => "tessera-tier tessera-listed",
+        (_, true, _) => "tessera-tier tessera-sold-out",
+        (_, _, true) => "tessera-tier tessera-selected",
+        _ => "tessera-tier",
     };
-    let left = move || match availability.get() {
-        Availability::SoldOut => ("tessera-tier-left", t.sold_out.to_owned()),
-        Availability::FewLeft(n) => ("tessera-tier-left tessera-few", fill(t.few_left, &[("n", &n.to_string())])),
-        Availability::Available(n) => ("tessera-tier-left", fill(t.left, &[("n", &n.to_string())])),
+    let off = StoredValue::new(off);
+    let left = move || match (off.get_value(), state.get().0) {
+        (Some(why), _) => ("tessera-tier-left", why),
+        (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out.to_owned()),
+        (None, Availability::FewLeft(n)) => {
+            ("tessera-tier-left tessera-few", fill(t.few_left, &[("n", &n.to_string())]))
+        }
+        (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left, &[("n", &n.to_string())])),
     };
     let price = format::money(price, &ctx.locale);
     view! {
         <div class=class part="tier">
-            <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
-                prop:checked=checked disabled=move || availability.get().is_sold_out()
-                on:change=move |_| chosen()/>
+            // Nothing to choose where the tickets are bought on another platform's page.
+            {(!list_only).then(|| view! {
+                <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
+                    prop:checked=checked disabled=closed
+                    on:change=move |_| chosen()/>
+            })}
             <label for=dom_id>
                 // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
                 <span class="tessera-tier-name">{name}</span>

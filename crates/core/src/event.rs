@@ -85,16 +85,87 @@ impl EventStatus {
 pub struct Tier {
     pub id: TierId,
     pub name: String,
-    /// Price of one ticket: what the buyer pays for it.
+    /// Price of one ticket: what the buyer pays for it, fees included.
     pub price: Money,
     /// Seats a new order can still get.
     pub available: u32,
+    /// The platform's fewest tickets of this tier per order (1 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_per_order: Option<u32>,
+    /// The platform's most tickets of this tier per order (capped at `MAX_PER_ORDER`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_order: Option<u32>,
+    /// Not on sale yet: when its sale opens (RFC 3339, the platform's own offset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sale_opens_at: Option<String>,
+    /// Its sale is over, or the organiser switched it off.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sale_closed: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Tier {
+    /// A tier on sale with no per-order rules of its own.
+    pub fn new(id: TierId, name: impl Into<String>, price: Money, available: u32) -> Self {
+        Tier {
+            id,
+            name: name.into(),
+            price,
+            available,
+            min_per_order: None,
+            max_per_order: None,
+            sale_opens_at: None,
+            sale_closed: false,
+        }
+    }
+
     pub fn availability(&self) -> Availability {
         Availability::of(self.available)
     }
+
+    /// Whether the tier's own sale period (not the event's) lets an order in now.
+    pub fn on_sale(&self) -> bool {
+        self.sale_opens_at.is_none() && !self.sale_closed
+    }
+}
+
+/// Where buyers of an event pay when it is not through this proxy's hosted checkout: a
+/// platform whose API has no checkout session (TicketWave) or none at all (vivenu, Ingresse
+/// webhooks only). The widget says so before the buyer leaves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoldElsewhere {
+    /// The platform's name as buyers know it, e.g. "TicketWave".
+    pub platform: String,
+    /// The event's public page there; absent when the platform gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl SoldElsewhere {
+    /// The page to send buyers to: only an absolute http(s) URL with a host, so a link built
+    /// from platform data can never run script (`javascript:`) or lead anywhere but a web page.
+    pub fn link(&self) -> Option<&str> {
+        let url = self.url.as_deref()?;
+        let after = |scheme: &str| {
+            url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).map(|_| &url[scheme.len()..])
+        };
+        let host = after("https://").or_else(|| after("http://"))?;
+        let clean = !url.contains(|c: char| c.is_whitespace() || c.is_control());
+        (clean && !host.is_empty() && !host.starts_with('/')).then_some(url)
+    }
+}
+
+/// Tickets of this event resold on a resale marketplace (Tixel), as its webhooks reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resale {
+    pub platform: String,
+    /// Resale tickets sold so far.
+    pub sold: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,6 +182,11 @@ pub struct Event {
     pub description: Option<String>,
     pub currency: Currency,
     pub tiers: Vec<Tier>,
+    /// Set when buyers pay on the platform's own page rather than a checkout from this proxy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sold_elsewhere: Option<SoldElsewhere>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resale: Option<Resale>,
 }
 
 impl Event {
@@ -175,12 +251,33 @@ mod tests {
     }
 
     #[test]
+    fn a_link_to_another_platform_is_only_ever_a_web_page() {
+        let place = |url: Option<&str>| SoldElsewhere { platform: "TicketWave".into(), url: url.map(String::from) };
+        for good in ["https://ticketwave.example/e/42", "http://tickets.example/x?a=1", "HTTPS://Ticketwave.example/"] {
+            assert_eq!(place(Some(good)).link(), Some(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript://ticketwave.example/%0Aalert(1)",
+            "data:text/html,hi",
+            "//ticketwave.example/e/42",
+            "/e/42",
+            "https://",
+            "https:///e/42",
+            " https://ticketwave.example/",
+            "https://ticketwave.example/\nx",
+            "https://ticket wave.example/",
+            "",
+        ] {
+            assert_eq!(place(Some(bad)).link(), None, "{bad:?}");
+        }
+        assert_eq!(place(None).link(), None);
+    }
+
+    #[test]
     fn summary_takes_lowest_price_and_total_seats() {
-        let t = |id: &str, price: i64, available| Tier {
-            id: TierId::parse(id).unwrap(),
-            name: id.into(),
-            price: Money::new(price, Currency::PHP),
-            available,
+        let t = |id: &str, price: i64, available| {
+            Tier::new(TierId::parse(id).unwrap(), id, Money::new(price, Currency::PHP), available)
         };
         let e = Event {
             id: EventId::parse("e1").unwrap(),
@@ -191,6 +288,8 @@ mod tests {
             description: None,
             currency: Currency::PHP,
             tiers: vec![t("a", 250_000, 3), t("b", 75_000, 0)],
+            sold_elsewhere: None,
+            resale: None,
         };
         let s = e.summary();
         assert_eq!(s.lowest_price, Some(Money::new(75_000, Currency::PHP)));

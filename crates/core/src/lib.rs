@@ -17,7 +17,7 @@ pub mod promo;
 
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};
-pub use event::{Event, EventId, EventStatus, EventSummary, Tier, TierId};
+pub use event::{Event, EventId, EventStatus, EventSummary, Resale, SoldElsewhere, Tier, TierId};
 pub use live::{Snapshot, TierChange, TierCount};
 pub use money::{Currency, Money, MoneyError};
 pub use order::{CheckoutRequest, Customer, Field, FieldError, OrderPrice, Problem, Quantity, ValidOrder};

@@ -66,12 +66,8 @@ mod tests {
     use crate::money::{Currency, Money};
 
     fn event() -> Event {
-        let tier = |id: &str, available| Tier {
-            id: TierId::parse(id).unwrap(),
-            name: id.to_uppercase(),
-            price: Money::new(100_000, Currency::PHP),
-            available,
-        };
+        let tier =
+            |id: &str, available| Tier::new(TierId::parse(id).unwrap(), id.to_uppercase(), Money::new(100_000, Currency::PHP), available);
         Event {
             id: crate::EventId::parse("ev").unwrap(),
             title: "Jazz".into(),
@@ -81,6 +77,8 @@ mod tests {
             description: None,
             currency: Currency::PHP,
             tiers: vec![tier("ga", 160), tier("vip", 3)],
+            sold_elsewhere: None,
+            resale: None,
         }
     }
 

@@ -267,21 +267,44 @@ impl Quantity {
         Ok(Quantity(n as u32))
     }
 
-    /// The quantity a tier can take, or why not.
+    /// The quantity a tier can take, or why not: its sale period, its seats left and the
+    /// platform's per-order rules for it, within tessera's own `MAX_PER_ORDER`.
     pub fn for_tier(n: i64, tier: &Tier) -> Result<Self, Problem> {
+        if !tier.on_sale() {
+            return Err(Problem::NotOnSale);
+        }
         if tier.available == 0 {
             return Err(Problem::SoldOut);
         }
         let q = Quantity::new(n)?;
+        let min = Quantity::min_for(tier);
+        if q.0 < min {
+            return Err(Problem::BelowMinimum(min));
+        }
+        let most = tier.max_per_order.map_or(MAX_PER_ORDER, |m| m.clamp(1, MAX_PER_ORDER));
+        if q.0 > most {
+            return Err(Problem::AboveMaximum(most));
+        }
         if q.0 > tier.available {
             return Err(Problem::AboveAvailability(tier.available));
         }
         Ok(q)
     }
 
-    /// Largest quantity a buyer may pick for a tier (0 when sold out).
+    /// Largest quantity a buyer may pick for a tier (0 when it cannot be bought now).
     pub fn max_for(tier: &Tier) -> u32 {
-        tier.available.min(MAX_PER_ORDER)
+        let most = tier.max_per_order.map_or(MAX_PER_ORDER, |m| m.clamp(1, MAX_PER_ORDER));
+        let max = tier.available.min(most);
+        if !tier.on_sale() || max < Quantity::min_for(tier) {
+            0
+        } else {
+            max
+        }
+    }
+
+    /// Smallest quantity an order of this tier may have.
+    pub fn min_for(tier: &Tier) -> u32 {
+        tier.min_per_order.unwrap_or(1).clamp(1, MAX_PER_ORDER)
     }
 
     pub fn get(&self) -> u32 {
@@ -495,11 +518,8 @@ mod tests {
     }
 
     fn event() -> Event {
-        let tier = |id: &str, price, available| Tier {
-            id: TierId::parse(id).unwrap(),
-            name: id.to_uppercase(),
-            price: Money::new(price, Currency::PHP),
-            available,
+        let tier = |id: &str, price, available| {
+            Tier::new(TierId::parse(id).unwrap(), id.to_uppercase(), Money::new(price, Currency::PHP), available)
         };
         Event {
             id: EventId::parse("ev-1").unwrap(),
@@ -510,7 +530,37 @@ mod tests {
             description: None,
             currency: Currency::PHP,
             tiers: vec![tier("ga", 100_000, 50), tier("vip", 250_000, 3), tier("early", 75_000, 0)],
+            sold_elsewhere: None,
+            resale: None,
         }
+    }
+
+    #[test]
+    fn a_tiers_own_per_order_rules_apply_within_the_global_maximum() {
+        let mut t = event().tiers[0].clone();
+        t.min_per_order = Some(2);
+        t.max_per_order = Some(4);
+        assert_eq!(Quantity::for_tier(1, &t), Err(Problem::BelowMinimum(2)));
+        assert_eq!(Quantity::for_tier(5, &t), Err(Problem::AboveMaximum(4)));
+        assert_eq!(Quantity::for_tier(4, &t).map(|q| q.get()), Ok(4));
+        assert_eq!((Quantity::min_for(&t), Quantity::max_for(&t)), (2, 4));
+        t.max_per_order = Some(50);
+        assert_eq!(Quantity::for_tier(11, &t), Err(Problem::AboveMaximum(MAX_PER_ORDER)));
+        t.available = 1;
+        assert_eq!(Quantity::max_for(&t), 0, "one seat left cannot fill an order of at least two");
+    }
+
+    #[test]
+    fn a_tier_outside_its_sale_period_takes_no_order() {
+        let mut t = event().tiers[0].clone();
+        t.sale_opens_at = Some("2030-01-01T10:00:00-03:00".into());
+        assert_eq!(Quantity::for_tier(1, &t), Err(Problem::NotOnSale));
+        assert_eq!(Quantity::max_for(&t), 0);
+        t.sale_opens_at = None;
+        t.sale_closed = true;
+        assert_eq!(Quantity::for_tier(1, &t), Err(Problem::NotOnSale));
+        let json = serde_json::to_value(&event().tiers[0]).unwrap();
+        assert!(json.get("sale_closed").is_none() && json.get("sale_opens_at").is_none(), "{json}");
     }
 
     fn request(tier: &str, quantity: i64) -> CheckoutRequest {

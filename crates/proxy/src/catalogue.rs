@@ -1,21 +1,30 @@
-//! The proxy's view of the catalogue: one cache entry per event, kept briefly, so a page
-//! full of buyers costs the platform one request per event per TTL. Concurrent misses for
-//! the same event share one upstream call (moka's `try_get_with` coalesces them).
+//! The proxy's view of the catalogue: one cache entry per event (and per page of the public
+//! list), kept briefly, so a page full of buyers costs the platform one request per event per
+//! TTL. Concurrent misses for the same entry share one upstream call (moka's `try_get_with`
+//! coalesces them).
 //!
-//! Behind the fresh cache is the last good copy of each event. Shortly after the fresh entry
+//! Behind the fresh cache is the last good copy of each entry. Shortly after the fresh entry
 //! expires it is served at once while one refresh runs (stale-while-revalidate); while the
 //! platform is down or limiting us it is served marked stale, rather than an error.
 //!
 //! While the platform is not answering (timeouts, resets, 5xx), reads do not wait on it: they
 //! serve the last copy marked stale at once, and one read in the background asks again after
 //! a pause that doubles with each failure in a row (`Outage`), so an outage costs the platform
-//! a call every few seconds rather than one per viewer, and the first answer ends it.
+//! a call every few seconds rather than one per viewer, and the first answer ends it. Events
+//! and pages share the one `Outage`: the platform is down for both or for neither.
 
 use moka::future::Cache;
+use std::fmt::Display;
+use std::future::Future;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use std::collections::HashMap;
 use tessera_core::{Event, EventId};
 
+use crate::feed;
+use crate::providers::{EventSource, Platform};
+use crate::store::Store;
 use crate::upstream::{EventPage, HangHutClient, UpstreamError};
 
 /// Events per page of the public list.
@@ -30,20 +39,87 @@ const PROBE_MAX: Duration = Duration::from_secs(8);
 #[derive(Clone)]
 pub struct Catalogue {
     upstream: HangHutClient,
-    ttl: Duration,
-    events: Cache<EventId, Arc<Event>>,
-    known: Cache<EventId, Known>,
-    pages: Cache<u32, Arc<EventPage>>,
+    events: Shelf<EventId, Event>,
+    pages: Shelf<u32, EventPage>,
     outage: Arc<Mutex<Outage>>,
+    feeds: Option<Feeds>,
 }
 
+/// The events of the other platforms: kept in the feed (`feed`), which their webhooks write
+/// and, for TicketWave, its API too. They have a shelf and an outage of their own, so one
+/// platform being down does not make another's events stale.
 #[derive(Clone)]
-struct Known {
-    event: Arc<Event>,
-    fetched: Instant,
-    /// Something changed it since (a sale, a webhook), or a refresh failed: only good as a
-    /// last resort, served marked stale.
-    outdated: bool,
+pub struct Feeds {
+    store: Store,
+    ticketwave: Option<Arc<dyn EventSource>>,
+    shelf: Shelf<EventId, Event>,
+    /// A tessera event → the resale marketplace's (Tixel's) events whose resales it shows.
+    resale_of: Arc<HashMap<EventId, Vec<String>>>,
+}
+
+impl Feeds {
+    /// `resale_events`: the configuration's Tixel event id → tessera events.
+    pub fn new(
+        store: Store,
+        ticketwave: Option<Arc<dyn EventSource>>,
+        resale_events: &HashMap<String, Vec<EventId>>,
+        ttl: Duration,
+    ) -> Self {
+        let mut resale_of: HashMap<EventId, Vec<String>> = HashMap::new();
+        for (tixel, ours) in resale_events {
+            for id in ours {
+                resale_of.entry(id.clone()).or_default().push(tixel.clone());
+            }
+        }
+        Feeds {
+            store,
+            ticketwave,
+            shelf: Shelf::new("feed event", ttl, 10_000, Arc::default()),
+            resale_of: Arc::new(resale_of),
+        }
+    }
+
+    /// One platform event as buyers see it: TicketWave's API is asked first and its answer
+    /// kept in the feed; every platform's copy is then the feed's, with the sales its
+    /// webhooks reported.
+    async fn fetch(self, platform: Platform, id: EventId) -> Result<Event, UpstreamError> {
+        let theirs = &id.as_str()[platform.name().len() + 1..];
+        if let (Platform::TicketWave, Some(source)) = (platform, &self.ticketwave) {
+            match source.event(theirs).await {
+                Ok(described) => self.store.save_feed_event(platform, &described).await.map_err(feed_error)?,
+                // Its webhooks may have described an event its API does not show (yet).
+                Err(UpstreamError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let stored = self.store.feed_event(platform, theirs).await.map_err(feed_error)?.ok_or(UpstreamError::NotFound)?;
+        let event = feed::to_event(platform, &stored, chrono::Utc::now()).map_err(UpstreamError::Malformed)?;
+        self.with_resales(event).await
+    }
+
+    /// Adds the resale activity reported for the event, where the configuration maps one.
+    async fn with_resales(&self, event: Event) -> Result<Event, UpstreamError> {
+        let Some(marketplace_events) = self.resale_of.get(&event.id) else { return Ok(event) };
+        let mut sold = 0u32;
+        for theirs in marketplace_events {
+            sold = sold.saturating_add(self.store.resales(Platform::Tixel, theirs).await.map_err(feed_error)?);
+        }
+        Ok(feed::with_resale(event, Platform::Tixel, sold))
+    }
+}
+
+fn feed_error(e: crate::store::StoreError) -> UpstreamError {
+    tracing::error!(error = %e, "the feed could not be read");
+    UpstreamError::Malformed("the feed could not be read".into())
+}
+
+/// The platform an event id belongs to: its prefix (`vivenu:…`), or HangHut's unprefixed ids.
+pub fn platform_of(id: &EventId) -> Platform {
+    id.as_str()
+        .split_once(':')
+        .and_then(|(prefix, _)| Platform::from_name(prefix))
+        .filter(|p| *p != Platform::HangHut)
+        .unwrap_or(Platform::HangHut)
 }
 
 /// Whether the platform is answering, as reads have found it.
@@ -76,6 +152,14 @@ impl Outage {
         }
     }
 
+    /// How long until a read asks the platform again; zero while it answers.
+    fn until_probe(&self, now: Instant) -> Duration {
+        match self.next_probe {
+            Some(at) if self.is_down() => at.saturating_duration_since(now),
+            _ => Duration::ZERO,
+        }
+    }
+
     fn failed(&mut self, now: Instant) {
         self.failures = self.failures.saturating_add(1);
         self.next_probe = Some(now + self.pause());
@@ -96,15 +180,153 @@ pub struct Read {
     pub down: bool,
 }
 
+/// A page of the public list as the catalogue could get it.
+#[derive(Clone, Debug)]
+pub struct PageRead {
+    pub page: Arc<EventPage>,
+    /// The platform could not be asked; this is the last copy of the page we had.
+    pub stale: bool,
+}
+
 impl Catalogue {
     pub fn new(upstream: HangHutClient, ttl: Duration) -> Self {
+        let outage: Arc<Mutex<Outage>> = Arc::default();
         Catalogue {
             upstream,
+            events: Shelf::new("event", ttl, 10_000, outage.clone()),
+            pages: Shelf::new("page", ttl, 1_000, outage.clone()),
+            outage,
+            feeds: None,
+        }
+    }
+
+    /// Serves the other platforms' events too.
+    pub fn with_feeds(mut self, feeds: Feeds) -> Self {
+        self.feeds = Some(feeds);
+        self
+    }
+
+    pub fn upstream(&self) -> &HangHutClient {
+        &self.upstream
+    }
+
+    /// How long until reads ask the platform again (zero while it answers): what a client
+    /// that got no copy should wait before asking us again.
+    pub fn next_probe_in(&self) -> Duration {
+        self.outage.lock().expect("outage lock").until_probe(Instant::now())
+    }
+
+    pub async fn event(&self, id: &EventId) -> Result<Read, UpstreamError> {
+        let platform = platform_of(id);
+        let got = match (&self.feeds, platform) {
+            (feeds, Platform::HangHut) => {
+                let (upstream, feeds) = (self.upstream.clone(), feeds.clone());
+                let fetch = move |id: EventId| {
+                    let (upstream, feeds) = (upstream.clone(), feeds.clone());
+                    async move {
+                        let event = upstream.event(&id).await?;
+                        match feeds {
+                            Some(feeds) => feeds.with_resales(event).await,
+                            None => Ok(event),
+                        }
+                    }
+                };
+                self.events.read(id, fetch).await?
+            }
+            (Some(feeds), platform) => {
+                let me = feeds.clone();
+                let fetch = move |id: EventId| me.clone().fetch(platform, id);
+                feeds.shelf.read(id, fetch).await?
+            }
+            (None, _) => return Err(UpstreamError::NotFound),
+        };
+        Ok(Read { event: got.value, stale: got.stale, down: got.down })
+    }
+
+    pub async fn page(&self, page: u32) -> Result<PageRead, UpstreamError> {
+        let upstream = self.upstream.clone();
+        let fetch = move |page: u32| {
+            let upstream = upstream.clone();
+            async move { upstream.events(page, PAGE_SIZE).await }
+        };
+        let got = self.pages.read(&page, fetch).await?;
+        Ok(PageRead { page: got.value, stale: got.stale })
+    }
+
+    /// Drops what we know of an event after something changed it (a sale, a webhook). Every
+    /// page may list it, so every page's copy is only a last resort from now on.
+    pub async fn forget(&self, id: &EventId) {
+        self.events.forget(id).await;
+        if let Some(feeds) = &self.feeds {
+            feeds.shelf.forget(id).await;
+        }
+        self.pages.forget_all().await;
+    }
+}
+
+/// One kind of entry the catalogue keeps (events, pages of the list): a fresh copy for the
+/// TTL and the last good copy behind it, with the catalogue's one view of the outage.
+struct Shelf<K, V> {
+    /// For the log: "event" or "page".
+    what: &'static str,
+    ttl: Duration,
+    fresh: Cache<K, Arc<V>>,
+    known: Cache<K, Known<V>>,
+    outage: Arc<Mutex<Outage>>,
+}
+
+// By hand: a derive would ask for `K: Clone, V: Clone`, and only the caches' handles are cloned.
+impl<K, V> Clone for Shelf<K, V> {
+    fn clone(&self) -> Self {
+        Shelf {
+            what: self.what,
+            ttl: self.ttl,
+            fresh: self.fresh.clone(),
+            known: self.known.clone(),
+            outage: self.outage.clone(),
+        }
+    }
+}
+
+struct Known<V> {
+    value: Arc<V>,
+    fetched: Instant,
+    /// Something changed it since (a sale, a webhook), or a refresh failed: only good as a
+    /// last resort, served marked stale.
+    outdated: bool,
+}
+
+impl<V> Clone for Known<V> {
+    fn clone(&self) -> Self {
+        Known { value: self.value.clone(), fetched: self.fetched, outdated: self.outdated }
+    }
+}
+
+/// What a shelf could serve.
+struct Served<V> {
+    value: Arc<V>,
+    stale: bool,
+    down: bool,
+}
+
+impl<V> Served<V> {
+    fn fresh(value: Arc<V>) -> Self {
+        Served { value, stale: false, down: false }
+    }
+}
+
+impl<K, V> Shelf<K, V>
+where
+    K: Hash + Eq + Clone + Display + Send + Sync + 'static,
+    V: Send + Sync + 'static,
+{
+    fn new(what: &'static str, ttl: Duration, capacity: u64, outage: Arc<Mutex<Outage>>) -> Self {
+        Shelf {
+            what,
             ttl,
-            events: Cache::builder().max_capacity(10_000).time_to_live(ttl).build(),
-            known: Cache::builder().max_capacity(10_000).build(),
-            pages: Cache::builder().max_capacity(1_000).time_to_live(ttl).build(),
-            outage: Arc::default(),
+            fresh: Cache::builder().max_capacity(capacity).time_to_live(ttl).build(),
+            known: Cache::builder().max_capacity(capacity).build(),
+            outage,
         }
     }
 
@@ -122,15 +344,15 @@ impl Catalogue {
         }
     }
 
-    pub fn upstream(&self) -> &HangHutClient {
-        &self.upstream
-    }
-
-    pub async fn event(&self, id: &EventId) -> Result<Read, UpstreamError> {
-        if let Some(event) = self.events.get(id).await {
-            return Ok(Read { event, stale: false, down: false });
+    async fn read<F, Fut>(&self, key: &K, fetch: F) -> Result<Served<V>, UpstreamError>
+    where
+        F: Fn(K) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<V, UpstreamError>> + Send + 'static,
+    {
+        if let Some(value) = self.fresh.get(key).await {
+            return Ok(Served::fresh(value));
         }
-        let known = self.known.get(id).await;
+        let known = self.known.get(key).await;
         let (down, probe) = {
             let mut outage = self.outage();
             (outage.is_down(), outage.is_down() && outage.take_probe(Instant::now()))
@@ -140,32 +362,31 @@ impl Catalogue {
             // let the probe (if it is due) run in the background.
             if let Some(k) = known {
                 if probe {
-                    self.refresh_in_background(id);
+                    self.refresh_in_background(key, fetch);
                 }
-                return Ok(Read { event: k.event, stale: true, down: true });
+                return Ok(Served { value: k.value, stale: true, down: true });
             }
             if !probe {
                 return Err(UpstreamError::Unavailable("the platform is not answering; asking again shortly".into()));
             }
         } else if let Some(k) = &known {
             if !k.outdated && k.fetched.elapsed() < self.ttl + REVALIDATE_WITHIN {
-                self.refresh_in_background(id);
-                return Ok(Read { event: k.event.clone(), stale: false, down: false });
+                self.refresh_in_background(key, fetch);
+                return Ok(Served::fresh(k.value.clone()));
             }
         }
-        match self.load(id).await {
-            Ok(event) => Ok(Read { event, stale: false, down: false }),
+        match self.load(key, fetch).await {
+            Ok(value) => Ok(Served::fresh(value)),
             Err(e @ (UpstreamError::Unavailable(_) | UpstreamError::RateLimited(_))) => match known {
                 Some(k) => {
-                    // Per request, so quiet when it is only our own budget at work.
-                    match e {
-                        UpstreamError::Unavailable(_) => {
-                            tracing::warn!(event = %id, error = %e, "serving the last known copy")
-                        }
-                        _ => tracing::debug!(event = %id, error = %e, "serving the last known copy"),
-                    }
                     let down = matches!(e, UpstreamError::Unavailable(_));
-                    Ok(Read { event: k.event, stale: true, down })
+                    // Per request, so quiet when it is only our own budget at work.
+                    if down {
+                        tracing::warn!(what = self.what, key = %key, error = %e, "serving the last known copy");
+                    } else {
+                        tracing::debug!(what = self.what, key = %key, error = %e, "serving the last known copy");
+                    }
+                    Ok(Served { value: k.value, stale: true, down })
                 }
                 None => Err(e),
             },
@@ -173,29 +394,38 @@ impl Catalogue {
         }
     }
 
-    fn refresh_in_background(&self, id: &EventId) {
-        let (me, id) = (self.clone(), id.clone());
+    fn refresh_in_background<F, Fut>(&self, key: &K, fetch: F)
+    where
+        F: Fn(K) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<V, UpstreamError>> + Send + 'static,
+    {
+        let (me, key) = (self.clone(), key.clone());
         tokio::spawn(async move {
-            let _ = me.load(&id).await;
+            let _ = me.load(&key, fetch).await;
         });
     }
 
-    /// One upstream read, shared by everyone asking for the same event meanwhile. A failed
+    /// One upstream read, shared by everyone asking for the same entry meanwhile. A failed
     /// read leaves the copy we had marked outdated: it is served stale from then on.
-    async fn load(&self, id: &EventId) -> Result<Arc<Event>, UpstreamError> {
-        self.events
-            .try_get_with(id.clone(), async {
-                let result = self.upstream.event(id).await;
+    async fn load<F, Fut>(&self, key: &K, fetch: F) -> Result<Arc<V>, UpstreamError>
+    where
+        F: Fn(K) -> Fut,
+        Fut: Future<Output = Result<V, UpstreamError>>,
+    {
+        self.fresh
+            .try_get_with(key.clone(), async {
+                let result = fetch(key.clone()).await;
                 self.note(&result);
                 match result {
-                    Ok(event) => {
-                        let event = Arc::new(event);
-                        self.remember(id, &event).await;
-                        Ok(event)
+                    Ok(value) => {
+                        let value = Arc::new(value);
+                        let known = Known { value: value.clone(), fetched: Instant::now(), outdated: false };
+                        self.known.insert(key.clone(), known).await;
+                        Ok(value)
                     }
                     Err(e) => {
                         if matches!(e, UpstreamError::Unavailable(_) | UpstreamError::RateLimited(_)) {
-                            self.distrust(id).await;
+                            self.distrust(key).await;
                         }
                         Err(e)
                     }
@@ -205,42 +435,24 @@ impl Catalogue {
             .map_err(|e: Arc<UpstreamError>| (*e).clone())
     }
 
-    async fn remember(&self, id: &EventId, event: &Arc<Event>) {
-        self.known.insert(id.clone(), Known { event: event.clone(), fetched: Instant::now(), outdated: false }).await;
+    async fn forget(&self, key: &K) {
+        self.fresh.invalidate(key).await;
+        self.distrust(key).await;
     }
 
-    pub async fn page(&self, page: u32) -> Result<Arc<EventPage>, UpstreamError> {
-        if let Some(cached) = self.pages.get(&page).await {
-            return Ok(cached);
+    async fn forget_all(&self) {
+        self.fresh.invalidate_all();
+        let keys: Vec<K> = self.known.iter().map(|(key, _)| K::clone(&key)).collect();
+        for key in keys {
+            self.distrust(&key).await;
         }
-        {
-            let mut outage = self.outage();
-            if outage.is_down() && !outage.take_probe(Instant::now()) {
-                return Err(UpstreamError::Unavailable("the platform is not answering; asking again shortly".into()));
-            }
-        }
-        self.pages
-            .try_get_with(page, async {
-                let result = self.upstream.events(page, PAGE_SIZE).await;
-                self.note(&result);
-                result.map(Arc::new)
-            })
-            .await
-            .map_err(|e| (*e).clone())
     }
 
-    /// Drops what we know of an event after something changed it (a sale, a webhook).
-    pub async fn forget(&self, id: &EventId) {
-        self.events.invalidate(id).await;
-        self.distrust(id).await;
-        self.pages.invalidate_all();
-    }
-
-    /// Keeps the copy of an event only as a last resort.
-    async fn distrust(&self, id: &EventId) {
-        if let Some(mut k) = self.known.get(id).await {
+    /// Keeps the copy of an entry only as a last resort.
+    async fn distrust(&self, key: &K) {
+        if let Some(mut k) = self.known.get(key).await {
             k.outdated = true;
-            self.known.insert(id.clone(), k).await;
+            self.known.insert(key.clone(), k).await;
         }
     }
 }
@@ -248,6 +460,7 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 
     #[test]
     fn an_outage_pauses_longer_after_each_failure_and_ends_with_an_answer() {
@@ -271,5 +484,90 @@ mod tests {
         outage.answered();
         assert!(!outage.is_down());
         assert!(outage.take_probe(t0));
+    }
+
+    #[test]
+    fn the_wait_for_the_next_probe_counts_down_and_is_zero_while_the_platform_answers() {
+        let mut outage = Outage::default();
+        let t0 = Instant::now();
+        assert_eq!(outage.until_probe(t0), Duration::ZERO);
+        outage.failed(t0);
+        outage.failed(t0);
+        assert_eq!(outage.until_probe(t0), PROBE_FIRST * 2);
+        assert_eq!(outage.until_probe(t0 + PROBE_FIRST), PROBE_FIRST);
+        assert_eq!(outage.until_probe(t0 + PROBE_MAX), Duration::ZERO, "overdue, not negative");
+        assert!(outage.take_probe(t0 + PROBE_MAX));
+        assert!(outage.until_probe(t0 + PROBE_MAX) > Duration::ZERO, "a probe taken pushes the next one back");
+        outage.answered();
+        assert_eq!(outage.until_probe(t0), Duration::ZERO);
+    }
+
+    type Answer = std::future::Ready<Result<String, UpstreamError>>;
+
+    /// A platform played by a flag: answers `"v{n}"` (n counting calls) or is unreachable.
+    fn platform() -> (Arc<AtomicBool>, Arc<AtomicUsize>, impl Fn(u32) -> Answer + Clone + Send + Sync + 'static) {
+        let (up, calls) = (Arc::new(AtomicBool::new(true)), Arc::new(AtomicUsize::new(0)));
+        let fetch = {
+            let (up, calls) = (up.clone(), calls.clone());
+            move |_: u32| {
+                let n = calls.fetch_add(1, SeqCst) + 1;
+                std::future::ready(if up.load(SeqCst) {
+                    Ok(format!("v{n}"))
+                } else {
+                    Err(UpstreamError::Unavailable("connection refused".into()))
+                })
+            }
+        };
+        (up, calls, fetch)
+    }
+
+    const TTL: Duration = Duration::from_millis(50);
+
+    async fn settle() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    #[tokio::test]
+    async fn while_the_platform_is_down_a_shelf_serves_its_last_copy_stale_and_without_one_fails_fast() {
+        let shelf: Shelf<u32, String> = Shelf::new("page", TTL, 10, Arc::default());
+        let (up, calls, fetch) = platform();
+        let got = shelf.read(&1, fetch.clone()).await.unwrap();
+        assert_eq!((got.value.as_str(), got.stale), ("v1", false));
+
+        up.store(false, SeqCst);
+        tokio::time::sleep(TTL).await;
+        // Just past the TTL the copy is still served as current while one refresh runs; that
+        // refresh finds the platform down.
+        let got = shelf.read(&1, fetch.clone()).await.unwrap();
+        assert_eq!((got.value.as_str(), got.stale), ("v1", false));
+        settle().await;
+        assert!(shelf.outage().is_down());
+        let asked = calls.load(SeqCst);
+        for _ in 0..5 {
+            let got = shelf.read(&1, fetch.clone()).await.unwrap();
+            assert_eq!((got.value.as_str(), got.stale, got.down), ("v1", true, true));
+        }
+        // Without a copy there is nothing to serve; the answer comes at once.
+        assert!(matches!(shelf.read(&2, fetch.clone()).await, Err(UpstreamError::Unavailable(_))));
+        assert_eq!(calls.load(SeqCst), asked, "nobody asked a platform known to be down before the next probe");
+
+        up.store(true, SeqCst);
+        tokio::time::sleep(PROBE_FIRST).await;
+        let got = shelf.read(&1, fetch.clone()).await.unwrap();
+        assert!(got.stale, "the probe runs in the background; this reader does not wait on it");
+        settle().await;
+        let got = shelf.read(&1, fetch.clone()).await.unwrap();
+        assert!(!got.stale && got.value.as_str() != "v1", "the probe's answer ends the outage");
+        assert!(!shelf.outage().is_down());
+    }
+
+    #[tokio::test]
+    async fn after_forget_all_a_read_asks_the_platform_instead_of_serving_the_old_copy() {
+        let shelf: Shelf<u32, String> = Shelf::new("page", TTL, 10, Arc::default());
+        let (_up, _calls, fetch) = platform();
+        assert_eq!(shelf.read(&1, fetch.clone()).await.unwrap().value.as_str(), "v1");
+        shelf.forget_all().await;
+        let got = shelf.read(&1, fetch.clone()).await.unwrap();
+        assert_eq!((got.value.as_str(), got.stale), ("v2", false));
     }
 }

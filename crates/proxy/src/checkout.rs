@@ -89,7 +89,7 @@ pub async fn hand_off_once(
 
 /// Failures after which the platform may have opened a session we never heard of.
 fn may_have_reached_upstream(e: &ApiError) -> bool {
-    matches!(e, ApiError::UpstreamUnavailable | ApiError::UpstreamRefused | ApiError::Internal(_))
+    matches!(e, ApiError::UpstreamUnavailable(_) | ApiError::UpstreamRefused | ApiError::Internal(_))
 }
 
 pub async fn hand_off(
@@ -107,13 +107,19 @@ pub async fn hand_off(
     // The catalogue's copy is kept current by webhooks; a hold made elsewhere since is caught
     // by the platform's own 409. Not reading afresh halves what a checkout costs the budget.
     let catalogue = live.catalogue();
-    let read = catalogue.event(&event_id).await?;
+    let read = catalogue.event(&event_id).await.map_err(|e| ApiError::from_read(e, catalogue.next_probe_in()))?;
     // A platform that is not answering will not take the order either: say so now. A copy
     // that is only old because reads used their budget share is fine to check against.
     if read.down {
-        return Err(ApiError::UpstreamUnavailable);
+        return Err(ApiError::UpstreamUnavailable(catalogue.next_probe_in()));
     }
     let event = read.event;
+    // Its platform has no checkout this proxy could open (TicketWave, vivenu, Ingresse): the
+    // widget sends buyers to the platform's page instead, and so does this answer.
+    if let Some(elsewhere) = &event.sold_elsewhere {
+        let at = elsewhere.url.as_deref().map(|u| format!(" at {u}")).unwrap_or_default();
+        return Err(ApiError::Conflict(format!("Tickets for this event are sold on {}{at}", elsewhere.platform)));
+    }
     let order = request.validate(&event, applied.as_ref()).map_err(ApiError::Invalid)?;
 
     let success = ReturnUrls::for_outcome(&urls.success, "success", &event_id);

@@ -62,6 +62,8 @@ pub struct Config {
     /// inbox and then held, never applied nor answered, so a test can kill the process between
     /// receipt and apply and see the next start replay them. Never set it in production.
     pub test_hold_webhook_apply: bool,
+    /// TicketWave, vivenu, Ingresse and Tixel, each on when configured.
+    pub platforms: crate::platform_config::PlatformConfigs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +102,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             request_read_timeout: Duration::from_secs(10),
             test_hold_webhook_apply: false,
+            platforms: Default::default(),
         }
     }
 
@@ -110,9 +113,9 @@ impl Config {
     /// Reads configuration through `lookup` so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        for name in SECRETS {
+        for name in SECRETS.iter().chain(&crate::platform_config::PLATFORM_SECRETS) {
             if lookup(name).is_some_and(|v| v.trim().is_empty()) {
-                return Err(ConfigError::BlankSecret(name));
+                return Err(ConfigError::BlankSecret(*name));
             }
         }
         let mut config = Config::local(get("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into()));
@@ -180,6 +183,7 @@ impl Config {
         }
         config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
         config.test_hold_webhook_apply = get("TESSERA_TEST_HOLD_WEBHOOK_APPLY").as_deref() == Some("1");
+        config.platforms = crate::platform_config::PlatformConfigs::from_lookup(&get)?;
 
         config.upstream = match get("TESSERA_UPSTREAM").as_deref() {
             None | Some("sandbox") => Upstream::Sandbox,

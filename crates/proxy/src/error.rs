@@ -47,6 +47,9 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
+    /// A method the path does not take; axum adds the `Allow` header with the ones it does.
+    #[error("this address does not take that method; the Allow header lists the ones it does")]
+    MethodNotAllowed,
     /// A browser request from a page whose origin the site owner has not allowed.
     #[error("{0}")]
     Forbidden(&'static str),
@@ -59,18 +62,30 @@ pub enum ApiError {
     #[error("{0}")]
     Unprocessable(&'static str),
     /// This client asked too often (the proxy's own limit, e.g. on promo previews).
-    #[error("too many attempts; please try again in {} seconds", .0.as_secs().max(1))]
+    #[error("too many attempts; please try again in {} seconds", retry_after_secs(*.0))]
     RateLimited(Duration),
     #[error("the ticketing platform rejected this shop's credentials; the site owner needs to check the API key")]
     UpstreamCredentials,
     #[error("the ticketing platform could not complete this request; please try again later")]
     UpstreamRefused,
-    #[error("the ticket service is busy; please try again in {} seconds", .0.as_secs().max(1))]
+    #[error("the ticket service is busy; please try again in {} seconds", retry_after_secs(*.0))]
     UpstreamBusy(Duration),
+    /// The platform is not answering; worth asking again after the wait (sent as Retry-After).
     #[error("the ticket service is not responding; please try again in a moment")]
-    UpstreamUnavailable,
+    UpstreamUnavailable(Duration),
     #[error("something went wrong on our side; please try again")]
     Internal(String),
+}
+
+/// How long a client asked to try again later should wait when nothing better is known: the
+/// catalogue's first probe comes sooner, so by then the proxy has asked the platform again.
+pub const UNAVAILABLE_RETRY_AFTER: Duration = Duration::from_secs(2);
+
+/// A wait as whole seconds for `Retry-After` and messages: rounded up, since a client coming
+/// back a moment early only meets the same refusal, and at least 1, since 0 invites a tight loop.
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
 }
 
 fn first_message(errors: &[FieldError]) -> String {
@@ -102,13 +117,14 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UpstreamCredentials | ApiError::UpstreamRefused => StatusCode::BAD_GATEWAY,
-            ApiError::UpstreamBusy(_) | ApiError::UpstreamUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::UpstreamBusy(_) | ApiError::UpstreamUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -145,12 +161,31 @@ impl IntoResponse for ApiError {
             tracing::warn!(error = ?self, status = status.as_u16(), "request failed");
         }
         let mut response = (status, axum::Json(self.to_body())).into_response();
-        if let ApiError::UpstreamBusy(wait) | ApiError::RateLimited(wait) = &self {
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(wait) = self.retry_after() {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(wait)));
         }
         response
+    }
+}
+
+impl ApiError {
+    /// How long the client should wait before asking again, for answers where that is known.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::UpstreamBusy(wait) | ApiError::RateLimited(wait) | ApiError::UpstreamUnavailable(wait) => {
+                Some(*wait)
+            }
+            _ => None,
+        }
+    }
+
+    /// A failed catalogue read: a platform that is not answering is asked again at the
+    /// catalogue's next probe, so that is when a client's retry can get something new.
+    pub fn from_read(e: UpstreamError, next_probe_in: Duration) -> Self {
+        match e {
+            UpstreamError::Unavailable(_) => ApiError::UpstreamUnavailable(next_probe_in),
+            other => other.into(),
+        }
     }
 }
 
@@ -164,7 +199,7 @@ impl From<UpstreamError> for ApiError {
             ),
             UpstreamError::RateLimited(wait) => ApiError::UpstreamBusy(wait),
             UpstreamError::Rejected { .. } | UpstreamError::Malformed(_) => ApiError::UpstreamRefused,
-            UpstreamError::Unavailable(_) => ApiError::UpstreamUnavailable,
+            UpstreamError::Unavailable(_) => ApiError::UpstreamUnavailable(UNAVAILABLE_RETRY_AFTER),
         }
     }
 }
@@ -233,5 +268,39 @@ mod tests {
         let r = ApiError::UpstreamBusy(Duration::from_secs(12)).into_response();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(r.headers()[header::RETRY_AFTER], "12");
+    }
+
+    #[test]
+    fn a_platform_that_is_not_answering_is_a_503_with_retry_after() {
+        let r = ApiError::from(UpstreamError::Unavailable("connection reset".into())).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], retry_after_secs(UNAVAILABLE_RETRY_AFTER).to_string().as_str());
+        // A read waits for the catalogue's next probe instead.
+        let read = ApiError::from_read(UpstreamError::Unavailable("timeout".into()), Duration::from_millis(3_200));
+        assert_eq!(read.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(read.into_response().headers()[header::RETRY_AFTER], "4");
+        let overdue = ApiError::from_read(UpstreamError::Unavailable("timeout".into()), Duration::ZERO);
+        assert_eq!(overdue.into_response().headers()[header::RETRY_AFTER], "1");
+        // Other failures of a read keep their own mapping.
+        assert_eq!(ApiError::from_read(UpstreamError::NotFound, Duration::ZERO).status(), StatusCode::NOT_FOUND);
+        let busy = ApiError::from_read(UpstreamError::RateLimited(Duration::from_secs(30)), Duration::ZERO);
+        assert_eq!(busy.into_response().headers()[header::RETRY_AFTER], "30");
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_rounded_up_and_never_zero() {
+        assert_eq!(retry_after_secs(Duration::ZERO), 1);
+        assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
+        assert_eq!(retry_after_secs(Duration::from_secs(1)), 1);
+        assert_eq!(retry_after_secs(Duration::from_millis(1_001)), 2);
+        assert_eq!(retry_after_secs(Duration::from_millis(7_999)), 8);
+    }
+
+    #[test]
+    fn a_wrong_method_is_a_405_in_the_error_format() {
+        let e = ApiError::MethodNotAllowed;
+        assert_eq!(e.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(e.body()["error"]["status"], 405);
+        assert!(e.into_response().headers().get(header::RETRY_AFTER).is_none());
     }
 }

@@ -3,57 +3,19 @@
 //! between the two (a crash, a kill, a deploy) applies what it left at its next start
 //! (`replay_unapplied`), and a platform's retry of a delivery already applied changes nothing.
 //!
-//! Applying a delivery: its durable effect (a promo code's use, counted once per paid order)
-//! commits with the applied mark; then the event's cached copy is dropped and viewers get the
-//! platform's new counts. That second part is repeatable, so doing it again is harmless.
+//! Applying a delivery: its durable effects (a promo code's use, counted once per paid order;
+//! the feed's events, sales and resales) commit with the applied mark; then the cached copy
+//! of each event it touched is dropped and viewers get the new counts. That second part is
+//! repeatable, so doing it again is harmless.
 
-use serde::Deserialize;
-use serde_json::Value;
-use tessera_core::{EventId, PromoCode};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tessera_core::EventId;
 
 use crate::error::ApiError;
 use crate::live::LiveHub;
+use crate::providers::{Delivery, Platform};
 use crate::store::{InboxEntry, Recorded, Store, StoreError};
-
-/// Longest delivery id taken; HangHut's are `evt_` and a few dozen characters.
-const MAX_ID_LEN: usize = 200;
-
-/// A HangHut webhook delivery, `{id, type, data}` (shared/seeds/hanghut-api.txt).
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct HangHutDelivery {
-    /// Unique per delivery: a replay with the same id is applied once.
-    id: String,
-    /// What happened, e.g. `order.paid`.
-    #[serde(rename = "type")]
-    kind: String,
-    /// The event's details (`event_id`, and from the sandbox `order_id`, `promo_code`).
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    data: Value,
-}
-
-/// Reads a HangHut delivery (already verified) into what the inbox keeps.
-pub fn parse_hanghut(body: &[u8]) -> Result<InboxEntry, ApiError> {
-    let delivery: HangHutDelivery = serde_json::from_slice(body)
-        .map_err(|e| ApiError::BadRequest(format!("The webhook body is not a HangHut delivery: {e}")))?;
-    if delivery.id.trim().is_empty() || delivery.id.len() > MAX_ID_LEN {
-        return Err(ApiError::BadRequest("The webhook delivery has no usable id".into()));
-    }
-    let field = |name: &str| delivery.data.get(name).and_then(Value::as_str);
-    let event_id = field("event_id").and_then(|s| EventId::parse(s).ok());
-    // The sandbox names the order and the code it used (HangHut's documented payload does
-    // not): each paid order counts once however many tickets or replays it has.
-    let order_id = field("order_id").filter(|o| !o.is_empty() && o.len() <= MAX_ID_LEN).map(str::to_owned);
-    let promo_code = field("promo_code").and_then(|c| PromoCode::parse(c).ok());
-    Ok(InboxEntry {
-        platform: "hanghut".into(),
-        delivery_id: delivery.id,
-        kind: delivery.kind,
-        event_id: event_id.map(|e| e.as_str().to_owned()),
-        promo_code: promo_code.filter(|_| order_id.is_some()).map(|c| c.as_str().to_owned()),
-        order_id,
-    })
-}
 
 /// What the platform is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,19 +29,28 @@ pub struct Inbox {
     store: Store,
     live: LiveHub,
     hold_before_apply: bool,
+    /// Tixel event id → the tessera events its resales are shown on (configuration).
+    resale_events: Arc<HashMap<String, Vec<EventId>>>,
 }
 
 impl Inbox {
     /// `hold_before_apply` is a test hook (`TESSERA_TEST_HOLD_WEBHOOK_APPLY`): deliveries are
     /// written to the inbox and then never applied nor answered, so a test can kill the
     /// process between the two steps. Never set it in production.
-    pub fn new(store: Store, live: LiveHub, hold_before_apply: bool) -> Self {
-        Inbox { store, live, hold_before_apply }
+    pub fn new(
+        store: Store,
+        live: LiveHub,
+        hold_before_apply: bool,
+        resale_events: HashMap<String, Vec<EventId>>,
+    ) -> Self {
+        Inbox { store, live, hold_before_apply, resale_events: Arc::new(resale_events) }
     }
 
     /// Writes the delivery to the inbox, then applies it (unless it was applied before).
     /// When this returns `Ok` the delivery is durable and applied: the caller may answer 2xx.
-    pub async fn receive(&self, entry: InboxEntry) -> Result<Receipt, ApiError> {
+    pub async fn receive(&self, platform: Platform, delivery: Delivery) -> Result<Receipt, ApiError> {
+        let entry =
+            InboxEntry { platform, delivery_id: delivery.id, kind: delivery.kind, changes: delivery.changes };
         let recorded = self.store.record_delivery(&entry).await?;
         tracing::info!(delivery = %entry.delivery_id, kind = %entry.kind, ?recorded, "webhook stored in the inbox");
         if self.hold_before_apply {
@@ -94,13 +65,26 @@ impl Inbox {
 
     /// Applies one delivery from the inbox; `false` when it had been applied already.
     pub async fn apply(&self, entry: &InboxEntry) -> Result<bool, StoreError> {
-        let applied = self.store.apply_delivery(&entry.platform, &entry.delivery_id).await?;
-        if applied {
-            if let Some(id) = entry.event_id.as_deref().and_then(|e| EventId::parse(e).ok()) {
+        let Some(touched) = self.store.apply_delivery(entry.platform, &entry.delivery_id).await? else {
+            return Ok(false);
+        };
+        for event in touched {
+            for id in self.shown_as(entry.platform, &event) {
                 self.live.changed(&id).await;
             }
         }
-        Ok(applied)
+        Ok(true)
+    }
+
+    /// The tessera events a platform's event appears as: itself (HangHut's ids are tessera's,
+    /// the others carry their platform's prefix), or for a resale marketplace the events it
+    /// is configured to report on.
+    fn shown_as(&self, platform: Platform, event: &str) -> Vec<EventId> {
+        match platform {
+            Platform::HangHut => EventId::parse(event).into_iter().collect(),
+            Platform::Tixel => self.resale_events.get(event).cloned().unwrap_or_default(),
+            p => EventId::parse(&format!("{}:{event}", p.name())).into_iter().collect(),
+        }
     }
 
     /// At start-up: applies every delivery a previous run wrote but did not apply. Returns how
@@ -117,38 +101,5 @@ impl Inbox {
             tracing::info!(applied, "replayed webhook deliveries a previous run left unapplied");
         }
         Ok(applied)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_delivery_keeps_ids_and_the_code_but_no_buyer_data() {
-        let body = br#"{"id":"evt_1","type":"ticket.purchased","data":{"event_id":"ev-1","order_id":"pi_9",
-            "promo_code":" earlybird ","customer":{"name":"Juan Dela Cruz","email":"juan@example.com"}}}"#;
-        let entry = parse_hanghut(body).unwrap();
-        assert_eq!(
-            entry,
-            InboxEntry {
-                platform: "hanghut".into(),
-                delivery_id: "evt_1".into(),
-                kind: "ticket.purchased".into(),
-                event_id: Some("ev-1".into()),
-                order_id: Some("pi_9".into()),
-                promo_code: Some("EARLYBIRD".into()),
-            }
-        );
-        assert!(!format!("{entry:?}").contains("Juan"));
-    }
-
-    #[test]
-    fn deliveries_without_a_usable_id_are_refused() {
-        for body in [&b"not json"[..], br#"{"type":"x"}"#, br#"{"id":"  ","type":"x"}"#] {
-            assert!(matches!(parse_hanghut(body), Err(ApiError::BadRequest(_))));
-        }
-        let long = format!(r#"{{"id":"{}","type":"x"}}"#, "e".repeat(MAX_ID_LEN + 1));
-        assert!(parse_hanghut(long.as_bytes()).is_err());
     }
 }

@@ -2,12 +2,14 @@
 //! the embedded sandbox when that is the upstream, opens the store, assembles the router.
 
 use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tessera_sandbox::{RunningSandbox, SandboxConfig, WebhookTarget};
 use tokio::net::TcpListener;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Feeds};
 use crate::checkout::ReturnUrls;
 use crate::config::{Config, Upstream};
 use crate::cross_origin::AllowedOrigins;
@@ -15,6 +17,7 @@ use crate::inbox::Inbox;
 use crate::live::LiveHub;
 use crate::rate_limit::ClientLimiter;
 use crate::routes::{router, AppState};
+use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::store::Store;
 use crate::upstream::{Budget, HangHutClient};
 
@@ -111,9 +114,12 @@ impl Application {
         let mut allowed_origins = config.allowed_origins.clone();
         allowed_origins.push(public_url.origin().ascii_serialization());
 
-        let catalogue = Catalogue::new(upstream, config.event_ttl);
+        let resale_events = config.platforms.tixel.as_ref().map(|t| t.events.clone()).unwrap_or_default();
+        let ticketwave: Option<Arc<dyn EventSource>> = None;
+        let feeds = Feeds::new(store.clone(), ticketwave, &resale_events, config.event_ttl);
+        let catalogue = Catalogue::new(upstream, config.event_ttl).with_feeds(feeds);
         let live = LiveHub::new(catalogue.clone());
-        let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply);
+        let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
         // Deliveries a previous run took but did not apply (it was killed in between).
         inbox.replay_unapplied().await?;
         let state = AppState {
@@ -122,7 +128,7 @@ impl Application {
             catalogue,
             store,
             return_urls,
-            hanghut_webhook_secret: webhook_secret,
+            webhooks: Arc::new(webhook_formats(&config, webhook_secret)),
             widget_dir: config.widget_dir.clone(),
             demo_event,
             preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
@@ -241,6 +247,27 @@ async fn serve(
         tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still open after the shutdown grace period were cut off");
     }
     Ok(())
+}
+
+/// The webhook format of every platform configured: HangHut always, the others when their
+/// secret (or URL token) is set.
+fn webhook_formats(config: &Config, hanghut_secret: SecretString) -> HashMap<Platform, Arc<dyn WebhookFormat>> {
+    let mut formats: HashMap<Platform, Arc<dyn WebhookFormat>> = HashMap::new();
+    let mut add = |format: Arc<dyn WebhookFormat>| {
+        formats.insert(format.platform(), format);
+    };
+    add(Arc::new(providers::hanghut::HangHutWebhooks::new(hanghut_secret)));
+    let p = &config.platforms;
+    if let Some(v) = &p.vivenu {
+        add(Arc::new(providers::vivenu::VivenuWebhooks::new(v.hmac_key.clone(), v.ignore_dev).with_currency(v.currency)));
+    }
+    if let Some(i) = &p.ingresse {
+        add(Arc::new(providers::ingresse::IngresseWebhooks::new(i.token.clone(), i.currency)));
+    }
+    if let Some(t) = &p.tixel {
+        add(Arc::new(providers::tixel::TixelWebhooks::new(t.token.clone())));
+    }
+    formats
 }
 
 /// Starts the embedded sandbox on `ip` (a free port) with a fresh key, over the data

@@ -11,6 +11,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tessera_core::{Discount, EventId, PromoCode, PromoRule};
 
+use crate::feed;
+use crate::providers::{Change, FeedEvent, Platform};
 use crate::upstream::CheckoutSession;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,8 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
     order_id     TEXT,
     promo_code   TEXT,
     applied_at   TEXT,
+    -- JSON of the delivery's providers::Change list (NULL in rows from before it was kept).
+    changes      TEXT,
     PRIMARY KEY (platform, delivery_id)
 );
 CREATE TABLE IF NOT EXISTS promo_codes (
@@ -78,6 +82,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(feed::SCHEMA)?;
         migrate_inbox(&conn)?;
         Ok(Store { conn: Arc::new(Mutex::new(conn)) })
     }
@@ -100,16 +105,14 @@ impl Store {
         let e = entry.clone();
         self.with(move |c| {
             let inserted = c.execute(
-                "INSERT OR IGNORE INTO webhook_deliveries
-                   (platform, delivery_id, kind, event_id, order_id, promo_code, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR IGNORE INTO webhook_deliveries (platform, delivery_id, kind, event_id, changes, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
-                    e.platform,
+                    e.platform.name(),
                     e.delivery_id,
                     e.kind,
-                    e.event_id,
-                    e.order_id,
-                    e.promo_code,
+                    e.changes.iter().find_map(Change::event),
+                    changes_json(&e.changes)?,
                     Utc::now().to_rfc3339()
                 ],
             )?;
@@ -118,7 +121,7 @@ impl Store {
             }
             let applied: Option<String> = c.query_row(
                 "SELECT applied_at FROM webhook_deliveries WHERE platform = ?1 AND delivery_id = ?2",
-                params![e.platform, e.delivery_id],
+                params![e.platform.name(), e.delivery_id],
                 |r| r.get(0),
             )?;
             Ok(if applied.is_some() { Recorded::Applied } else { Recorded::Pending })
@@ -127,37 +130,49 @@ impl Store {
     }
 
     /// Applies a delivery's durable effects and marks it applied, in one transaction, so it
-    /// takes effect once however often this is called. `false` when it was applied before
-    /// (or is not in the inbox).
+    /// takes effect once however often this is called. The platform's events it touched, or
+    /// `None` when it was applied before (or is not in the inbox).
     ///
-    /// The one durable effect today: a paid `ticket.purchased` that used a promo code counts
-    /// one use of the code (once per order, however many deliveries name the order).
-    pub async fn apply_delivery(&self, platform: &str, delivery_id: &str) -> Result<bool, StoreError> {
-        let (platform, delivery_id) = (platform.to_owned(), delivery_id.to_owned());
+    /// The durable effects: a paid order that used a promo code counts one use of the code
+    /// (once per order, however many deliveries name the order), and the feed's events,
+    /// sales and resales change (`feed::apply`).
+    pub async fn apply_delivery(&self, platform: Platform, delivery_id: &str) -> Result<Option<Vec<String>>, StoreError> {
+        let delivery_id = delivery_id.to_owned();
         self.with(move |c| {
             let tx = c.unchecked_transaction()?;
             let Some(entry) = tx
                 .query_row(
-                    "SELECT platform, delivery_id, kind, event_id, order_id, promo_code FROM webhook_deliveries
-                      WHERE platform = ?1 AND delivery_id = ?2 AND applied_at IS NULL",
-                    params![platform, delivery_id],
+                    &format!("{INBOX_COLUMNS} WHERE platform = ?1 AND delivery_id = ?2 AND applied_at IS NULL"),
+                    params![platform.name(), delivery_id],
                     inbox_entry,
                 )
                 .optional()?
+                .flatten()
             else {
-                return Ok(false);
+                return Ok(None);
             };
-            if entry.kind == "ticket.purchased" {
-                if let (Some(event), Some(order), Some(code)) = (&entry.event_id, &entry.order_id, &entry.promo_code) {
-                    count_promo_use(&tx, order, event, code)?;
+            let mut touched = Vec::new();
+            for change in &entry.changes {
+                match change.event() {
+                    Some(event) => touched.push(event.to_owned()),
+                    // A refund names its order only: the event is the one its sale was counted for.
+                    None => touched.extend(feed::events_of_order(&tx, platform, change)?),
+                }
+                match change {
+                    Change::PromoUsed { event, order, code } => {
+                        count_promo_use(&tx, order, event, code)?;
+                    }
+                    other => feed::apply(&tx, platform, other)?,
                 }
             }
             tx.execute(
                 "UPDATE webhook_deliveries SET applied_at = ?3 WHERE platform = ?1 AND delivery_id = ?2",
-                params![platform, delivery_id, Utc::now().to_rfc3339()],
+                params![platform.name(), delivery_id, Utc::now().to_rfc3339()],
             )?;
             tx.commit()?;
-            Ok(true)
+            touched.sort();
+            touched.dedup();
+            Ok(Some(touched))
         })
         .await
     }
@@ -166,36 +181,54 @@ impl Store {
     /// oldest first.
     pub async fn unapplied_deliveries(&self) -> Result<Vec<InboxEntry>, StoreError> {
         self.with(|c| {
-            let mut q = c.prepare(
-                "SELECT platform, delivery_id, kind, event_id, order_id, promo_code FROM webhook_deliveries
-                  WHERE applied_at IS NULL ORDER BY received_at, rowid",
-            )?;
+            let mut q = c.prepare(&format!("{INBOX_COLUMNS} WHERE applied_at IS NULL ORDER BY received_at, rowid"))?;
             let rows = q.query_map([], inbox_entry)?;
-            rows.collect()
+            // A row of a platform this version no longer knows is left alone.
+            rows.filter_map(Result::transpose).collect()
         })
         .await
     }
 
-    pub async fn delivery_count(&self, platform: &str) -> Result<u64, StoreError> {
-        let platform = platform.to_owned();
+    pub async fn delivery_count(&self, platform: Platform) -> Result<u64, StoreError> {
         self.with(move |c| {
-            c.query_row("SELECT COUNT(*) FROM webhook_deliveries WHERE platform = ?1", [platform], |r| r.get(0))
+            c.query_row("SELECT COUNT(*) FROM webhook_deliveries WHERE platform = ?1", [platform.name()], |r| r.get(0))
         })
         .await
+    }
+
+    /// An event of the feed as it stands (see `feed`), or `None` when unknown or deleted.
+    pub async fn feed_event(&self, platform: Platform, event: &str) -> Result<Option<feed::Stored>, StoreError> {
+        let event = event.to_owned();
+        self.with(move |c| feed::read(c, platform, &event)).await
+    }
+
+    /// A platform's description of an event read from its API.
+    pub async fn save_feed_event(&self, platform: Platform, event: &FeedEvent) -> Result<(), StoreError> {
+        let event = event.clone();
+        self.with(move |c| feed::upsert(c, platform, &event, &Utc::now().to_rfc3339())).await
+    }
+
+    pub async fn resales(&self, platform: Platform, event: &str) -> Result<u32, StoreError> {
+        let event = event.to_owned();
+        self.with(move |c| feed::resales(c, platform, &event)).await
     }
 }
 
-/// A webhook delivery as the inbox keeps it: its id and what applying it needs. No buyer
-/// data (names, emails) is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A webhook delivery as the inbox keeps it: its id and what applying it changes. No buyer
+/// data (names, emails) is kept: the providers drop it while parsing.
+#[derive(Debug, Clone, PartialEq)]
 pub struct InboxEntry {
-    pub platform: String,
+    pub platform: Platform,
     pub delivery_id: String,
     pub kind: String,
-    pub event_id: Option<String>,
-    /// The paid order a `ticket.purchased` belongs to, and the promo code it used.
-    pub order_id: Option<String>,
-    pub promo_code: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+const INBOX_COLUMNS: &str =
+    "SELECT platform, delivery_id, kind, event_id, order_id, promo_code, changes FROM webhook_deliveries";
+
+fn changes_json(changes: &[Change]) -> rusqlite::Result<String> {
+    serde_json::to_string(changes).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
 /// What the inbox already knew of a delivery.
@@ -208,15 +241,25 @@ pub enum Recorded {
     Applied,
 }
 
-fn inbox_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxEntry> {
-    Ok(InboxEntry {
-        platform: r.get(0)?,
-        delivery_id: r.get(1)?,
-        kind: r.get(2)?,
-        event_id: r.get(3)?,
-        order_id: r.get(4)?,
-        promo_code: r.get(5)?,
-    })
+/// Reads an inbox row (`INBOX_COLUMNS`); `None` for a platform this version does not know.
+fn inbox_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InboxEntry>> {
+    let Some(platform) = Platform::from_name(&r.get::<_, String>(0)?) else { return Ok(None) };
+    let kind: String = r.get(2)?;
+    let changes = match r.get::<_, Option<String>>(6)? {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?,
+        // Written before deliveries kept their changes: a HangHut event to read again and,
+        // for a paid order, its code.
+        None => {
+            let (event, order, code): (Option<String>, Option<String>, Option<String>) = (r.get(3)?, r.get(4)?, r.get(5)?);
+            let mut changes: Vec<Change> = event.iter().map(|e| Change::Refresh { event: e.clone() }).collect();
+            if let (true, Some(event), Some(order), Some(code)) = (kind == "ticket.purchased", event, order, code) {
+                changes.push(Change::PromoUsed { event, order, code });
+            }
+            changes
+        }
+    };
+    Ok(Some(InboxEntry { platform, delivery_id: r.get(1)?, kind, changes }))
 }
 
 /// Inboxes from before deliveries were applied as a step of their own: the new columns, and
@@ -227,6 +270,14 @@ fn migrate_inbox(conn: &Connection) -> rusqlite::Result<()> {
         [],
         |r| r.get::<_, i64>(0).map(|n| n > 0),
     )?;
+    let has_changes: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('webhook_deliveries') WHERE name = 'changes'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_changes {
+        conn.execute_batch("ALTER TABLE webhook_deliveries ADD COLUMN changes TEXT;")?;
+    }
     if !has_applied {
         conn.execute_batch(
             "BEGIN;
@@ -486,14 +537,11 @@ mod tests {
     }
 
     fn delivery(id: &str, order: Option<&str>) -> InboxEntry {
-        InboxEntry {
-            platform: "hanghut".into(),
-            delivery_id: id.into(),
-            kind: "ticket.purchased".into(),
-            event_id: Some("ev-1".into()),
-            order_id: order.map(Into::into),
-            promo_code: order.map(|_| "EARLYBIRD".into()),
+        let mut changes = vec![Change::Refresh { event: "ev-1".into() }];
+        if let Some(order) = order {
+            changes.push(Change::PromoUsed { event: "ev-1".into(), order: order.into(), code: "EARLYBIRD".into() });
         }
+        InboxEntry { platform: Platform::HangHut, delivery_id: id.into(), kind: "ticket.purchased".into(), changes }
     }
 
     #[tokio::test]
@@ -506,12 +554,12 @@ mod tests {
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.record_delivery(&delivery("evt_1", None)).await.unwrap(), Recorded::Pending);
-        assert!(store.apply_delivery("hanghut", "evt_1").await.unwrap());
+        assert!(store.apply_delivery(Platform::HangHut, "evt_1").await.unwrap().is_some());
         assert_eq!(store.record_delivery(&delivery("evt_1", None)).await.unwrap(), Recorded::Applied);
         let mut other = delivery("evt_1", None);
-        other.platform = "vivenu".into();
+        other.platform = Platform::Vivenu;
         assert_eq!(store.record_delivery(&other).await.unwrap(), Recorded::New);
-        assert_eq!(store.delivery_count("hanghut").await.unwrap(), 1);
+        assert_eq!(store.delivery_count(Platform::HangHut).await.unwrap(), 1);
     }
 
     #[tokio::test]
@@ -528,9 +576,9 @@ mod tests {
             store.unapplied_deliveries().await.unwrap().into_iter().map(|e| e.delivery_id).collect();
         assert_eq!(pending, ["evt_a", "evt_b", "evt_c"]);
 
-        assert!(store.apply_delivery("hanghut", "evt_a").await.unwrap());
-        assert!(!store.apply_delivery("hanghut", "evt_a").await.unwrap(), "applied once");
-        assert!(store.apply_delivery("hanghut", "evt_b").await.unwrap(), "another delivery of the same order");
+        assert_eq!(store.apply_delivery(Platform::HangHut, "evt_a").await.unwrap(), Some(vec!["ev-1".to_owned()]));
+        assert_eq!(store.apply_delivery(Platform::HangHut, "evt_a").await.unwrap(), None, "applied once");
+        assert!(store.apply_delivery(Platform::HangHut, "evt_b").await.unwrap().is_some(), "another delivery of the same order");
         let (event, code) = (limited.event_id.clone(), limited.code.clone());
         assert_eq!(store.promo(&event, &code).await.unwrap().unwrap().usage_count, 1, "one order, one use");
         let pending = store.unapplied_deliveries().await.unwrap();

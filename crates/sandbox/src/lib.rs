@@ -49,6 +49,7 @@ pub mod seed;
 mod server;
 pub mod signature;
 mod tickets;
+pub mod ticketwave;
 mod webhook_sender;
 mod webhooks;
 

@@ -94,7 +94,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiErr
             content((ErrorBody = "application/json"), (String = "text/html"))),
         (status = 503, description = "The platform is down or limiting us",
             content((ErrorBody = "application/json"), (String = "text/html")),
-            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     )
 )]
 pub async fn create(

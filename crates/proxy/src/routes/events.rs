@@ -20,6 +20,16 @@ pub struct ListQuery {
     page: Option<String>,
 }
 
+/// A page of the event list as the widget gets it: the page, and whether it is the last copy.
+#[derive(Serialize, ToSchema)]
+pub struct EventPageResponse {
+    #[serde(flatten)]
+    pub page: EventPage,
+    /// `true` when the platform could not be asked (it is down or limiting us) and this is the
+    /// last copy of the page the proxy had; `false` otherwise. Always present.
+    pub stale: bool,
+}
+
 /// An event as the widget gets it: the event, and `stale` when the platform could not be asked.
 #[derive(Serialize, ToSchema)]
 pub struct EventResponse {
@@ -38,17 +48,18 @@ pub struct EventResponse {
     tag = "events",
     params(ListQuery),
     responses(
-        (status = 200, description = "One page of the events on sale", body = EventPage),
+        (status = 200, description = "One page of the events on sale; while the platform is down or limiting us, \
+            the last copy of the page, with `stale: true`", body = EventPageResponse),
         (status = 400, description = "`page` is not a whole number from 1 to 10000", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
-        (status = 503, description = "The platform is down or limiting us", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+        (status = 503, description = "The platform is down or limiting us and there is no copy of this page",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
     )
 )]
 pub async fn list(
     State(app): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<EventPage>, ApiError> {
+) -> Result<Json<EventPageResponse>, ApiError> {
     let bad_page = || ApiError::BadRequest("page must be a whole number from 1".into());
     // A query axum cannot read (`page` twice) gets the JSON error like any other bad page.
     let Query(q) = query.map_err(|_| bad_page())?;
@@ -56,8 +67,8 @@ pub async fn list(
         None => 1,
         Some(p) => p.parse::<u32>().ok().filter(|p| (1..=10_000).contains(p)).ok_or_else(bad_page)?,
     };
-    let page = app.catalogue.page(page).await?;
-    Ok(Json(page.as_ref().clone()))
+    let read = app.catalogue.page(page).await.map_err(|e| app.read_error(e))?;
+    Ok(Json(EventPageResponse { page: read.page.as_ref().clone(), stale: read.stale }))
 }
 
 #[utoipa::path(
@@ -71,7 +82,7 @@ pub async fn list(
         (status = 404, description = "No such event", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+            headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
     )
 )]
 pub async fn one(
@@ -79,7 +90,7 @@ pub async fn one(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<EventResponse>, ApiError> {
     let id = event_id(id)?;
-    let read = app.catalogue.event(&id).await?;
+    let read = app.catalogue.event(&id).await.map_err(|e| app.read_error(e))?;
     // `stale`: the platform is unreachable, and the widget says the counts may be out of date.
     Ok(Json(EventResponse { event: read.event.as_ref().clone(), stale: read.stale }))
 }
@@ -95,4 +106,10 @@ pub fn event_id(path: Result<Path<String>, PathRejection>) -> Result<EventId, Ap
 
 pub async fn no_such_route() -> ApiError {
     ApiError::NotFound("No such API endpoint")
+}
+
+/// A known path asked with a method it does not take: the JSON error instead of axum's empty
+/// 405, with the `Allow` header axum adds.
+pub async fn wrong_method() -> ApiError {
+    ApiError::MethodNotAllowed
 }

@@ -56,7 +56,7 @@ fn reconnect() -> Event {
         (status = 404, description = "No such event", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait, when the platform is limiting us"))),
+            headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
     )
 )]
 pub async fn stream(
@@ -65,7 +65,7 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let id = super::events::event_id(id)?;
-    let (current, rx) = app.live.subscribe(&id).await?;
+    let (current, rx) = app.live.subscribe(&id).await.map_err(|e| app.read_error(e))?;
     let seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()) == Some(current.id.as_str());
     let first = (!seen).then(|| Ok(to_sse(&current)));
     // A viewer that lagged behind just skips ahead: the next snapshot is complete.

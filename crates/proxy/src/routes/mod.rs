@@ -13,7 +13,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use ipnet::IpNet;
-use secrecy::SecretString;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,10 +23,13 @@ use tower_http::trace::TraceLayer;
 use crate::catalogue::Catalogue;
 use crate::checkout::ReturnUrls;
 use crate::cross_origin::{read_body_in_time, refuse_foreign_origins, AllowedOrigins, BodyLimits};
+use crate::error::ApiError;
 use crate::inbox::Inbox;
 use crate::live::LiveHub;
 use crate::rate_limit::ClientLimiter;
+use crate::providers::{Platform, WebhookFormat};
 use crate::store::Store;
+use crate::upstream::UpstreamError;
 
 /// API request bodies larger than this are refused with 413: a checkout is a few hundred bytes.
 pub const API_BODY_LIMIT: usize = 16 * 1024;
@@ -38,7 +41,8 @@ pub struct AppState {
     pub catalogue: Catalogue,
     pub store: Store,
     pub return_urls: ReturnUrls,
-    pub hanghut_webhook_secret: SecretString,
+    /// The webhook format of each platform configured on this proxy.
+    pub webhooks: Arc<HashMap<Platform, Arc<dyn WebhookFormat>>>,
     pub widget_dir: PathBuf,
     pub demo_event: Option<String>,
     /// Promo previews per client address: enough for a buyer's typos, too few to try codes by
@@ -50,6 +54,14 @@ pub struct AppState {
     pub trusted_proxies: Arc<[IpNet]>,
     pub live: LiveHub,
     pub inbox: Inbox,
+}
+
+impl AppState {
+    /// A catalogue read that failed, as the client sees it: told to come back once the
+    /// catalogue has asked the platform again.
+    fn read_error(&self, e: UpstreamError) -> ApiError {
+        ApiError::from_read(e, self.catalogue.next_probe_in())
+    }
 }
 
 pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: Duration) -> Router {
@@ -72,6 +84,8 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))
         .route("/openapi.json", get(openapi::document))
+        // Before the layers, so a 405 gets CORS headers like any other answer.
+        .method_not_allowed_fallback(events::wrong_method)
         .fallback(events::no_such_route)
         .layer(from_fn_with_state(api_body, read_body_in_time))
         .layer(from_fn_with_state(allowed_origins.clone(), refuse_foreign_origins))
@@ -79,6 +93,9 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
     // Signed server-to-server calls: no Origin check, a larger body allowance.
     let webhooks = Router::new()
         .route("/webhooks/hanghut", post(webhooks::hanghut))
+        .route("/webhooks/{platform}", post(webhooks::signed))
+        .route("/webhooks/{platform}/{token}", post(webhooks::with_token))
+        .method_not_allowed_fallback(events::wrong_method)
         .layer(from_fn_with_state(webhook_body, read_body_in_time));
 
     Router::new()
@@ -86,6 +103,32 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .merge(webhooks)
         .route("/healthz", get(|| async { "ok" }))
         .merge(site::routes(&state.widget_dir))
-        .layer(TraceLayer::new_for_http())
+        // Applies to the routes registered so far that have none yet (the demo pages, /healthz).
+        .method_not_allowed_fallback(events::wrong_method)
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The request span the access log writes, with the secret URL token of a webhook path
+/// (`/webhooks/{platform}/{token}`) left out: a log line must never carry a secret.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
+}
+
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/webhooks/").and_then(|rest| rest.split_once('/')) {
+        Some((platform, _token)) => format!("/webhooks/{platform}/…"),
+        None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn webhook_tokens_stay_out_of_the_access_log() {
+        assert_eq!(super::loggable_path("/webhooks/ingresse/s3cretTOKEN"), "/webhooks/ingresse/…");
+        assert_eq!(super::loggable_path("/webhooks/tixel/a/b"), "/webhooks/tixel/…");
+        assert_eq!(super::loggable_path("/webhooks/hanghut"), "/webhooks/hanghut");
+        assert_eq!(super::loggable_path("/api/v1/events/x"), "/api/v1/events/x");
+    }
 }

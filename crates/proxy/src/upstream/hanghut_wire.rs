@@ -91,12 +91,7 @@ pub(super) fn to_event(raw: HhEvent, currency: Currency) -> Result<Event, String
     for t in &raw.ticket_tiers {
         // A tier without an id cannot be bought (checkout needs tier_id): leave it out.
         let Some(tier_id) = t.id.as_deref() else { continue };
-        tiers.push(Tier {
-            id: TierId::parse(tier_id)?,
-            name: t.name.clone(),
-            price: t.price(currency)?,
-            available: t.available(),
-        });
+        tiers.push(Tier::new(TierId::parse(tier_id)?, t.name.clone(), t.price(currency)?, t.available()));
     }
     Ok(Event {
         id,
@@ -107,6 +102,8 @@ pub(super) fn to_event(raw: HhEvent, currency: Currency) -> Result<Event, String
         description: raw.description,
         currency,
         tiers,
+        sold_elsewhere: None,
+        resale: None,
     })
 }
 

@@ -15,6 +15,7 @@ async fn the_list_holds_active_events_reduced_to_what_buyers_see() {
     assert_eq!(jazz["lowest_price"], serde_json::json!({"amount": 75_000, "currency": "PHP"}));
     assert_eq!(jazz["available"], 163);
     assert_eq!(body["meta"]["page"], 1);
+    assert_eq!(body["stale"], false, "always present; true only for the last copy served in an outage");
     assert!(!body.to_string().contains("quantity_sold"));
 }
 

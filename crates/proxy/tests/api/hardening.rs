@@ -148,6 +148,8 @@ async fn a_widget_retry_after_an_ambiguous_failure_finds_the_session_the_platfor
     upstream.lose_next_answers(2);
     let failed = checkout_with_key(&app, "key-4", &order()).await;
     assert_error(failed.status, &failed.body, 503);
+    let wait: u64 = failed.header("retry-after").expect("Retry-After on a 503").parse().unwrap();
+    assert!(wait >= 1, "{wait}");
     // The widget retries with its key; the platform recognises the upstream key.
     let retried = checkout_with_key(&app, "key-4", &order()).await;
     assert_eq!(retried.status, 201, "{}", retried.body);
@@ -245,6 +247,40 @@ async fn cors_answers_only_configured_origins_and_always_varies_on_origin() {
     }
     let r = app.http.get(&path).send().await.unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none(), "no Origin, no CORS answer");
+}
+
+// --- Methods ---
+
+#[tokio::test]
+async fn a_wrong_method_on_a_known_path_is_a_json_405_that_keeps_the_allow_header() {
+    let app = spawn_app_with(|c| c.allowed_origins = vec![SHOP.into()]).await;
+    let event = format!("/api/v1/events/{}", seed::JAZZ_NIGHT);
+    for (method, path, allowed) in [
+        (reqwest::Method::GET, "/api/v1/checkout", "POST"),
+        (reqwest::Method::DELETE, event.as_str(), "GET"),
+        (reqwest::Method::POST, "/api/v1/events", "GET"),
+        (reqwest::Method::PUT, "/api/v1/promo-preview", "POST"),
+        (reqwest::Method::GET, "/webhooks/hanghut", "POST"),
+        (reqwest::Method::POST, "/healthz", "GET"),
+        (reqwest::Method::DELETE, "/", "GET"),
+    ] {
+        let r = app.http.request(method.clone(), format!("{}{path}", app.url)).header("origin", SHOP).send().await;
+        let answer = Answer::from(r.unwrap()).await;
+        let what = format!("{method} {path}");
+        assert_error(answer.status, &answer.body, 405);
+        assert!(answer.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{what}");
+        let allow = answer.header("allow").unwrap_or_else(|| panic!("{what}: no Allow header"));
+        assert!(allow.split(',').any(|m| m.trim() == allowed), "{what}: Allow: {allow}");
+        assert!(!allow.contains(method.as_str()), "{what}: Allow: {allow}");
+        if path.starts_with("/api/") {
+            // A page on an allowed origin can read why, like any other error.
+            assert_eq!(answer.header("access-control-allow-origin"), Some(SHOP), "{what}");
+        }
+    }
+    // An unknown path is still a 404, not a 405.
+    let r = app.http.delete(format!("{}/api/v1/nope", app.url)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(app.upstream_sessions(), 0);
 }
 
 #[tokio::test]

@@ -85,6 +85,23 @@ pub fn forbid_secrets_of(config: &Config) {
     for secret in [&config.hanghut_webhook_secret, &config.sandbox_api_key].into_iter().flatten() {
         scan.forbid(secret.expose_secret());
     }
+    let p = &config.platforms;
+    if let Some(tw) = &p.ticketwave {
+        if let tessera_proxy::platform_config::TicketWaveUpstream::Url { password, .. } = &tw.upstream {
+            scan.forbid(password.expose_secret());
+        }
+        if let Some(secret) = &tw.webhook_secret {
+            scan.forbid(secret.expose_secret());
+        }
+    }
+    let platform_secrets = [
+        p.vivenu.as_ref().map(|v| &v.hmac_key),
+        p.ingresse.as_ref().map(|i| &i.token),
+        p.tixel.as_ref().map(|t| &t.token),
+    ];
+    for secret in platform_secrets.into_iter().flatten() {
+        scan.forbid(secret.expose_secret());
+    }
 }
 
 /// A proxy whose upstream is a real sandbox seen through a `Recorder`, which counts (and can

@@ -67,6 +67,11 @@ async fn real_answers_match_the_documented_schemas() {
 
     let (status, body) = app.get("/api/v1/events").await;
     expect(("/api/v1/events", "get"), status, &body);
+    // `stale` is in every page of the list, and the document says so: a page without it is wrong.
+    let list = &doc["paths"]["/api/v1/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let mut unmarked = body.clone();
+    assert_eq!(unmarked.as_object_mut().unwrap().remove("stale"), Some(json!(false)));
+    assert!(conforms(&doc, list, &unmarked, "$").is_err(), "the document does not require `stale`");
     let (status, body) = app.get("/api/v1/events?page=0").await;
     expect(("/api/v1/events", "get"), status, &body);
     let (status, body) = app.get(&format!("/api/v1/events/{JAZZ_NIGHT}")).await;
