@@ -212,8 +212,13 @@ impl Catalogue {
 
     /// How long until reads ask the platform again (zero while it answers): what a client
     /// that got no copy should wait before asking us again.
+    /// With other platforms' events too, the longer of the two waits: a client does not
+    /// know which platform is down, and coming back late costs it less than coming back early.
     pub fn next_probe_in(&self) -> Duration {
-        self.outage.lock().expect("outage lock").until_probe(Instant::now())
+        let now = Instant::now();
+        let ours = self.outage.lock().expect("outage lock").until_probe(now);
+        let feeds = self.feeds.as_ref().map_or(Duration::ZERO, |f| f.shelf.outage().until_probe(now));
+        ours.max(feeds)
     }
 
     pub async fn event(&self, id: &EventId) -> Result<Read, UpstreamError> {

@@ -122,13 +122,16 @@ pub fn apply(c: &Connection, platform: Platform, change: &Change) -> rusqlite::R
     Ok(())
 }
 
-/// The platform's own description replaces ours; the status it carries wins over an earlier
-/// status change, and a deleted event that is described again is back.
+/// The platform's own description replaces ours, and a deleted event that is described again
+/// is back. The status it carries wins over an earlier status change, except a cancellation:
+/// cancelling is final on these platforms (TicketWave refunds every order), and a description
+/// read from an API a moment behind its webhooks must not put a cancelled event back on sale.
 pub fn upsert(c: &Connection, platform: Platform, event: &FeedEvent, now: &str) -> rusqlite::Result<()> {
     let json = serde_json::to_string(event).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     c.execute(
         "INSERT INTO feed_events (platform, event_id, body, status, deleted, updated_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)
-         ON CONFLICT (platform, event_id) DO UPDATE SET body = ?3, status = ?4, deleted = 0, updated_at = ?5",
+         ON CONFLICT (platform, event_id) DO UPDATE SET body = ?3, deleted = 0, updated_at = ?5,
+             status = CASE WHEN feed_events.status = 'cancelled' THEN 'cancelled' ELSE ?4 END",
         params![platform.name(), event.id, json, status_name(event.status), now],
     )?;
     Ok(())
@@ -336,17 +339,23 @@ mod tests {
     }
 
     #[test]
-    fn status_changes_and_deletion_show_and_a_new_description_revives() {
+    fn status_changes_and_deletion_show_a_cancellation_stays_and_a_new_description_revives() {
         let c = db();
         apply(&c, Platform::Vivenu, &Change::Status { event: "e1".into(), status: EventStatus::Cancelled }).unwrap();
         assert_eq!(read(&c, Platform::Vivenu, "e1").unwrap(), None, "a status alone is not an event");
         apply(&c, Platform::Vivenu, &Change::Upsert { event: show() }).unwrap();
         apply(&c, Platform::Vivenu, &Change::Status { event: "e1".into(), status: EventStatus::Cancelled }).unwrap();
         assert_eq!(read(&c, Platform::Vivenu, "e1").unwrap().unwrap().status, EventStatus::Cancelled);
+        apply(&c, Platform::Vivenu, &Change::Upsert { event: show() }).unwrap();
+        assert_eq!(
+            read(&c, Platform::Vivenu, "e1").unwrap().unwrap().status,
+            EventStatus::Cancelled,
+            "a description that still says active does not undo a cancellation"
+        );
         apply(&c, Platform::Vivenu, &Change::Deleted { event: "e1".into() }).unwrap();
         assert_eq!(read(&c, Platform::Vivenu, "e1").unwrap(), None);
         apply(&c, Platform::Vivenu, &Change::Upsert { event: show() }).unwrap();
-        assert_eq!(read(&c, Platform::Vivenu, "e1").unwrap().unwrap().status, EventStatus::Active);
+        assert!(read(&c, Platform::Vivenu, "e1").unwrap().is_some(), "described again, it is back");
     }
 
     #[test]

@@ -43,6 +43,10 @@ async fn main() -> ExitCode {
     };
     // Scripts and tests read this line to find the port.
     println!("tessera proxy listening on {}", app.public_url());
+    // Before the upstream line, which tools wait for as the last one.
+    if let Some(ticketwave) = app.ticketwave_sandbox_url() {
+        println!("ticketwave: embedded sandbox at {ticketwave}");
+    }
     match app.sandbox_base_url() {
         Some(sandbox) => println!("upstream: embedded sandbox at {sandbox}"),
         None => println!("upstream: the HangHut API at TESSERA_UPSTREAM"),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tessera_sandbox::ticketwave::RunningTicketWave;
 use tessera_sandbox::{RunningSandbox, SandboxConfig, WebhookTarget};
 use tokio::net::TcpListener;
 
@@ -50,6 +51,7 @@ pub struct Application {
     public_url: reqwest::Url,
     sandbox: Option<RunningSandbox>,
     sandbox_key: Option<SecretString>,
+    ticketwave_sandbox: Option<RunningTicketWave>,
 }
 
 impl Application {
@@ -100,6 +102,15 @@ impl Application {
             }
         };
 
+        let ticketwave = match &config.platforms.ticketwave {
+            Some(tw) => Some(
+                providers::ticketwave::wiring::wire(tw, &config.data_dir, local, config.upstream_timeout)
+                    .await
+                    .map_err(StartupError::Sandbox)?,
+            ),
+            None => None,
+        };
+
         let demo_event = config.demo_event.clone().or_else(|| {
             matches!(config.upstream, Upstream::Sandbox).then(|| tessera_sandbox::seed::JAZZ_NIGHT.to_owned())
         });
@@ -115,8 +126,8 @@ impl Application {
         allowed_origins.push(public_url.origin().ascii_serialization());
 
         let resale_events = config.platforms.tixel.as_ref().map(|t| t.events.clone()).unwrap_or_default();
-        let ticketwave: Option<Arc<dyn EventSource>> = None;
-        let feeds = Feeds::new(store.clone(), ticketwave, &resale_events, config.event_ttl);
+        let source: Option<Arc<dyn EventSource>> = ticketwave.as_ref().map(|w| w.source.clone());
+        let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl);
         let catalogue = Catalogue::new(upstream, config.event_ttl).with_feeds(feeds);
         let live = LiveHub::new(catalogue.clone());
         let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
@@ -128,7 +139,7 @@ impl Application {
             catalogue,
             store,
             return_urls,
-            webhooks: Arc::new(webhook_formats(&config, webhook_secret)),
+            webhooks: Arc::new(webhook_formats(&config, webhook_secret, ticketwave.as_ref().map(|w| w.webhooks.clone()))),
             widget_dir: config.widget_dir.clone(),
             demo_event,
             preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
@@ -144,6 +155,7 @@ impl Application {
             public_url,
             sandbox,
             sandbox_key,
+            ticketwave_sandbox: ticketwave.and_then(|w| w.sandbox),
         })
     }
 
@@ -159,6 +171,11 @@ impl Application {
     /// The embedded sandbox's API base, when it is the upstream (for tests and the demo log).
     pub fn sandbox_base_url(&self) -> Option<String> {
         self.sandbox.as_ref().map(RunningSandbox::base_url)
+    }
+
+    /// The embedded TicketWave's base URL, when `TESSERA_TICKETWAVE_URL=sandbox`.
+    pub fn ticketwave_sandbox_url(&self) -> Option<String> {
+        self.ticketwave_sandbox.as_ref().map(RunningTicketWave::base_url)
     }
 
     /// The generated sandbox key, for tests that inspect the sandbox directly. Never served.
@@ -188,6 +205,9 @@ impl Application {
         let served = serve(self.listener, self.router, self.read_timeout, shutdown).await;
         if let Some(sandbox) = self.sandbox {
             // Give the sandbox's webhook sender a moment rather than cutting a delivery mid-flight.
+            let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
+        }
+        if let Some(sandbox) = self.ticketwave_sandbox {
             let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
         }
         served
@@ -251,12 +271,19 @@ async fn serve(
 
 /// The webhook format of every platform configured: HangHut always, the others when their
 /// secret (or URL token) is set.
-fn webhook_formats(config: &Config, hanghut_secret: SecretString) -> HashMap<Platform, Arc<dyn WebhookFormat>> {
+fn webhook_formats(
+    config: &Config,
+    hanghut_secret: SecretString,
+    ticketwave: Option<Arc<dyn WebhookFormat>>,
+) -> HashMap<Platform, Arc<dyn WebhookFormat>> {
     let mut formats: HashMap<Platform, Arc<dyn WebhookFormat>> = HashMap::new();
     let mut add = |format: Arc<dyn WebhookFormat>| {
         formats.insert(format.platform(), format);
     };
     add(Arc::new(providers::hanghut::HangHutWebhooks::new(hanghut_secret)));
+    if let Some(format) = ticketwave {
+        add(format);
+    }
     let p = &config.platforms;
     if let Some(v) = &p.vivenu {
         add(Arc::new(providers::vivenu::VivenuWebhooks::new(v.hmac_key.clone(), v.ignore_dev).with_currency(v.currency)));

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub sandbox_url: String,
     pub sandbox_key: String,
+    /// The embedded TicketWave, when the config turns it on.
+    pub ticketwave_url: Option<String>,
     pub config: Config,
     /// A sandbox started on its own (the proxy reaches it through a `Recorder`).
     _sandbox: Option<RunningSandbox>,
@@ -56,12 +58,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let url = app.public_url().as_str().trim_end_matches('/').to_owned();
     let sandbox_url = app.sandbox_base_url().expect("sandbox upstream");
     let sandbox_key = app.sandbox_api_key().unwrap().expose_secret().to_owned();
+    let ticketwave_url = app.ticketwave_sandbox_url();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         url,
         http: no_redirects(),
         sandbox_url,
         sandbox_key,
+        ticketwave_url,
         config,
         _sandbox: None,
         _dir: dir,
@@ -125,6 +129,7 @@ pub async fn spawn_app_via_recorder(adjust: impl FnOnce(&mut Config)) -> (TestAp
         http: no_redirects(),
         sandbox_url,
         sandbox_key: KEY.into(),
+        ticketwave_url: None,
         config,
         _sandbox: Some(sandbox),
         _dir: dir,

@@ -11,5 +11,6 @@ mod platforms;
 mod process;
 mod promo;
 mod restarts;
+mod ticketwave;
 mod ticketwave_client;
 mod webhooks;

@@ -11,6 +11,7 @@
 mod client;
 mod session;
 mod webhook;
+pub mod wiring;
 
 pub use client::TicketWaveClient;
 pub use webhook::{parse, TicketWaveWebhooks};
