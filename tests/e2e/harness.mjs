@@ -31,7 +31,9 @@ export const E2E_SECRETS = {
   TESSERA_HANGHUT_WEBHOOK_SECRET: 'whsec_e2e_harness_webhook_secret_d41e7a63',
 };
 /** Every variable of the proxy's configuration that holds a secret (crates/proxy/src/config.rs). */
-export const SECRET_VARS = ['TESSERA_API_KEY', 'TESSERA_HANGHUT_WEBHOOK_SECRET', 'TESSERA_SANDBOX_API_KEY'];
+export const SECRET_VARS = ['TESSERA_API_KEY', 'TESSERA_HANGHUT_WEBHOOK_SECRET', 'TESSERA_SANDBOX_API_KEY',
+  'TESSERA_TICKETWAVE_PASSWORD', 'TESSERA_TICKETWAVE_WEBHOOK_SECRET', 'TESSERA_VIVENU_HMAC_KEY',
+  'TESSERA_INGRESSE_TOKEN', 'TESSERA_TIXEL_TOKEN'];
 
 const TEST_FILE = basename(process.argv[1] ?? 'unknown');
 
@@ -125,15 +127,19 @@ export async function startProxy(env = {}) {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`proxy exited (${code}):\n${logs.join('')}`)); });
   });
-  const sandbox = out.match(/embedded sandbox at (http:\/\/\S+)/)?.[1];
+  const sandbox = out.match(/upstream: embedded sandbox at (http:\/\/\S+)/)?.[1];
+  const ticketwave = out.match(/ticketwave: embedded sandbox at (http:\/\/\S+)/)?.[1];
   proxyOrigins.add(new URL(url).origin);
   if (sandbox) proxyOrigins.add(new URL(sandbox).origin);
+  if (ticketwave) proxyOrigins.add(new URL(ticketwave).origin);
   return {
     url,
     logs,
     dataDir,
     /** The embedded platform's own API base (`…/v1`), when the sandbox is the upstream. */
     sandboxUrl: sandbox,
+    /** The embedded TicketWave's origin, with `TESSERA_TICKETWAVE_URL=sandbox`. */
+    ticketwaveUrl: ticketwave,
     /** Runs an admin command of the same binary over the same data, e.g. `promo create …`. */
     async command(...args) {
       const { stdout, stderr } = await promisify(execFile)(bin, args, {
