@@ -101,6 +101,15 @@ test('widgets on a TicketWave and a vivenu event update from their webhooks', as
   assert.deepEqual(problems, []);
 });
 
+test('the demo page for TicketWave shows its event through the same widget', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${proxy.url}/platforms`);
+  const widget = page.locator('tessera-tickets');
+  await widget.getByRole('heading', { name: 'Summer Pool Party' }).waitFor();
+  await widget.getByRole('link', { name: 'Continue on TicketWave' }).waitFor();
+  await screenshot(page, 'state-demo-platforms');
+});
+
 test('a TicketWave cancellation shows the event as cancelled', async () => {
   const page = await browser.newPage();
   await page.route(`${proxy.url}/cancelled`, (route) => route.fulfill({

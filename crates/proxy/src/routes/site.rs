@@ -15,6 +15,7 @@ use super::AppState;
 
 const DEMO_PAGE: &str = include_str!("../../demo/index.html");
 const THEMES_PAGE: &str = include_str!("../../demo/themes.html");
+const PLATFORMS_PAGE: &str = include_str!("../../demo/platforms.html");
 
 pub fn routes(widget_dir: &Path) -> Router<AppState> {
     if !widget_dir.join("tessera.js").is_file() {
@@ -25,6 +26,7 @@ pub fn routes(widget_dir: &Path) -> Router<AppState> {
         .route("/", get(demo_page))
         .route("/csp", get(strict_csp_page))
         .route("/themes", get(themes_page))
+        .route("/platforms", get(|| async { Html(PLATFORMS_PAGE) }))
         // The loader's name never changes, so browsers must check it is current.
         // Other sites load these files: the module import, the wasm fetch and an `integrity`
         // check on the loader all need CORS. They are public, so any origin may read them.
