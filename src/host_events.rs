@@ -11,11 +11,15 @@ use crate::wire;
 
 /// Sends `tessera:{name}` from `host` with a plain-data detail made of `pairs`.
 pub fn emit(host: &HtmlElement, name: &str, pairs: &[(&str, JsValue)]) {
-    let detail = wire::object(pairs);
+    send(host, name, &wire::object(pairs));
+}
+
+/// Sends `tessera:{name}` from `host` with `detail` (made once, sent on every click).
+pub fn send(host: &HtmlElement, name: &str, detail: &JsValue) {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    init.set_detail(&detail);
+    init.set_detail(detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("tessera:{name}"), &init) {
         let _ = host.dispatch_event(&event);
     }

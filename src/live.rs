@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
-use crate::api;
+use crate::api::{self, EventRead};
 
 /// How often to ask when streaming is impossible; polls go through the proxy's cache.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -40,10 +40,10 @@ fn open(
         return;
     }
     if failures >= STREAM_ATTEMPTS {
-        return poll(proxy, event_id, on_snapshot, alive);
+        return instead(proxy, event_id, on_snapshot, alive);
     }
     let url = format!("{proxy}/api/v1/events/{}/live", js_sys::encode_uri_component(&event_id));
-    let Ok(source) = EventSource::new(&url) else { return poll(proxy, event_id, on_snapshot, alive) };
+    let Ok(source) = EventSource::new(&url) else { return instead(proxy, event_id, on_snapshot, alive) };
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
         let Some(text) = m.data().as_string() else { return };
@@ -77,17 +77,29 @@ fn open(
     current.set_value(Some(source));
 }
 
-fn poll(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive: StoredValue<bool>) {
-    if !alive.get_value() {
+/// Polling in place of the stream, for as long as the widget is there.
+fn instead(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive: StoredValue<bool>) {
+    let on_read = Callback::new(move |read: EventRead| on_snapshot.run(Snapshot::of(&read.event)));
+    poll(proxy, event_id, on_read, move || alive.try_get_value() == Some(true));
+}
+
+/// Reads the event every `POLL_EVERY` (through the proxy's cache) while `alive()`, and hands
+/// each answer to `on_read`: the fallback for a stream, and how a widget showing a stale copy
+/// finds out that the platform answers again.
+pub fn poll(proxy: String, event_id: String, on_read: Callback<EventRead>, alive: impl Fn() -> bool + Copy + 'static) {
+    if !alive() {
         return;
     }
     set_timeout(
         move || {
             leptos::task::spawn_local(async move {
                 if let Ok(read) = api::event(&proxy, &event_id).await {
-                    on_snapshot.run(Snapshot::of(&read.event));
+                    // Checked again: the widget may have gone while the answer was on its way.
+                    if alive() {
+                        on_read.run(read);
+                    }
                 }
-                poll(proxy, event_id, on_snapshot, alive);
+                poll(proxy, event_id, on_read, alive);
             });
         },
         POLL_EVERY,

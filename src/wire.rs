@@ -187,7 +187,7 @@ impl FromJs for TierCount {
 
 impl FromJs for Snapshot {
     fn from_js(v: &JsValue) -> Option<Self> {
-        Some(Snapshot { status: status(v)?, tiers: list(v, "tiers")? })
+        Some(Snapshot { status: status(v)?, tiers: list(v, "tiers")?, stale: get(v, "stale").as_bool() == Some(true) })
     }
 }
 

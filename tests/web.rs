@@ -240,8 +240,11 @@ fn wire_reads_what_the_proxys_serde_writes() {
     let snapshot = Snapshot {
         status: EventStatus::Active,
         tiers: vec![TierCount { id: TierId::parse("ga").unwrap(), available: 158 }],
+        stale: false,
     };
-    assert_eq!(wire::parse::<Snapshot>(&serde_json::to_string(&snapshot).unwrap()), Some(snapshot));
+    assert_eq!(wire::parse::<Snapshot>(&serde_json::to_string(&snapshot).unwrap()), Some(snapshot.clone()));
+    let stale = Snapshot { stale: true, ..snapshot };
+    assert_eq!(wire::parse::<Snapshot>(&serde_json::to_string(&stale).unwrap()), Some(stale));
 
     for discount in [
         Discount::Percentage { basis_points: 2000 },
@@ -487,9 +490,14 @@ async fn event_view(event: &Event, stale: bool) -> (HtmlElement, HtmlElement, im
     (root, host, handle)
 }
 
-/// The polite live region the event view announces changes in.
+/// The polite live region the event view announces every change in.
 fn heard(root: &HtmlElement) -> String {
     find(root, "p.tessera-visually-hidden[aria-live=polite]").text_content().unwrap()
+}
+
+/// The visible note beside the tiers, itself a polite live region (`role="status"`).
+fn note(root: &HtmlElement) -> String {
+    find(root, "form p.tessera-live-note[role=status]").text_content().unwrap()
 }
 
 const STALE: &str = "Availability may be out of date: we can't reach the ticketing platform right now.";
@@ -508,7 +516,10 @@ async fn stale_availability_is_noted_and_announced_politely_and_a_live_update_cl
     assert!(text.contains("₱1,000.00") && text.contains("160 left") && text.contains("Only 3 left"), "{text}");
     assert!(!input(&root, "#tier-ga").disabled());
     assert!(root.query_selector("button.tessera-checkout").unwrap().is_some());
-    assert_eq!(heard(&root), STALE);
+    assert_eq!(note(&root), STALE);
+    // It sits right after the tiers.
+    let after_tiers = find(&root, "fieldset.tessera-tiers").next_element_sibling().unwrap();
+    assert_eq!(after_tiers.text_content().unwrap(), STALE);
     assert!(!text.contains("resold"), "no resale line without resale: {text}");
 
     let mut snapshot = Snapshot::of(&event);
@@ -517,6 +528,7 @@ async fn stale_availability_is_noted_and_announced_politely_and_a_live_update_cl
     until_shown(&root, "158 left", 2).await;
     assert!(!root.text_content().unwrap().contains(STALE), "a live update is fresh from the platform");
     assert_eq!(heard(&root), "General Admission: 158 left now.");
+    assert_eq!(note(&root), "General Admission: 158 left now.", "the buyer's own tier");
     drop(handle);
 }
 
@@ -531,7 +543,7 @@ async fn a_stale_event_is_read_again_until_a_fresh_answer_clears_the_note() {
     until_gone(&root, STALE, 8).await;
     let text = root.text_content().unwrap();
     assert!(text.contains("150 left"), "{text}");
-    assert_eq!(heard(&root), "", "nothing out of date is left for screen readers either");
+    assert_eq!(note(&root), "");
     drop(handle);
 }
 
@@ -559,6 +571,20 @@ async fn a_live_cancellation_switches_the_view_and_is_announced_politely() {
     drop(handle);
 }
 
+/// Tiers listed without a choice: their radios are off (and hidden by the stylesheet), and
+/// there is no other field and no checkout button.
+fn nothing_to_choose(root: &HtmlElement) {
+    let radios = root.query_selector_all("input").unwrap();
+    assert_eq!(radios.length(), 3);
+    for i in 0..radios.length() {
+        let radio: HtmlInputElement = radios.item(i).unwrap().unchecked_into();
+        assert!(radio.type_() == "radio" && radio.disabled(), "{}", radio.id());
+        let row = radio.parent_element().unwrap();
+        assert_eq!(row.class_name(), "tessera-tier tessera-listed");
+    }
+    assert!(root.query_selector("button.tessera-checkout").unwrap().is_none());
+}
+
 #[wasm_bindgen_test]
 async fn an_event_sold_elsewhere_lists_its_tiers_and_says_where_before_linking_there() {
     let url = "https://ticketwave.example/events/42";
@@ -571,7 +597,7 @@ async fn an_event_sold_elsewhere_lists_its_tiers_and_says_where_before_linking_t
     // Tiers, prices and availability, with nothing to choose or fill in here.
     assert!(text.contains("General Admission") && text.contains("₱1,000.00") && text.contains("160 left"), "{text}");
     assert!(text.contains("VIP") && text.contains("Only 3 left") && text.contains("Sold out"), "{text}");
-    assert!(root.query_selector("input, button.tessera-checkout").unwrap().is_none(), "{text}");
+    nothing_to_choose(&root);
     assert!(!text.contains("Continue to payment") && !text.contains("Full name"), "{text}");
     assert!(
         text.contains("Tickets for this event are sold on TicketWave. You'll finish your purchase there."),
@@ -619,7 +645,8 @@ async fn an_event_sold_elsewhere_without_a_link_names_the_platform_only() {
         let text = root.text_content().unwrap();
         assert!(text.contains("Tickets for this event are sold on vivenu."), "{text}");
         assert!(!text.contains("finish your purchase"), "{text}");
-        assert!(root.query_selector("a, input, button.tessera-checkout").unwrap().is_none(), "{text}");
+        assert!(root.query_selector("a").unwrap().is_none(), "{text}");
+        nothing_to_choose(&root);
         assert!(text.contains("General Admission") && text.contains("₱1,000.00"), "{text}");
         drop(handle);
     }

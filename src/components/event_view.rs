@@ -2,14 +2,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
 
-use super::{
-    use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, SoldElsewhereNote,
-    TierPicker,
-};
+use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, TierPicker};
 use crate::api::{self, ApiProblem, CheckoutStarted};
 use crate::format;
 use crate::handoff::{self, Outcome, PendingOrder, Return};
-use crate::host_events::emit;
+use crate::host_events::{emit, send};
 use crate::live;
 use crate::order_state::OrderState;
 use crate::text::fill;
@@ -40,24 +37,27 @@ pub fn EventView(
     }
 
     // Live counts: every change is told politely to screen readers; a change to the
-    // buyer's own choice is also shown.
+    // buyer's own choice is also shown, beside the tiers.
     let heard = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    // The proxy could not reach the platform and served its last copy: said beside the tiers
-    // until a fresh read or a live update.
+    // The proxy could not reach the platform and served its last copy: said (politely) beside
+    // the tiers, in the place of the note above, until a fresh read or a live update.
     let stale = RwSignal::new(false);
     // Set from Checkout until the answer: the seats this buyer's own checkout holds come back
     // as a live update, and must not lower the quantity of the order being placed.
     let handing_off = StoredValue::new(false);
     let on_snapshot = Callback::new(move |snapshot: Snapshot| {
         let Some(mut event) = order.event.get_untracked() else { return };
+        // The proxy says whether these are fresh counts or its last copy during an outage.
+        if stale.get_untracked() != snapshot.stale {
+            stale.set(snapshot.stale);
+        }
         let was = event.status;
         let changes = snapshot.apply_to(&mut event);
         let status = event.status;
         if changes.is_empty() && status == was {
             return;
         }
-        stale.set(false);
         // Whether each changed tier can still take an order (its own minimum included).
         let open: Vec<bool> =
             changes.iter().map(|c| event.tier(&c.id).is_some_and(|t| Quantity::max_for(t) > 0)).collect();
@@ -95,54 +95,48 @@ pub fn EventView(
         }
     });
     let following = StoredValue::new(false);
-    // Each load counts here; a stale answer is asked again every few seconds until a fresh
-    // one, by the newest load only and only while the view is in the page.
-    let loads = StoredValue::new(0u32);
+    // What `GET /api/v1/events/{id}` answered, from a load or from asking again while stale.
+    let on_read = {
+        let (proxy, id) = (ctx.proxy.clone(), event_id.clone());
+        Callback::new(move |api::EventRead { event, stale: is_stale }| {
+            let still_stale = is_stale && stale.get_untracked();
+            stale.set(is_stale);
+            if !following.get_value() && event.on_sale() {
+                following.set_value(true);
+                live::follow(proxy.clone(), id.clone(), on_snapshot);
+                let detail = [("event_id", event.id.as_str().into()), ("title", event.title.as_str().into())];
+                emit(&host.get_value(), "ready", &detail);
+            }
+            // Asked again while stale, the proxy has the same last copy: nothing to redraw under
+            // a buyer who is filling in the form.
+            if !still_stale {
+                order.event.set(Some(event));
+            }
+            let preferred = preferred_tier.get_value().map(|p| p.tier_id);
+            order.settle_selection(preferred.as_deref());
+            load_problem.set(None);
+        })
+    };
 
     let load = {
         let proxy = ctx.proxy.clone();
         let id = event_id.clone();
         move || {
             let (proxy, id) = (proxy.clone(), id.clone());
-            let this = loads.get_value() + 1;
-            loads.set_value(this);
             spawn_local(async move {
-                let mut again = false;
-                loop {
-                    match api::event(&proxy, &id).await {
-                        Ok(api::EventRead { event, stale: is_stale }) => {
-                            // Said once as it starts; once over, not left behind for screen readers.
-                            if is_stale != stale.get_untracked() {
-                                heard.set(if is_stale { t.stale.into() } else { String::new() });
-                            }
-                            stale.set(is_stale);
-                            if !following.get_value() && event.on_sale() {
-                                following.set_value(true);
-                                live::follow(proxy.clone(), id.clone(), on_snapshot);
-                                let detail =
-                                    [("event_id", event.id.as_str().into()), ("title", event.title.as_str().into())];
-                                emit(&host.get_value(), "ready", &detail);
-                            }
-                            order.event.set(Some(event));
-                            let preferred = preferred_tier.get_value().map(|p| p.tier_id);
-                            order.settle_selection(preferred.as_deref());
-                            load_problem.set(None);
-                        }
-                        // A re-read that fails leaves the stale copy (and its note) in place.
-                        Err(_) if again => {}
-                        Err(problem) => {
-                            emit_error(&host.get_value(), t, &problem);
-                            load_problem.set(Some(problem));
+                match api::event(&proxy, &id).await {
+                    Ok(read) => {
+                        let again = read.stale;
+                        on_read.run(read);
+                        // A stale copy is asked for again every few seconds until a fresh answer
+                        // or a live update (which clears `stale`), while the view is there.
+                        if again {
+                            live::poll(proxy, id, on_read, move || stale.try_get_untracked() == Some(true));
                         }
                     }
-                    again = true;
-                    if stale.try_get_untracked() != Some(true) {
-                        return;
-                    }
-                    sleep(live::POLL_EVERY).await;
-                    // A newer load took over, a live update brought fresh counts, or the view is gone.
-                    if loads.try_get_value() != Some(this) || stale.try_get_untracked() != Some(true) {
-                        return;
+                    Err(problem) => {
+                        emit_error(&host.get_value(), t, &problem);
+                        load_problem.set(Some(problem));
                     }
                 }
             });
@@ -244,21 +238,15 @@ pub fn EventView(
         })
     };
 
-    // What the body shows depends only on this; live counts change inside the tiers, and do
-    // not redraw the form around a buyer who is typing.
-    let shape = Memo::new(move |_| {
-        order.event.with(|e| {
+    let body = move || {
+        let Some((status, all_gone, can_buy, elsewhere)) = order.event.with(|e| {
             e.as_ref().map(|e| {
                 let elsewhere = e.sold_elsewhere.is_some();
                 let all_gone = e.tiers.iter().all(|t| t.available == 0);
                 let can_buy = !elsewhere && e.tiers.iter().any(|t| Quantity::max_for(t) > 0);
                 (e.status, all_gone, can_buy, elsewhere)
             })
-        })
-    });
-
-    let body = move || {
-        let Some((status, all_gone, can_buy, elsewhere)) = shape.get() else {
+        }) else {
             if let Some(problem) = load_problem.get() {
                 let retry = Callback::new(move |_| {
                     load_problem.set(None);
@@ -276,27 +264,50 @@ pub fn EventView(
         if let Some(why) = closed {
             return view! { <p class="tessera-closed">{why}</p> }.into_any();
         }
-        // Bought on the platform's own page: the tiers as a list, and the way there.
-        let place = order.event.with_untracked(|e| {
-            let e = e.as_ref()?;
-            Some((e.id.to_string(), e.sold_elsewhere.clone()?))
+        let (resale, place) = order.event.with_untracked(|e| {
+            let e = e.as_ref().expect("an event is shown");
+            (e.resale.clone().filter(|r| r.sold > 0), e.sold_elsewhere.clone().map(|p| (e.id.to_string(), p)))
         });
-        let resale = order.event.with_untracked(|e| e.as_ref()?.resale.clone()).filter(|r| r.sold > 0).map(|r| {
-            let line = fill(t.resold, &[("platform", &r.platform), ("n", &r.sold.to_string())]);
-            view! { <p class="tessera-hint tessera-resale">{line}</p> }
-        });
+        let resale = resale.map(|r| fill(t.resold, &[("platform", &r.platform), ("n", &r.sold.to_string())]));
+        // Bought on the platform's own page: the tiers without radios, what happens next, and
+        // a link there (the whole page goes, as to a hosted checkout) when the platform gave one.
+        let (said, link) = match place {
+            None => (None, None),
+            Some((event_id, place)) => {
+                let name = [("platform", place.platform.as_str())];
+                let link = place.link().map(|url| (url.to_owned(), fill(t.continue_on, &name)));
+                let said = fill(t.sold_on, &name);
+                let said = if link.is_some() { format!("{said} {}", t.finish_there) } else { said };
+                let link = link.map(|(url, label)| {
+                    let host = host.get_value();
+                    let pairs = [
+                        ("event_id", event_id.into()),
+                        ("platform", place.platform.into()),
+                        ("url", url.as_str().into()),
+                    ];
+                    // `tessera:handoff` for the host page's analytics; the link then goes as usual.
+                    let detail = crate::wire::object(&pairs);
+                    view! {
+                        <a class="tessera-checkout" part="checkout-button" href=url target="_top"
+                            on:click=move |_| send(&host, "handoff", &detail)>{label}</a>
+                    }
+                });
+                (Some(said), link)
+            }
+        };
         view! {
             <form class="tessera-form" novalidate on:submit=on_submit>
-                {move || stale.get().then(|| view! { <p class="tessera-live-note">{t.stale}</p> })}
                 <TierPicker order=order list_only=elsewhere/>
-                {resale}
+                <p class="tessera-live-note" role="status">
+                    {move || if stale.get() { t.stale.to_owned() } else { note.get() }}
+                </p>
+                {resale.map(|line| view! { <p class="tessera-resale">{line}</p> })}
                 {can_buy.then(|| view! {
                     <QuantityPicker order=order/>
                     <BuyerForm order=order/>
                     <PromoField order=order/>
                     <OrderSummary order=order/>
                 })}
-                <p class="tessera-live-note" role="status">{move || note.get()}</p>
                 {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}
                 {can_buy.then(|| view! {
                     <button type="submit" class="tessera-checkout" part="checkout-button"
@@ -305,7 +316,8 @@ pub fn EventView(
                     </button>
                 })}
                 {all_gone.then(|| view! { <p class="tessera-closed">{t.all_sold_out}</p> })}
-                {place.map(|(id, place)| view! { <SoldElsewhereNote event_id=id place=place/> })}
+                {said.map(|said| view! { <p class="tessera-elsewhere">{said}</p> })}
+                {link}
             </form>
         }
         .into_any()
@@ -326,16 +338,6 @@ pub fn EventView(
             <p class="tessera-visually-hidden" aria-live="polite">{move || heard.get()}</p>
         </section>
     }
-}
-
-/// Resolves after `pause`, on a browser timer.
-async fn sleep(pause: std::time::Duration) {
-    let timer = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, pause.as_millis() as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }
 
 /// A fresh random key (`crypto.randomUUID()`), or the time when the browser has none.

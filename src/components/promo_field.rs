@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_core::{Discount, Field, Problem, PromoCode};
 
-use super::{problem_message, use_ctx};
+use super::{focus_soon, problem_message, use_ctx};
 use crate::api::{self, ApiProblem};
 use crate::format;
 use crate::order_state::OrderState;
@@ -21,7 +21,9 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
     let pending = RwSignal::new(false);
     // Not about the code itself: offline, rate limited…
     let trouble = RwSignal::new(None::<String>);
-    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let host = StoredValue::new_local(ctx.host.clone());
+    // Focus goes to the code field once it is shown.
+    let focus_code = move || host.with_value(|h| focus_soon(h, "tessera-promo"));
 
     let apply = move || {
         trouble.set(None);
@@ -54,11 +56,7 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
         order.promo_problem.set(None);
         typed.set(String::new());
         open.set(true);
-        request_animation_frame(move || {
-            if let Some(input) = input_ref.get() {
-                let _ = input.focus();
-            }
-        });
+        focus_code();
     };
 
     let applied_text = move || {
@@ -88,9 +86,7 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
                     <button type="button" class="tessera-link" aria-expanded="false"
                         on:click=move |_| {
                             open.set(true);
-                            request_animation_frame(move || {
-                                if let Some(input) = input_ref.get() { let _ = input.focus(); }
-                            });
+                            focus_code();
                         }>
                         {t.promo_toggle}
                     </button>
@@ -99,7 +95,7 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
                     <div class="tessera-field">
                         <label for="tessera-promo">{t.promo_label}</label>
                         <div class="tessera-promo-row">
-                            <input id="tessera-promo" type="text" node_ref=input_ref
+                            <input id="tessera-promo" type="text"
                                 autocomplete="off" autocapitalize="characters" spellcheck="false"
                                 aria-invalid=move || error().is_some().to_string()
                                 aria-describedby=move || error().map(|_| "tessera-promo-error")

@@ -1,22 +1,15 @@
-use leptos::html;
 use leptos::prelude::*;
 
-use super::use_ctx;
+use super::{focus_soon, use_ctx};
 use crate::handoff::{Outcome, Return};
 use crate::text::fill;
 
 /// Tells the buyer how the hosted checkout ended. Focus moves here so screen readers read it.
 #[component]
 pub fn ReturnNotice(returned: Return, on_dismiss: Callback<()>) -> impl IntoView {
-    let t = use_ctx().t;
-    let region = NodeRef::<html::Div>::new();
-    // After this render is in the page (it is by the next frame); not an Effect, whose
-    // machinery would cost the wasm more than this one call.
-    request_animation_frame(move || {
-        if let Some(el) = region.get_untracked() {
-            let _ = el.focus();
-        }
-    });
+    let ctx = use_ctx();
+    let t = ctx.t;
+    focus_soon(&ctx.host, "tessera-notice");
     let (class, title, body) = match &returned.outcome {
         Outcome::Paid => {
             let body = match &returned.pending {
@@ -38,7 +31,7 @@ pub fn ReturnNotice(returned: Return, on_dismiss: Callback<()>) -> impl IntoView
         }
     };
     view! {
-        <div class=class role="status" tabindex="-1" node_ref=region part="notice">
+        <div class=class id="tessera-notice" role="status" tabindex="-1" part="notice">
             <h3 class="tessera-notice-title">{title}</h3>
             <p>{body}</p>
             <button type="button" class="tessera-dismiss" on:click=move |_| on_dismiss.run(())>{t.dismiss}</button>

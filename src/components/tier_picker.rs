@@ -10,8 +10,9 @@ use crate::wire::ToJs;
 
 /// The tiers as one radio group: name, price and what is left. A tier that cannot be bought
 /// now (sold out, its sale not open yet or over) stays visible, since buyers want to know it
-/// exists, but cannot be chosen. `list_only`: the same rows without radios, where the
-/// tickets are bought on another platform's page and there is nothing to choose here.
+/// exists, but cannot be chosen. `list_only`: the same rows with their radios off (and hidden
+/// by the stylesheet), where the tickets are bought on another platform's page and there is
+/// nothing to choose here.
 #[component]
 pub fn TierPicker(order: OrderState, #[prop(optional)] list_only: bool) -> impl IntoView {
     let ctx = use_ctx();
@@ -70,15 +71,18 @@ fn tier_option(
     let dom_id = format!("tier-{id}");
     let tier_id = StoredValue::new(id.clone());
     // What is left, and whether an order of this tier is possible now.
-    let state = Memo::new(move |_| {
+    // Not a Memo: a Memo of its own type costs the wasm more than working this out again.
+    let state = move || {
         order.event.with(|e| {
             e.as_ref()
                 .and_then(|e| e.tier(&tier_id.get_value()))
                 .map(|t| (t.availability(), Quantity::max_for(t) > 0))
                 .unwrap_or((Availability::SoldOut, false))
         })
-    });
-    let closed = move || !state.get().1;
+    };
+    // Where the tickets are bought on another platform's page there is nothing to choose:
+    // the radio is off, and hidden by the stylesheet.
+    let closed = move || list_only || !state().1;
     let checked = move || order.tier.with(|sel| sel.as_ref() == Some(&tier_id.get_value()));
     let host = StoredValue::new_local(ctx.host.clone());
     let chosen = {
@@ -102,8 +106,7 @@ fn tier_option(
         (_, _, true) => "tessera-tier tessera-selected",
         _ => "tessera-tier",
     };
-    let off = StoredValue::new(off);
-    let left = move || match (off.get_value(), state.get().0) {
+    let left = move || match (off.clone(), state().0) {
         (Some(why), _) => ("tessera-tier-left", why),
         (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out.to_owned()),
         (None, Availability::FewLeft(n)) => {
@@ -114,12 +117,9 @@ fn tier_option(
     let price = format::money(price, &ctx.locale);
     view! {
         <div class=class part="tier">
-            // Nothing to choose where the tickets are bought on another platform's page.
-            {(!list_only).then(|| view! {
-                <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
-                    prop:checked=checked disabled=closed
-                    on:change=move |_| chosen()/>
-            })}
+            <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
+                prop:checked=checked disabled=closed
+                on:change=move |_| chosen()/>
             <label for=dom_id>
                 // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
                 <span class="tessera-tier-name">{name}</span>

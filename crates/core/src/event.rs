@@ -154,7 +154,8 @@ impl SoldElsewhere {
             url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).map(|_| &url[scheme.len()..])
         };
         let host = after("https://").or_else(|| after("http://"))?;
-        let clean = !url.contains(|c: char| c.is_whitespace() || c.is_control());
+        // No spaces or control characters, which browsers strip or read in surprising ways.
+        let clean = !url.bytes().any(|b| b <= b' ' || b == 0x7f);
         (clean && !host.is_empty() && !host.starts_with('/')).then_some(url)
     }
 }

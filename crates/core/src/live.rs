@@ -18,6 +18,14 @@ pub struct TierCount {
 pub struct Snapshot {
     pub status: EventStatus,
     pub tiers: Vec<TierCount>,
+    /// The platform stopped answering: these are the last counts the proxy had. Cleared by
+    /// the next snapshot from a fresh read.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stale: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One tier whose count a snapshot changed.
@@ -32,6 +40,7 @@ pub struct TierChange {
 impl Snapshot {
     pub fn of(event: &Event) -> Self {
         Snapshot {
+            stale: false,
             status: event.status,
             tiers: event.tiers.iter().map(|t| TierCount { id: t.id.clone(), available: t.available }).collect(),
         }

@@ -221,6 +221,14 @@ impl Catalogue {
         ours.max(feeds)
     }
 
+    /// Whether the platform an event comes from is known not to be answering.
+    pub fn is_down(&self, id: &EventId) -> bool {
+        match (platform_of(id), &self.feeds) {
+            (Platform::HangHut, _) | (_, None) => self.outage.lock().expect("outage lock").is_down(),
+            (_, Some(feeds)) => feeds.shelf.outage().is_down(),
+        }
+    }
+
     pub async fn event(&self, id: &EventId) -> Result<Read, UpstreamError> {
         let platform = platform_of(id);
         let got = match (&self.feeds, platform) {

@@ -109,6 +109,54 @@ impl LiveHub {
         Ok(())
     }
 
+    /// Tells the viewers of every watched event whether what they see is stale: when the
+    /// event's platform stops answering, the last snapshot again marked stale; when it answers
+    /// again, a fresh read. Costs the platform nothing while it answers and nothing changes.
+    pub async fn mark_outages(&self) {
+        let watched: Vec<(EventId, Arc<Versioned>)> = {
+            let feeds = self.feeds.lock().expect("live feeds lock");
+            feeds
+                .iter()
+                .filter(|(_, f)| f.tx.receiver_count() > 0)
+                .filter_map(|(id, f)| f.last.clone().map(|last| (id.clone(), last)))
+                .collect()
+        };
+        for (id, last) in watched {
+            if self.catalogue.is_down(&id) {
+                // Answered from the last copy at once; asks the platform again in the background
+                // when the outage's next probe is due, so viewers alone bring the recovery.
+                let _ = self.catalogue.event(&id).await;
+            }
+            match (self.catalogue.is_down(&id), last.snapshot.stale) {
+                (true, false) => {
+                    self.publish(&id, Snapshot { stale: true, ..last.snapshot.clone() });
+                }
+                (false, true) => {
+                    if let Err(e) = self.reload(&id).await {
+                        tracing::debug!(event = %id, error = %e, "still no fresh copy after the outage");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Runs `mark_outages` every `every` until the server shuts down.
+    pub fn watch_outages(&self, every: std::time::Duration) {
+        let (hub, closed) = (self.clone(), self.closed());
+        tokio::spawn(async move {
+            let watch = async {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    hub.mark_outages().await;
+                }
+            };
+            tokio::select! { () = watch => {}, () = closed => {} }
+        });
+    }
+
     /// The event changed upstream (a sale, a hold, a webhook): the cached copy is dropped now,
     /// so the next read is fresh, and viewers get the new counts from one read in the
     /// background, so handlers can answer first.
@@ -133,7 +181,11 @@ mod tests {
     use tessera_core::{EventStatus, TierCount, TierId};
 
     fn snapshot(available: u32) -> Snapshot {
-        Snapshot { status: EventStatus::Active, tiers: vec![TierCount { id: TierId::parse("ga").unwrap(), available }] }
+        Snapshot {
+            status: EventStatus::Active,
+            tiers: vec![TierCount { id: TierId::parse("ga").unwrap(), available }],
+            stale: false,
+        }
     }
 
     fn hub() -> LiveHub {

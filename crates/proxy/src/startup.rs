@@ -130,6 +130,8 @@ impl Application {
         let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl);
         let catalogue = Catalogue::new(upstream, config.event_ttl).with_feeds(feeds);
         let live = LiveHub::new(catalogue.clone());
+        // Open widgets hear within a couple of seconds that the platform stopped answering.
+        live.watch_outages(Duration::from_secs(2));
         let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
         // Deliveries a previous run took but did not apply (it was killed in between).
         inbox.replay_unapplied().await?;

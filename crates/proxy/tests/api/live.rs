@@ -168,3 +168,25 @@ async fn a_platform_429_is_honoured_and_buyers_keep_seeing_the_last_counts() {
     assert_eq!(body["stale"], true);
     assert!(started.elapsed() < Duration::from_millis(500), "answered without waiting on the platform");
 }
+
+#[tokio::test]
+async fn an_open_stream_hears_when_the_platform_stops_answering_and_when_it_is_back() {
+    let (app, recorder) = spawn_app_via_recorder(|c| c.event_ttl = Duration::from_millis(300)).await;
+    let mut stream = Stream::open(&app, None).await;
+    let (_, first) = stream.next(Duration::from_secs(2)).await.expect("the current state on connect");
+    assert!(first.get("stale").is_none(), "{first}");
+
+    recorder.set_fault(Fault::ServerErrors);
+    // A buyer's read after the cache's TTL finds the platform failing.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (status, _) = app.get(&format!("/api/v1/events/{JAZZ_NIGHT}")).await;
+    assert_eq!(status, 200);
+    let (_, stale) = stream.next(Duration::from_secs(5)).await.expect("the open stream is told");
+    assert_eq!(stale["stale"], true, "{stale}");
+    assert_eq!(stale["tiers"], first["tiers"], "the last counts, kept");
+
+    recorder.set_fault(Fault::None);
+    // Nobody else reads: the proxy's own probes find the platform back.
+    let (_, fresh) = stream.next(Duration::from_secs(15)).await.expect("told the counts are fresh again");
+    assert!(fresh.get("stale").is_none(), "{fresh}");
+}
