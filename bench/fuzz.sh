@@ -7,8 +7,9 @@
 #   FUZZ_SANITIZER=none bash bench/fuzz.sh                   (cargo-fuzz --sanitizer; default address)
 #
 # Targets (fuzz/fuzz_targets): webhook_signature (the X-HangHut-Signature check),
-# webhook_hanghut (HangHut's webhook body parser), checkout_request (JSON and form checkout
-# bodies, then CheckoutRequest::validate).
+# webhook_hanghut (HangHut's webhook body parser), webhook_platforms (the TicketWave, vivenu,
+# Ingresse and Tixel parsers; corpus seeded with their documents' payloads), checkout_request
+# (JSON and form checkout bodies, then CheckoutRequest::validate).
 #
 # The stable toolchain takes cargo-fuzz's -Z flags with RUSTC_BOOTSTRAP=1, as the widget's
 # build-std does (scripts/common.sh). AddressSanitizer, cargo-fuzz's default, works on this
@@ -29,7 +30,7 @@ CARGO_FUZZ_VERSION=0.13.2
 seconds=${FUZZ_SECONDS:-60}
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
 sanitizer=${FUZZ_SANITIZER:-address}
-all_targets=(webhook_signature webhook_hanghut checkout_request)
+all_targets=(webhook_signature webhook_hanghut webhook_platforms checkout_request)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 
 # libfuzzer-sys compiles libFuzzer (C++).
