@@ -38,11 +38,12 @@ const PROBE_MAX: Duration = Duration::from_secs(8);
 
 #[derive(Clone)]
 pub struct Catalogue {
-    upstream: HangHutClient,
+    /// Shared: every read builds its fetch around it, and the client holds heap strings.
+    upstream: Arc<HangHutClient>,
     events: Shelf<EventId, Event>,
     pages: Shelf<u32, EventPage>,
     outage: Arc<Mutex<Outage>>,
-    feeds: Option<Feeds>,
+    feeds: Option<Arc<Feeds>>,
 }
 
 /// The events of the other platforms: kept in the feed (`feed`), which their webhooks write
@@ -82,7 +83,7 @@ impl Feeds {
     /// One platform event as buyers see it: TicketWave's API is asked first and its answer
     /// kept in the feed; every platform's copy is then the feed's, with the sales its
     /// webhooks reported.
-    async fn fetch(self, platform: Platform, id: EventId) -> Result<Event, UpstreamError> {
+    async fn fetch(&self, platform: Platform, id: EventId) -> Result<Event, UpstreamError> {
         let theirs = &id.as_str()[platform.name().len() + 1..];
         if let (Platform::TicketWave, Some(source)) = (platform, &self.ticketwave) {
             match source.event(theirs).await {
@@ -192,7 +193,7 @@ impl Catalogue {
     pub fn new(upstream: HangHutClient, ttl: Duration) -> Self {
         let outage: Arc<Mutex<Outage>> = Arc::default();
         Catalogue {
-            upstream,
+            upstream: Arc::new(upstream),
             events: Shelf::new("event", ttl, 10_000, outage.clone()),
             pages: Shelf::new("page", ttl, 1_000, outage.clone()),
             outage,
@@ -202,7 +203,7 @@ impl Catalogue {
 
     /// Serves the other platforms' events too.
     pub fn with_feeds(mut self, feeds: Feeds) -> Self {
-        self.feeds = Some(feeds);
+        self.feeds = Some(Arc::new(feeds));
         self
     }
 
@@ -248,7 +249,10 @@ impl Catalogue {
             }
             (Some(feeds), platform) => {
                 let me = feeds.clone();
-                let fetch = move |id: EventId| me.clone().fetch(platform, id);
+                let fetch = move |id: EventId| {
+                    let me = me.clone();
+                    async move { me.fetch(platform, id).await }
+                };
                 feeds.shelf.read(id, fetch).await?
             }
             (None, _) => return Err(UpstreamError::NotFound),

@@ -17,7 +17,7 @@ use crate::cross_origin::AllowedOrigins;
 use crate::inbox::Inbox;
 use crate::live::LiveHub;
 use crate::rate_limit::ClientLimiter;
-use crate::routes::{router, AppState};
+use crate::routes::{router, App};
 use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::store::Store;
 use crate::upstream::{Budget, HangHutClient};
@@ -135,7 +135,7 @@ impl Application {
         let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
         // Deliveries a previous run took but did not apply (it was killed in between).
         inbox.replay_unapplied().await?;
-        let state = AppState {
+        let state = Arc::new(App {
             live: live.clone(),
             inbox,
             catalogue,
@@ -147,7 +147,7 @@ impl Application {
             preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
             checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
             trusted_proxies: config.trusted_proxies.clone().into(),
-        };
+        });
         let allowed_origins = AllowedOrigins::new(&allowed_origins);
         Ok(Application {
             listener,
@@ -251,10 +251,13 @@ async fn serve(
         };
         let _ = stream.set_nodelay(true);
         // Client addresses feed the per-client limits (`client_addr`).
-        let service = router
-            .clone()
-            .layer(axum::Extension(axum::extract::ConnectInfo(peer)))
-            .map_request(|r: axum::http::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));
+        // The address goes into each request's extensions. (`Router::layer` here would wrap
+        // every route again for each connection: about 140 KiB held per open connection.)
+        let service = router.clone().map_request(move |r: axum::http::Request<hyper::body::Incoming>| {
+            let mut r = r.map(axum::body::Body::new);
+            r.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            r
+        });
         let connection =
             builder.serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection.into_owned());

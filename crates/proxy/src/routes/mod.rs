@@ -36,8 +36,11 @@ pub const API_BODY_LIMIT: usize = 16 * 1024;
 /// A platform webhook is a few kilobytes.
 pub const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 
-#[derive(Clone)]
-pub struct AppState {
+/// What handlers share, behind one `Arc`: axum clones the state for every request, and a
+/// clone of the parts (caches, clients, URLs) costs allocations and dozens of atomic counts.
+pub type AppState = Arc<App>;
+
+pub struct App {
     pub catalogue: Catalogue,
     pub store: Store,
     pub return_urls: ReturnUrls,
@@ -56,7 +59,7 @@ pub struct AppState {
     pub inbox: Inbox,
 }
 
-impl AppState {
+impl App {
     /// A catalogue read that failed, as the client sees it: told to come back once the
     /// catalogue has asked the platform again.
     fn read_error(&self, e: UpstreamError) -> ApiError {
@@ -112,7 +115,8 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
 /// The request span the access log writes, with the secret URL token of a webhook path
 /// (`/webhooks/{platform}/{token}`) left out: a log line must never carry a secret.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
+    // Debug, as tower-http's own span: at the default level no span is built per request.
+    tracing::debug_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
 }
 
 pub fn loggable_path(path: &str) -> String {
