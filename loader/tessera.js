@@ -14,6 +14,13 @@
 
   function load() {
     if (!loading) {
+      // Each widget links this sheet from its shadow root once it mounts; asked for now, it
+      // arrives while the wasm compiles instead of after, and the widget shows sooner.
+      var sheet = document.createElement('link');
+      sheet.rel = 'preload';
+      sheet.as = 'style';
+      sheet.href = base + 'tessera.css';
+      document.head.appendChild(sheet);
       loading = import(base + 'tessera-widget.js').then(function (m) {
         return m.default({ module_or_path: base + 'tessera-widget_bg.wasm' }).then(function () { return m; });
       });
@@ -32,7 +39,30 @@
     }
   };
 
+  // The event each widget on the page will read, asked for now: it arrives while the wasm
+  // compiles, and the widget's own request (the same URL and mode) is answered from it.
+  function preloadEvents() {
+    var els = document.querySelectorAll('tessera-tickets[event],[data-tessera-event]');
+    var seen = {};
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var attr = function (n) { var v = (el.getAttribute(n) || '').trim(); return v || null; };
+      var id = attr('event') || attr('data-tessera-event');
+      if (!id || el.hasAttribute('data-tessera-manual')) continue;
+      var link = document.createElement('link');
+      link.rel = 'preload';
+      link.as = 'fetch';
+      link.crossOrigin = 'anonymous';
+      link.href = (attr('proxy') || attr('data-tessera-proxy') || proxy).replace(/\/+$/, '') +
+        '/api/v1/events/' + encodeURIComponent(id);
+      if (seen[link.href]) continue;
+      seen[link.href] = 1;
+      document.head.appendChild(link);
+    }
+  }
+
   function start() {
+    preloadEvents();
     load().then(function (m) {
       m.boot(base, proxy);
       // Single-page apps add elements later: mount those too (boot skips mounted ones).
@@ -50,6 +80,9 @@
       }).observe(document.documentElement, { childList: true, subtree: true });
     });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  if (document.readyState === 'loading') {
+    // The wasm starts downloading and compiling now; only mounting waits for the page.
+    load();
+    document.addEventListener('DOMContentLoaded', start);
+  } else start();
 })();

@@ -1,0 +1,435 @@
+// tessera vs pretix's widget (issue 8): bytes on the wire, time from navigation start to the first
+// tier price on screen (headless Chromium, cold cache, unthrottled and 4× CPU throttling), JS heap
+// and wasm memory after render, and the proxy's own figures (from bench/run.sh's binaries).
+// Run by bench/compare.sh, which builds everything and fetches pretix first; see bench/RESULTS.md.
+//
+// node bench/compare.mjs [--runs N] [--pretix DIR] [--cached-reads FILE] [--sse FILE] [--write-results]
+// (--cached-reads and --sse: the printed output of target/release/cached_reads and sse_fanout)
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import os from 'node:os';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const RUNS = Number(opt('--runs', 25));
+const PRETIX_DIR = opt('--pretix', join(ROOT, 'bench', 'out', 'pretix-assets'));
+const CACHED_READS = opt('--cached-reads', null);
+const SSE = opt('--sse', null);
+const WRITE = args.includes('--write-results');
+const OUT = join(ROOT, 'bench', 'out', 'compare');
+mkdirSync(OUT, { recursive: true });
+const log = (...a) => console.error('   ', ...a);
+
+// A snapshot of dist/: the proxy serves it and its sizes are measured, so a rebuild of dist/
+// elsewhere during the run cannot mix two builds.
+const DIST = join(OUT, 'dist');
+rmSync(DIST, { recursive: true, force: true });
+cpSync(join(ROOT, 'dist'), DIST, { recursive: true });
+const wasmHash = createHash('sha256').update(readFileSync(join(DIST, 'tessera-widget_bg.wasm'))).digest('hex').slice(0, 12);
+
+// ---------- bytes ----------
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+const br = (b) => brotliCompressSync(b, { params: {
+  [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_LGWIN]: 24, [zc.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
+const sizes = (files) => files.map(([name, path]) => {
+  const b = readFileSync(path);
+  return { name, raw: b.length, gzip: gz(b), brotli: br(b) };
+});
+const tesseraFiles = sizes(['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css']
+  .map((f) => [f, join(DIST, f)]));
+const pretixFiles = sizes([['widget/v2.en.js', join(PRETIX_DIR, 'widget', 'v2.en.js')], ['v2.css', join(PRETIX_DIR, 'v2.css')]]);
+const total = (fs) => ({ raw: sum(fs.map((f) => f.raw)), gzip: sum(fs.map((f) => f.gzip)), brotli: sum(fs.map((f) => f.brotli)) });
+function sum(xs) { return xs.reduce((a, b) => a + b, 0); }
+
+// ---------- servers ----------
+function listen(handler) {
+  return new Promise((resolve) => {
+    const s = createServer(handler);
+    s.keepAliveTimeout = 5000;
+    s.listen(0, '127.0.0.1', () => resolve({ server: s, url: `http://127.0.0.1:${s.address().port}` }));
+  });
+}
+const unexpected = [];
+
+log('starting the release proxy (embedded sandbox) and the two local origins');
+const host = await listen((req, res) => hostPages(req, res));
+const proxy = await startProxy({ TESSERA_ALLOWED_ORIGINS: host.url, TESSERA_WIDGET_DIR: DIST });
+
+/** The release proxy with its embedded sandbox on a free port (as tests/e2e/harness.mjs starts it). */
+async function startProxy(env) {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-compare-'));
+  const child = spawn(process.env.TESSERA_PROXY_BIN || join(ROOT, 'target', 'release', 'tessera-proxy'), [], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TESSERA_LISTEN: '127.0.0.1:0', TESSERA_DATA_DIR: dataDir, TESSERA_LOG: 'warn', ...env },
+  });
+  let out = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the proxy did not start:\n${out}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m && /upstream: /.test(out)) { clearTimeout(timer); resolve(m[1].replace(/\/$/, '')); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the proxy exited (${code}):\n${out}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The event: the sandbox's event with exactly three tiers, as the widget reads it from the proxy.
+const list = await (await fetch(`${proxy.url}/api/v1/events`)).json();
+let event = null;
+for (const e of list.events) {
+  const full = await (await fetch(`${proxy.url}/api/v1/events/${e.id}`)).json();
+  if (full.tiers.length === 3) { event = full; break; }
+}
+if (!event) throw new Error('the sandbox has no event with exactly three tiers');
+log(`event: ${event.title} (${event.tiers.map((t) => `${t.name} ${t.price.amount / 100} ${t.price.currency}`).join(', ')})`);
+
+// pretix's side: its widget files and the product list its widget requests, the same event.
+const pretixJs = readFileSync(join(PRETIX_DIR, 'widget', 'v2.en.js'));
+const pretixCss = readFileSync(join(PRETIX_DIR, 'v2.css'));
+const pretix = await listen((req, res) => pretixServer(req, res));
+const productList = pretixProductList(event, pretix.url);
+writeFileSync(join(OUT, 'pretix-product-list.json'), JSON.stringify(productList, null, 2));
+
+function pretixProductList(ev, origin) {
+  const places = 2;
+  const dec = (minor) => (minor / 10 ** places).toFixed(places);
+  const start = new Date(ev.start_datetime);
+  return {
+    target_url: `${origin}/demo/jazz/`, subevent: null, currency: ev.currency, currency_places: places,
+    display_net_prices: false, use_native_spinners: false, show_variations_expanded: false,
+    waiting_list_enabled: false, voucher_explanation_text: '', error: null, cart_exists: false,
+    name: ev.title, frontpage_text: ev.description ? `<p>${ev.description}</p>` : '', location: ev.venue_name ?? '',
+    date_range: start.toLocaleString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' })
+      + ' ' + start.toISOString().slice(11, 16),
+    vouchers_exist: true, // tessera shows its promo field; pretix shows its voucher field when codes exist
+    items_by_category: [{ id: null, name: null, description: null, items: ev.tiers.map((t, i) => {
+      const price = { gross: dec(t.price.amount), net: dec(t.price.amount), tax: '0.00', rate: '0.00', name: '', includes_mixed_tax_rate: false };
+      return {
+        id: 100 + i, name: t.name, picture: null, picture_fullsize: null, description: null, has_variations: false,
+        current_unavailability_reason: null, order_min: null, order_max: Math.min(t.available, 10),
+        price, suggested_price: price, min_price: null, max_price: null, allow_waitinglist: false,
+        mandatory_priced_addons: false, free_price: false,
+        avail: t.available > 0 ? [100, t.available] : [0, 0], // Quota.AVAILABILITY_OK / _GONE, quota left shown
+        original_price: null, variations: [],
+      };
+    }) }],
+    display_add_to_cart: true, itemnum: ev.tiers.length, has_seating_plan: false, has_seating_plan_waitinglist: false,
+    poweredby: '<a href="https://pretix.eu" target="_blank" rel="noopener">event ticketing powered by pretix</a>',
+  };
+}
+
+// Both origins answer the way the real servers do: the widget's files brotli-compressed (the proxy
+// serves Trunk's precompressed .br; pretix's Django gzips, a CDN would brotli: same footing), CORS
+// open, no-cache; the JSON uncompressed (the proxy sends its API answers uncompressed too).
+const preBr = new Map();
+function send(req, res, body, type, compress) {
+  const headers = { 'content-type': type, 'access-control-allow-origin': '*', 'cache-control': 'no-cache' };
+  if (compress && /\bbr\b/.test(req.headers['accept-encoding'] || '')) {
+    if (!preBr.has(body)) preBr.set(body, brotliCompressSync(body, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }));
+    body = preBr.get(body);
+    headers['content-encoding'] = 'br';
+    headers.vary = 'accept-encoding';
+  }
+  headers['content-length'] = body.length;
+  res.writeHead(200, headers);
+  res.end(body);
+}
+function notFound(req, res) { unexpected.push(req.url); res.writeHead(404, { 'access-control-allow-origin': '*' }); res.end(); }
+
+function pretixServer(req, res) {
+  const url = new URL(req.url, pretix.url);
+  if (url.pathname === '/widget/v2.en.js') return send(req, res, pretixJs, 'text/javascript', true);
+  if (url.pathname === '/demo/jazz/widget/v2.css') return send(req, res, pretixCss, 'text/css', true);
+  if (url.pathname === '/demo/jazz/widget/product_list') {
+    return send(req, res, Buffer.from(JSON.stringify(productList)), 'application/json', false);
+  }
+  return notFound(req, res);
+}
+
+// Plain host pages, each on the site owner's origin, each embedding its widget as documented.
+const page = (title, head, body) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+${head}
+</head><body>
+<h1>Tickets</h1>
+${body}
+</body></html>`;
+function hostPages(req, res) {
+  const path = req.url.split('?')[0];
+  if (path === '/favicon.ico') { res.writeHead(204); return res.end(); }
+  const html = {
+    '/tessera.html': () => page('tessera', `<script async src="${proxy.url}/widget/tessera.js"></script>`,
+      `<tessera-tickets event="${event.id}"></tessera-tickets>`),
+    '/pretix.html': () => page('pretix',
+      `<link rel="stylesheet" type="text/css" href="${pretix.url}/demo/jazz/widget/v2.css" crossorigin>
+<script type="text/javascript" src="${pretix.url}/widget/v2.en.js" async crossorigin></script>`,
+      `<pretix-widget event="${pretix.url}/demo/jazz/"></pretix-widget>`),
+    '/blank.html': () => page('blank', '', '<p>No widget.</p>'),
+  }[path];
+  if (!html) return notFound(req, res);
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+  res.end(html());
+}
+
+// ---------- the probe, installed before any page script ----------
+// Resolves when the first tier price is in the DOM with a digit in it, rendered (checkVisibility:
+// tessera keeps its root hidden until its stylesheet has arrived) and with every stylesheet of the
+// page loaded (pretix's <link> is render-blocking). Checked on every DOM mutation (also inside
+// shadow roots) and every animation frame; `frame` is the next animation frame after that.
+function probe(selector) {
+  const b = { roots: [document] };
+  window.__bench = b;
+  let resolve;
+  b.done = new Promise((r) => { resolve = r; });
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const orig = WebAssembly[name];
+    if (!orig) continue;
+    WebAssembly[name] = function (...a) {
+      return orig.apply(this, a).then((r) => {
+        const inst = r.instance || r;
+        for (const v of Object.values(inst.exports || {})) if (v instanceof WebAssembly.Memory) b.memory = v;
+        return r;
+      });
+    };
+  }
+  const sheetsLoaded = () => b.roots.every((root) =>
+    [...root.querySelectorAll('link[rel=stylesheet]')].every((l) => l.sheet));
+  const check = () => {
+    if (b.firstPrice !== undefined) return;
+    for (const root of b.roots) {
+      const el = root.querySelector(selector);
+      if (el && /\d/.test(el.textContent) && el.checkVisibility() && sheetsLoaded()) {
+        b.firstPrice = performance.now();
+        b.text = el.textContent.trim();
+        mo.disconnect();
+        requestAnimationFrame(() => { b.frame = performance.now(); resolve(); });
+        return;
+      }
+    }
+  };
+  const mo = new MutationObserver(check);
+  const watch = (root) => mo.observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
+  watch(document);
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...a) {
+    const sr = attach.apply(this, a);
+    b.roots.push(sr);
+    watch(sr);
+    return sr;
+  };
+  document.addEventListener('load', check, true);
+  const tick = () => { check(); if (b.firstPrice === undefined) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+}
+
+const sides = {
+  tessera: { url: () => `${host.url}/tessera.html`, selector: '.tessera-tier-price', api: '/api/v1/events/' },
+  pretix: { url: () => `${host.url}/pretix.html`, selector: '.pretix-widget-pricebox span', api: '/widget/product_list' },
+};
+
+// Debian's Chromium (scripts/setup.sh), launched with the end-to-end tests' flags.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const chromiumVersion = browser.version();
+
+/** One page load in a fresh context (cold HTTP and code caches). */
+async function load(side, { rate = 1, memory = false, network = false } = {}) {
+  const context = await browser.newContext();
+  try {
+    const p = await context.newPage();
+    const cdp = await context.newCDPSession(p);
+    if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    const transfers = [];
+    if (network) {
+      await cdp.send('Network.enable');
+      const urls = new Map();
+      cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+      cdp.on('Network.loadingFinished', (e) => transfers.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }));
+    }
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await p.addInitScript(probe, sides[side].selector);
+    await p.goto(sides[side].url(), { waitUntil: 'commit' });
+    await p.waitForFunction(() => window.__bench, null, { timeout: 30_000 });
+    await Promise.race([
+      p.evaluate(() => window.__bench.done),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`${side}: no price within 30 s (${errors.join('; ')})`)), 30_000)),
+    ]);
+    const r = await p.evaluate((api) => {
+      const b = window.__bench;
+      // When the event's data had arrived (resource timing; cross-origin entries keep responseEnd).
+      const data = performance.getEntriesByType('resource').find((e) => e.name.includes(api));
+      return { firstPrice: b.firstPrice, frame: b.frame, text: b.text, dataArrived: data ? data.responseEnd : null };
+    }, sides[side].api);
+    if (memory || network) {
+      await p.waitForTimeout(1000); // settled: tessera's live stream open, both idle
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = await cdp.send('Runtime.getHeapUsage');
+      r.heapUsed = heap.usedSize;
+      r.wasm = await p.evaluate(() => (window.__bench.memory ? window.__bench.memory.buffer.byteLength : 0));
+    }
+    if (network) r.transfers = transfers;
+    if (errors.length) r.errors = errors;
+    return r;
+  } finally {
+    await context.close();
+  }
+}
+
+async function blankHeap() {
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await p.addInitScript(probe, 'nothing');
+  await p.goto(`${host.url}/blank.html`);
+  await p.waitForTimeout(1000);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await context.close();
+  return usedSize;
+}
+
+const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]; };
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+// Warm the servers and the OS file cache (not the browser: every measured load has a fresh context).
+for (const side of Object.keys(sides)) {
+  const w = await load(side, { network: true });
+  log(`${side}: renders "${w.text}"${w.errors ? `, page errors: ${w.errors.join('; ')}` : ''}`);
+  if (w.errors) throw new Error(`${side}: the page reported errors (unexpected requests: ${unexpected.join(', ')})`);
+}
+const inspect = {};
+for (const side of Object.keys(sides)) inspect[side] = await load(side, { network: true });
+
+const loadBefore = os.loadavg()[0];
+if (loadBefore > 1.5) log(`warning: load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores: other work will slow both widgets' timings`);
+const timings = {};
+for (const rate of [1, 4]) {
+  log(`${RUNS} cold loads per side, CPU throttling ${rate}×`);
+  for (const side of Object.keys(sides)) timings[`${side}@${rate}`] = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const side of Object.keys(sides)) { // alternate, so drift hits both alike
+      timings[`${side}@${rate}`].push(await load(side, { rate, memory: rate === 1 }));
+    }
+  }
+}
+const loadAfter = os.loadavg()[0];
+const blank = [];
+for (let i = 0; i < 5; i++) blank.push(await blankHeap());
+await browser.close();
+await proxy.stop();
+host.server.close(); pretix.server.close();
+if (unexpected.length) log(`unexpected requests (404): ${[...new Set(unexpected)].join(', ')}`);
+writeFileSync(join(OUT, 'runs.json'), JSON.stringify({ timings, inspect, blank }, null, 2));
+
+// ---------- the table ----------
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmtMs = (n) => `${n.toFixed(0)} ms`;
+const ratio = (a, b) => (b ? (a / b).toFixed(2) : '—');
+const T = (side, rate, key = 'firstPrice') => timings[`${side}@${rate}`].map((r) => r[key]);
+const M = (side, key) => median(timings[`${side}@1`].map((r) => r[key]));
+const tt = total(tesseraFiles), pt = total(pretixFiles);
+// What the widget fetches (its files and the event's JSON, headers included), not the host page.
+const wire = (side) => sum(inspect[side].transfers.filter((t) => t.url && !t.url.startsWith(host.url)).map((t) => t.bytes));
+
+const rows = [];
+const row = (figure, t, p, r) => rows.push(`| ${figure} | ${t} | ${p} | ${r} |`);
+for (const k of ['raw', 'gzip', 'brotli']) row(`widget files, total ${k} (bytes)`, fmtInt(tt[k]), fmtInt(pt[k]), ratio(tt[k], pt[k]));
+row('transferred by the widget for one page load (bytes: its files brotli, the event JSON, headers)', fmtInt(wire('tessera')), fmtInt(wire('pretix')), ratio(wire('tessera'), wire('pretix')));
+for (const rate of [1, 4]) {
+  const label = rate === 1 ? 'no throttling' : '4× CPU throttling';
+  for (const [q, name] of [[0.5, 'median'], [0.9, 'p90']]) {
+    const a = pct(T('tessera', rate), q), b = pct(T('pretix', rate), q);
+    row(`navigation start → first tier price on screen, ${label}, ${name}`, fmtMs(a), fmtMs(b), ratio(a, b));
+  }
+  const da = median(T('tessera', rate, 'dataArrived')), db = median(T('pretix', rate, 'dataArrived'));
+  row(`of which: navigation start → event data received, ${label}, median`, fmtMs(da), fmtMs(db), ratio(da, db));
+}
+const hT = M('tessera', 'heapUsed'), hP = M('pretix', 'heapUsed'), wT = M('tessera', 'wasm'), bl = median(blank);
+row('JS heap used after render and GC (bytes, median)', fmtInt(hT), fmtInt(hP), ratio(hT, hP));
+row(`JS heap over the same page without a widget (${fmtInt(bl)} B)`, fmtInt(hT - bl), fmtInt(hP - bl), ratio(hT - bl, hP - bl));
+row('wasm linear memory after render (bytes)', fmtInt(wT), '0 (no wasm)', '—');
+row('JS heap + wasm memory (bytes)', fmtInt(hT + wT), fmtInt(hP), ratio(hT + wT, hP));
+
+const proxyFig = parseProxyFigures();
+if (proxyFig) {
+  const na = 'not measured (Django app, not part of this bench)';
+  row(`proxy: cached event reads per second, one core (${proxyFig.cached.connections} connections, ${proxyFig.cached.seconds} s)`, fmtInt(proxyFig.cached.rps), na, '—');
+  const none = 'no live updates (availability as of page load)';
+  row(`proxy: SSE, memory per viewer (${fmtInt(proxyFig.sse.viewers)} viewers)`, `${proxyFig.sse.kibPerViewer} KiB`, none, '—');
+  row(`proxy: SSE, webhook → viewer p50 / p99 / slowest (${fmtInt(proxyFig.sse.deliveries)} deliveries)`, `${proxyFig.sse.p50} / ${proxyFig.sse.p99} / ${proxyFig.sse.last}`, none, '—');
+}
+
+function parseProxyFigures() {
+  if (!CACHED_READS || !SSE || !existsSync(CACHED_READS) || !existsSync(SSE)) return null;
+  const c = readFileSync(CACHED_READS, 'utf8').match(/cached event reads: (\d+) in ([\d.]+) s with (\d+) connections = (\d+) requests\/s/);
+  const s = readFileSync(SSE, 'utf8');
+  const viewers = s.match(/^viewers: (\d+)/m), kib = s.match(/([\d.]+) KiB per viewer/);
+  const all = s.match(/all rounds: p50 ([\d.]+ ms), p99 ([\d.]+ ms), last ([\d.]+ ms) \((\d+) deliveries\)/);
+  if (!c || !viewers || !kib || !all) throw new Error('cannot read the proxy benchmarks\' output');
+  return {
+    cached: { rps: Number(c[4]), seconds: Number(c[2]), connections: Number(c[3]) },
+    sse: { viewers: Number(viewers[1]), kibPerViewer: kib[1], p50: all[1], p99: all[2], last: all[3], deliveries: Number(all[4]) },
+  };
+}
+
+const filesTable = ['| widget | file | raw | gzip | brotli |', '|---|---|---:|---:|---:|',
+  ...tesseraFiles.map((f) => `| tessera | ${f.name} | ${fmtInt(f.raw)} | ${fmtInt(f.gzip)} | ${fmtInt(f.brotli)} |`),
+  `| tessera | **total** | **${fmtInt(tt.raw)}** | **${fmtInt(tt.gzip)}** | **${fmtInt(tt.brotli)}** |`,
+  ...pretixFiles.map((f) => `| pretix | ${f.name} | ${fmtInt(f.raw)} | ${fmtInt(f.gzip)} | ${fmtInt(f.brotli)} |`),
+  `| pretix | **total** | **${fmtInt(pt.raw)}** | **${fmtInt(pt.gzip)}** | **${fmtInt(pt.brotli)}** |`].join('\n');
+const mainTable = ['| figure | tessera | pretix | tessera/pretix |', '|---|---:|---:|---:|', ...rows].join('\n');
+
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0]?.model;
+const osName = (readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]*)"/) || [])[1] || os.type();
+const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${osName} (Linux ${os.release()}), `
+  + `Chromium ${chromiumVersion} headless, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; `
+  + `1-minute load average ${loadBefore.toFixed(2)} before the browser runs, ${loadAfter.toFixed(2)} after`;
+const pretixVersion = (() => { try { return JSON.parse(readFileSync(join(PRETIX_DIR, 'sources.json'), 'utf8')).wheel.replace(/^pretix-|-py3.*$/g, ''); } catch { return '?'; } })();
+const tesseraCommit = (() => { try { return execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).toString().trim(); } catch { return '?'; } })();
+const dirty = (() => { try { return execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src', 'crates', 'Cargo.toml', 'style', 'loader']).toString().trim() ? ' plus uncommitted changes' : ''; } catch { return ''; } })();
+
+const report = `Machine: ${machine}.
+tessera at ${tesseraCommit}${dirty} (wasm sha256 ${wasmHash}…); pretix ${pretixVersion} (PyPI wheel). ${RUNS} cold loads per side and setting.
+
+${filesTable}
+
+${mainTable}
+`;
+console.log(report);
+writeFileSync(join(OUT, 'table.md'), report);
+
+if (WRITE) {
+  const path = join(ROOT, 'bench', 'RESULTS.md');
+  const begin = '<!-- compare.sh: begin -->', end = '<!-- compare.sh: end -->';
+  let md = readFileSync(path, 'utf8');
+  const block = `${begin}\n${report}${end}`;
+  if (md.includes(begin) && md.includes(end)) md = md.slice(0, md.indexOf(begin)) + block + md.slice(md.indexOf(end) + end.length);
+  else md = `${md.trimEnd()}\n\n## tessera vs pretix (issue 8)\n\n${block}\n`;
+  writeFileSync(path, md);
+  log('bench/RESULTS.md updated (section "tessera vs pretix (issue 8)")');
+}
