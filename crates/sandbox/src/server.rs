@@ -88,6 +88,7 @@ impl RunningSandbox {
 
         let sender = tokio::spawn(webhook_sender::run(
             state.db.clone(),
+            concat!("tessera-sandbox/", env!("CARGO_PKG_VERSION")),
             state.webhook_wake(),
             state.config.webhook_retry_base,
             stopped.clone(),

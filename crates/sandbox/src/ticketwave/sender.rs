@@ -7,21 +7,15 @@
 use super::error::TwResult;
 use super::store::{self, Store};
 use crate::outbox::{retry_delay, CLAIM_LEASE};
+use crate::webhook_sender::{post, Outbox};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
-use tokio::task::JoinSet;
 
 pub const SIGNATURE_HEADER: &str = "X-TicketWave-Signature";
 pub const EVENT_HEADER: &str = "X-TicketWave-Event";
 
-const SEND_TIMEOUT: Duration = Duration::from_secs(5);
-/// Safety net: due work is also looked for this often even if nobody wakes the sender.
-const IDLE_POLL: Duration = Duration::from_secs(1);
-
-struct Due {
+pub(crate) struct Due {
     seq: i64,
     event_type: String,
     url: String,
@@ -29,79 +23,35 @@ struct Due {
     body: String,
 }
 
-pub(crate) async fn run(store: Store, wake: Arc<Notify>, retry_base: Duration, mut stop: watch::Receiver<bool>) {
-    let client = match reqwest::Client::builder()
-        .timeout(SEND_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("tessera-sandbox-ticketwave/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot build the webhook HTTP client; TicketWave webhooks will not be sent");
-            return;
-        }
-    };
-    let mut in_flight = JoinSet::new();
-    while !*stop.borrow() {
-        match store.call(|c| claim_due(c, super::now())).await {
-            Ok(due) => {
-                for delivery in due {
-                    in_flight.spawn(deliver(client.clone(), store.clone(), delivery, retry_base, wake.clone()));
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not read the TicketWave webhook outbox"),
-        }
-        while in_flight.try_join_next().is_some() {}
-        let next = store.call(next_due).await.ok().flatten();
-        let pause = next.map_or(IDLE_POLL, |at| (at - super::now()).to_std().unwrap_or(Duration::ZERO).min(IDLE_POLL));
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(pause) => {}
-            _ = stop.changed() => {}
-        }
-    }
-    // Sends cut off here are sent again on the next start (file databases only).
-    let _ =
-        tokio::time::timeout(Duration::from_secs(1), async { while in_flight.join_next().await.is_some() {} }).await;
-    in_flight.abort_all();
-}
+/// The TicketWave outbox, drained by the sandboxes' shared sender loop.
+impl Outbox for Store {
+    type Due = Due;
+    const PLATFORM: &'static str = "ticketwave";
 
-async fn deliver(client: reqwest::Client, store: Store, delivery: Due, retry_base: Duration, wake: Arc<Notify>) {
-    let error = send(&client, &delivery).await.err();
-    let (event, url) = (&delivery.event_type, &delivery.url);
-    match &error {
-        Some(err) => tracing::warn!(%event, %url, error = %err, "TicketWave webhook delivery failed"),
-        None => tracing::debug!(%event, %url, "TicketWave webhook delivered"),
+    async fn claim_due(&self) -> Result<Vec<Due>, String> {
+        self.call(|c| claim_due(c, super::now())).await.map_err(|e| e.to_string())
     }
-    let seq = delivery.seq;
-    if let Err(e) = store.call(move |c| record_attempt(c, seq, error.as_deref(), super::now(), retry_base)).await {
-        tracing::warn!(error = %e, "could not record a TicketWave webhook attempt");
-    }
-    // The retry just scheduled may be sooner than what the loop is sleeping towards.
-    wake.notify_one();
-}
 
-async fn send(client: &reqwest::Client, delivery: &Due) -> Result<(), String> {
-    let response = client
-        .post(&delivery.url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, crate::signature::sign(&delivery.secret, delivery.body.as_bytes()))
-        .header(EVENT_HEADER, &delivery.event_type)
-        .body(delivery.body.clone())
-        .send()
-        .await
-        .map_err(|e| {
-            if e.is_timeout() {
-                "no answer within 5 s".to_owned()
-            } else {
-                format!("could not connect: {}", e.without_url())
-            }
-        })?;
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(format!("HTTP {}", response.status().as_u16()))
+    async fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.call(next_due).await.ok().flatten()
+    }
+
+    async fn send(client: &reqwest::Client, due: &Due) -> Result<(), String> {
+        let signed = crate::signature::sign(&due.secret, due.body.as_bytes());
+        let headers = [(SIGNATURE_HEADER, signed.as_str()), (EVENT_HEADER, due.event_type.as_str())];
+        post(client, &due.url, &headers, &due.body).await
+    }
+
+    async fn record(&self, due: Due, error: Option<String>, retry_base: Duration) {
+        let (event, url) = (&due.event_type, &due.url);
+        match &error {
+            Some(err) => tracing::warn!(%event, %url, error = %err, "TicketWave webhook delivery failed"),
+            None => tracing::debug!(%event, %url, "TicketWave webhook delivered"),
+        }
+        let seq = due.seq;
+        if let Err(e) = self.call(move |c| record_attempt(c, seq, error.as_deref(), super::now(), retry_base)).await {
+            tracing::warn!(error = %e, "could not record a TicketWave webhook attempt");
+        }
     }
 }
 

@@ -128,8 +128,13 @@ impl RunningTicketWave {
             .await
             .map_err(|e| SandboxError::Internal(format!("start-up task failed: {e}")))??;
         let (stop, stopped) = watch::channel(false);
-        let sender =
-            tokio::spawn(sender::run(state.store().clone(), state.0.wake.clone(), retry_base, stopped.clone()));
+        let sender = tokio::spawn(crate::webhook_sender::run(
+            state.store().clone(),
+            concat!("tessera-sandbox-ticketwave/", env!("CARGO_PKG_VERSION")),
+            state.0.wake.clone(),
+            retry_base,
+            stopped.clone(),
+        ));
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         let mut server_stopped = stopped;
         let server = tokio::spawn(async move {
