@@ -55,10 +55,9 @@ impl WebhookFormat for HangHutWebhooks {
 /// Reads a HangHut delivery (already verified): the event to read again, and for a paid order
 /// that used a code, one use of the code. Buyer details in `data` are not kept.
 pub fn parse(body: &[u8]) -> Result<Delivery, Malformed> {
-    let delivery: HangHutDelivery = serde_json::from_slice(body)
-        .map_err(|e| Malformed::new(format!("The webhook body is not a HangHut delivery: {e}")))?;
+    let delivery: HangHutDelivery = serde_json::from_slice(body).map_err(|e| Malformed::new(e.to_string()))?;
     if delivery.id.trim().is_empty() || delivery.id.len() > MAX_ID_LEN {
-        return Err(Malformed::new("The webhook delivery has no usable id"));
+        return Err(Malformed::new("the delivery has no usable id"));
     }
     let field = |name: &str| delivery.data.get(name).and_then(Value::as_str);
     let mut changes = Vec::new();

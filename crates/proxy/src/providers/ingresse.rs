@@ -36,16 +36,11 @@ impl WebhookFormat for IngresseWebhooks {
     }
 
     fn authenticate(&self, _headers: &HeaderMap, token: Option<&str>, _body: &[u8]) -> Result<(), Refusal> {
-        let expected = self.token.expose_secret();
-        if expected.is_empty() {
-            return Err(Refusal::BadToken);
-        }
-        verify_token(expected, token)
+        verify_token(self.token.expose_secret(), token)
     }
 
     fn parse(&self, _headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Malformed> {
-        let envelope: Envelope = serde_json::from_slice(body)
-            .map_err(|e| Malformed::new(format!("The webhook body is not an Ingresse delivery: {e}")))?;
+        let envelope: Envelope = serde_json::from_slice(body).map_err(|e| Malformed::new(e.to_string()))?;
         if envelope.webhook != "ticket" {
             return Err(Malformed::new(format!(
                 "Ingresse webhook {:?} is not one tessera reads (only \"ticket\")",
@@ -53,7 +48,7 @@ impl WebhookFormat for IngresseWebhooks {
             )));
         }
         if envelope.timestamp.trim().is_empty() {
-            return Err(Malformed::new("The Ingresse delivery has no timestamp"));
+            return Err(Malformed::new("the Ingresse delivery has no timestamp"));
         }
         let ticket = envelope.data;
         let start = match ticket.event_dates.first() {
@@ -244,7 +239,7 @@ fn min_some(a: Option<u32>, b: Option<u32>) -> Option<u32> {
 fn rfc3339(s: &str, what: &str) -> Result<(String, DateTime<FixedOffset>), Malformed> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| (s.to_owned(), t))
-        .map_err(|_| Malformed::new(format!("The Ingresse {what} is not an RFC 3339 time: {s:?}")))
+        .map_err(|_| Malformed::new(format!("the Ingresse {what} is not an RFC 3339 time: {s:?}")))
 }
 
 #[cfg(test)]

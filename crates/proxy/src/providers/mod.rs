@@ -87,7 +87,13 @@ pub enum Change {
     Upsert { event: FeedEvent },
     /// Some tiers of an event, described on their own (Ingresse's `ticket` webhook): they are
     /// added or replaced; the event's other tiers stay. Creates the event when it is new.
-    UpsertTiers { event: String, title: Option<String>, start: Option<String>, currency: Currency, tiers: Vec<FeedTier> },
+    UpsertTiers {
+        event: String,
+        title: Option<String>,
+        start: Option<String>,
+        currency: Currency,
+        tiers: Vec<FeedTier>,
+    },
     /// One order's tickets were sold; `order` names the sale so a refund can release it and a
     /// second delivery of it counts once.
     Sold { event: String, order: String, tickets: Vec<TierQuantity> },
@@ -230,9 +236,12 @@ pub trait EventSource: Send + Sync {
 }
 
 /// Checks `header` (hex HMAC-SHA256 of the raw body under `secret`), the scheme TicketWave,
-/// vivenu and HangHut share.
+/// vivenu and HangHut share. An empty secret accepts nothing: anyone can compute an HMAC under it.
 pub fn verify_hex_hmac(secret: &[u8], body: &[u8], header: Option<&str>) -> Result<(), Refusal> {
     use crate::webhook::SignatureError;
+    if secret.is_empty() {
+        return Err(Refusal::BadSignature);
+    }
     crate::webhook::verify(secret, body, header).map_err(|e| match e {
         SignatureError::Missing => Refusal::MissingSignature,
         SignatureError::Malformed | SignatureError::Mismatch => Refusal::BadSignature,
@@ -240,9 +249,10 @@ pub fn verify_hex_hmac(secret: &[u8], body: &[u8], header: Option<&str>) -> Resu
 }
 
 /// Compares a URL token with the configured one in constant time (for Ingresse and Tixel).
+/// An empty configured token accepts nothing.
 pub fn verify_token(expected: &str, given: Option<&str>) -> Result<(), Refusal> {
     use hmac::Mac;
-    let given = given.ok_or(Refusal::BadToken)?;
+    let given = given.filter(|_| !expected.is_empty()).ok_or(Refusal::BadToken)?;
     // HMAC both under a fixed key and compare the tags: constant time whatever the lengths.
     let tag = |s: &str| {
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"tessera url token").expect("any key length");
@@ -314,5 +324,10 @@ mod tests {
         assert_eq!(verify_token("s3cret-token", Some("s3cret-toke")), Err(Refusal::BadToken));
         assert_eq!(verify_token("s3cret-token", Some("")), Err(Refusal::BadToken));
         assert_eq!(verify_token("s3cret-token", None), Err(Refusal::BadToken));
+        assert_eq!(verify_token("", Some("")), Err(Refusal::BadToken), "an empty token is no token");
+        assert_eq!(
+            verify_hex_hmac(b"", b"body", Some(&crate::webhook::sign(b"", b"body"))),
+            Err(Refusal::BadSignature)
+        );
     }
 }

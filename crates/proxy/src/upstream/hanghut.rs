@@ -100,12 +100,7 @@ impl HangHutClient {
         timeout: Duration,
         budget: Budget,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(3)))
-            .user_agent(concat!("tessera-proxy/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("a reqwest client with only timeouts set always builds");
+        let http = super::http_client(timeout);
         HangHutClient { http, base: base.as_str().trim_end_matches('/').to_owned(), api_key, currency, budget }
     }
 

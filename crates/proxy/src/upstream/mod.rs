@@ -12,6 +12,17 @@ pub use retry_after::parse_retry_after;
 
 use std::time::Duration;
 
+/// The HTTP client every platform client uses: each call gives up after `timeout`, and a
+/// connection attempt after at most 3 s of it.
+pub fn http_client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(3)))
+        .user_agent(concat!("tessera-proxy/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("a reqwest client with only timeouts set always builds")
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum UpstreamError {
     /// 401: our API key was refused. Carries no detail so the key cannot leak through it.

@@ -56,12 +56,7 @@ impl TicketWaveClient {
         utc_offset: FixedOffset,
         timeout: Duration,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(3)))
-            .user_agent(concat!("tessera-proxy/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("a reqwest client with only timeouts set always builds");
+        let http = crate::upstream::http_client(timeout);
         TicketWaveClient {
             http,
             base: base.as_str().trim_end_matches('/').to_owned(),

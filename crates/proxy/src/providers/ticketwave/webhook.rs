@@ -110,15 +110,14 @@ struct CheckinCompleted {
 /// Reads a TicketWave delivery (already verified). TicketWave sends no delivery id: the id is
 /// made from what makes a delivery unique, so a retry of it (the same body) is recognised.
 pub fn parse(body: &[u8], currency: Currency, utc_offset: FixedOffset) -> Result<Delivery, Malformed> {
-    let envelope: Envelope = serde_json::from_slice(body)
-        .map_err(|e| Malformed::new(format!("The webhook body is not a TicketWave delivery: {e}")))?;
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| Malformed::new(e.to_string()))?;
     let kind = envelope.event.trim().to_owned();
     if kind.is_empty() || kind.len() > MAX_KIND_LEN || kind.contains(char::is_whitespace) {
-        return Err(Malformed::new("The webhook delivery has no usable event type"));
+        return Err(Malformed::new("the delivery has no usable event type"));
     }
     let at = envelope.timestamp.trim();
     if chrono::DateTime::parse_from_rfc3339(at).is_err() {
-        return Err(Malformed::new(format!("The webhook timestamp is not a date and time: {at:?}")));
+        return Err(Malformed::new(format!("the timestamp is not a date and time: {at:?}")));
     }
     let data = envelope.data;
     let (id, changes) = match kind.as_str() {

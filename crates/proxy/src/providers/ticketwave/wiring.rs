@@ -36,7 +36,9 @@ pub async fn wire(
         .clone()
         .unwrap_or_else(|| SecretString::from(format!("twsec_{}", uuid::Uuid::new_v4().simple())));
     let (base, email, password, sandbox) = match &config.upstream {
-        TicketWaveUpstream::Url { base_url, email, password } => (base_url.clone(), email.clone(), password.clone(), None),
+        TicketWaveUpstream::Url { base_url, email, password } => {
+            (base_url.clone(), email.clone(), password.clone(), None)
+        }
         TicketWaveUpstream::Sandbox => {
             let password = format!("pw_{}", uuid::Uuid::new_v4().simple());
             let mut sandbox = SandboxConfig::new(SANDBOX_EMAIL, password.clone());
