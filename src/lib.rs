@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod dom;
 pub mod format;
 pub mod handoff;
 pub mod host_events;

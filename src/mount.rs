@@ -1,11 +1,11 @@
 //! Finding the host elements and mounting one widget in each, inside its own shadow root so
 //! the host page's CSS cannot reach in and ours cannot leak out.
 
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
-use crate::components::Widget;
+use crate::components::widget;
+use crate::dom::El;
 use crate::handoff::{self, Return};
 
 /// What one widget shows and where it talks to.
@@ -117,7 +117,6 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
         let _ = link.add_event_listener_with_callback("error", reveal.unchecked_ref());
         let _ = shadow.append_child(&link);
     }
-    let _ = shadow.append_child(&root);
 
     let event = opts.event.clone();
     let config = WidgetConfig {
@@ -127,5 +126,6 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
         returned: returned.filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str())),
         event,
     };
-    leptos::mount::mount_to(root, move || view! { <Widget config=config/> }).forget();
+    // The widget lives as long as the page: its owner is never dropped.
+    std::mem::forget(crate::dom::mount_in(&shadow, move || widget(El(root.into()), config)));
 }

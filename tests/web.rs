@@ -11,7 +11,8 @@ use tessera_core::{
     FieldError, Money, Problem, PromoCode, Resale, Snapshot, SoldElsewhere, Tier, TierCount, TierId,
 };
 use tessera_widget::api::EventRead;
-use tessera_widget::components::{BuyerForm, Ctx, EventView, OrderSummary, QuantityPicker, TierPicker};
+use tessera_widget::components::{self, buyer_form, order_summary, quantity_picker, tier_picker, Ctx};
+use tessera_widget::dom::{self, El};
 use tessera_widget::order_state::OrderState;
 use tessera_widget::wire::{self, ToJs};
 use tessera_widget::{format, text};
@@ -68,6 +69,14 @@ fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
     find(root, selector).unchecked_into()
 }
 
+/// Builds a component with `c` as its context, in `root`; dropping the owner ends it.
+fn mount(root: &HtmlElement, c: Ctx, view: impl FnOnce() -> El + 'static) -> Owner {
+    dom::mount_in(root, move || {
+        provide_context(c);
+        view()
+    })
+}
+
 /// Lets Leptos run effects and re-render after a change.
 async fn settle() {
     let p = js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL);
@@ -100,11 +109,7 @@ fn event_dates_show_the_events_own_wall_clock_time() {
 async fn tiers_show_price_and_availability_and_sold_out_cannot_be_chosen() {
     let (root, order) = setup("ga");
     let c = ctx();
-    leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <TierPicker order=order/> }
-    })
-    .forget();
+    std::mem::forget(mount(&root, c, move || tier_picker(order, false)));
     settle().await;
     let text = root.text_content().unwrap();
     assert!(text.contains("General Admission") && text.contains("₱1,000.00") && text.contains("160 left"), "{text}");
@@ -122,11 +127,7 @@ async fn tiers_show_price_and_availability_and_sold_out_cannot_be_chosen() {
 async fn quantity_is_bounded_by_what_the_tier_has_left() {
     let (root, order) = setup("vip");
     let c = ctx();
-    leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <QuantityPicker order=order/> }
-    })
-    .forget();
+    std::mem::forget(mount(&root, c, move || quantity_picker(order)));
     settle().await;
     let more = find(&root, "button[aria-label='More tickets']");
     for _ in 0..5 {
@@ -149,11 +150,7 @@ async fn quantity_is_bounded_by_what_the_tier_has_left() {
 async fn buyer_fields_show_inline_problems_once_left_and_link_them_for_screen_readers() {
     let (root, order) = setup("ga");
     let c = ctx();
-    leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <BuyerForm order=order/> }
-    })
-    .forget();
+    std::mem::forget(mount(&root, c, move || buyer_form(order)));
     settle().await;
     let email = input(&root, "#tessera-email");
     assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("false"));
@@ -184,11 +181,7 @@ async fn buyer_fields_show_inline_problems_once_left_and_link_them_for_screen_re
 async fn the_summary_prices_the_order_with_core_and_follows_the_quantity() {
     let (root, order) = setup("ga");
     let c = ctx();
-    leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <OrderSummary order=order/> }
-    })
-    .forget();
+    std::mem::forget(mount(&root, c, move || order_summary(order)));
     order.quantity.set(2);
     settle().await;
     let text = root.text_content().unwrap();
@@ -340,11 +333,7 @@ async fn tiers_outside_their_sale_period_show_name_price_and_why_and_cannot_be_c
     order.settle_selection(None);
     assert_eq!(order.tier.get_untracked().unwrap().as_str(), "ga", "the first tier on sale is chosen");
     let c = ctx();
-    leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <TierPicker order=order/> }
-    })
-    .forget();
+    std::mem::forget(mount(&root, c, move || tier_picker(order, false)));
     settle().await;
     let when = format::event_date("2030-03-01T10:00:00-03:00", "en-PH");
     let presale = find(&root, "label[for=tier-presale]").text_content().unwrap();
@@ -371,11 +360,7 @@ async fn quantity_starts_at_the_tiers_minimum_and_stays_within_its_rules() {
     order.settle_selection(None);
     assert_eq!(order.quantity.get_untracked(), 2, "a tier of at least 2 starts at 2");
     let c = ctx();
-    leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <QuantityPicker order=order/> }
-    })
-    .forget();
+    std::mem::forget(mount(&root, c, move || quantity_picker(order)));
     settle().await;
     assert_eq!(input(&root, "#tessera-qty").value(), "2");
     let fewer = find(&root, "button[aria-label='Fewer tickets']");
@@ -481,10 +466,7 @@ async fn event_view(event: &Event, stale: bool) -> (HtmlElement, HtmlElement, im
     let (root, _) = setup("ga");
     let c = ctx();
     let host = c.host.clone();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(c);
-        view! { <EventView event_id=id returned=None/> }.into_any()
-    });
+    let handle = mount(&root, c, move || components::event_view(id, None, None));
     until_shown(&root, &event.title, 3).await;
     settle().await;
     (root, host, handle)

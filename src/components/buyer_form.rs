@@ -2,55 +2,50 @@ use leptos::prelude::*;
 use tessera_core::Field;
 
 use super::use_ctx;
+use crate::dom::{el, el_class, target_value, El};
 use crate::order_state::OrderState;
 use crate::text::problem;
 
 /// Name, email and optional phone. Problems show once a field is left (or on checkout),
 /// next to the field and linked to it for screen readers.
-#[component]
-pub fn BuyerForm(order: OrderState) -> impl IntoView {
+pub fn buyer_form(order: OrderState) -> El {
     let t = use_ctx().t;
-    view! {
-        <fieldset class="tessera-buyer" part="buyer">
-            <legend>{t.your_details}</legend>
-            <TextField field=Field::Name value=order.name order=order label=t.name kind="text" autocomplete="name"/>
-            <TextField field=Field::Email value=order.email order=order label=t.email kind="email" autocomplete="email"/>
-            <TextField field=Field::Phone value=order.phone order=order label=t.phone kind="tel" autocomplete="tel" optional=true/>
-        </fieldset>
-    }
+    el_class("fieldset", "tessera-buyer")
+        .attr("part", "buyer")
+        .child(el("legend").text(t.your_details))
+        .child(text_field(Field::Name, order.name, order, t.name, "text", "name", false))
+        .child(text_field(Field::Email, order.email, order, t.email, "email", "email", false))
+        .child(text_field(Field::Phone, order.phone, order, t.phone, "tel", "tel", true))
 }
 
-#[component]
-fn TextField(
+fn text_field(
     field: Field,
     value: RwSignal<String>,
     order: OrderState,
     label: &'static str,
     kind: &'static str,
     autocomplete: &'static str,
-    #[prop(optional)] optional: bool,
-) -> impl IntoView {
+    optional: bool,
+) -> El {
     let t = use_ctx().t;
-    let id = format!("tessera-{}", kind);
-    let error_id = format!("{id}-error");
+    let id = format!("tessera-{kind}");
+    let error_id = StoredValue::new(format!("{id}-error"));
     let error = move || order.visible_problem(field).map(|p| problem(t, field, p));
-    let described = {
-        let error_id = error_id.clone();
-        move || error().map(|_| error_id.clone())
-    };
-    view! {
-        <div class="tessera-field">
-            <label for=id.clone()>
-                {label}
-                {optional.then(|| view! { <span class="tessera-optional">" (" {t.optional} ")"</span> })}
-            </label>
-            <input id=id type=kind autocomplete=autocomplete required=!optional
-                aria-invalid=move || error().is_some().to_string()
-                aria-describedby=described
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                on:blur=move |_| order.touch(field)/>
-            {move || error().map(|e| view! { <p class="tessera-field-error" id=error_id.clone()>{e}</p> })}
-        </div>
+    let mut input = el("input").attr("id", &id).attr("type", kind).attr("autocomplete", autocomplete);
+    if !optional {
+        input = input.attr("required", "");
     }
+    let input = input
+        .attr_fn("aria-invalid", move || Some(error().is_some().to_string()))
+        .attr_fn("aria-describedby", move || error().map(|_| error_id.get_value()))
+        .prop_fn("value", move || value.get().into())
+        .on("input", move |ev| value.set(target_value(&ev)))
+        .on("blur", move |_| order.touch(field));
+    let optional = optional.then(|| el_class("span", "tessera-optional").text(" (").text(t.optional).text(")"));
+    el_class("div", "tessera-field")
+        .child(el("label").attr("for", &id).text(label).child_opt(optional))
+        .child(input)
+        .dyn_child(move || {
+            error().map(|e| el_class("p", "tessera-field-error").attr("id", &error_id.get_value()).text(&e))
+        })
 }

@@ -1,15 +1,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{use_ctx, EventView, ProblemView};
+use super::{event_view, problem_view, use_ctx};
 use crate::api::{self, ApiProblem, EventPage};
+use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::handoff::Return;
 use crate::text::fill;
 
-/// List mode: every event on sale; choosing one opens its tickets in place.
-#[component]
-pub fn EventList(returned: Option<Return>) -> impl IntoView {
+/// List mode: every event on sale; choosing one opens its tickets in place, in `parent`.
+pub fn event_list(parent: El, returned: Option<Return>) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let page = RwSignal::new(None::<Result<EventPage, ApiProblem>>);
@@ -25,56 +25,61 @@ pub fn EventList(returned: Option<Return>) -> impl IntoView {
     load.with_value(|l| l());
 
     let locale = StoredValue::new(ctx.locale.clone());
+    let card = move |e: tessera_core::EventSummary| {
+        let id = e.id.to_string();
+        let when = locale.with_value(|l| format::event_date(&e.start_datetime, l));
+        let from =
+            e.lowest_price.map(|m| fill(t.from_price, &[("price", &locale.with_value(|l| format::money(m, l)))]));
+        let label = fill(t.view_tickets, &[("title", &e.title)]);
+        let mut meta = el_class("p", "tessera-meta").child(el("time").attr("datetime", &e.start_datetime).text(&when));
+        if let Some(venue) = &e.venue_name {
+            meta = meta.text(" · ").text(venue);
+        }
+        let mut from = el_class("p", "tessera-from").text(&from.unwrap_or_default());
+        if e.available == 0 {
+            from = from.text(" · ").text(t.sold_out);
+        }
+        el_class("li", "tessera-event-card")
+            .attr("part", "event-card")
+            .child(el("h3").text(&e.title))
+            .child(meta)
+            .child(from)
+            .child(
+                el_class("button", "tessera-open")
+                    .attr("type", "button")
+                    .attr("aria-label", &label)
+                    .on("click", move |_| open.set(Some(id.clone())))
+                    .text(t.choose_tickets),
+            )
+    };
     let list = move || {
-        match page.get() {
-        None => view! { <p class="tessera-loading" role="status">{t.loading}</p> }.into_any(),
-        Some(Err(problem)) => {
-            let retry = Callback::new(move |_| {
-                page.set(None);
-                load.with_value(|l| l());
-            });
-            view! { <ProblemView problem=problem retry=retry/> }.into_any()
-        }
-        Some(Ok(p)) if p.events.is_empty() => view! { <p class="tessera-empty">{t.no_events}</p> }.into_any(),
-        Some(Ok(p)) => view! {
-            <ul class="tessera-event-list" part="event-list">
-                {p.events.into_iter().map(|e| {
-                    let id = e.id.to_string();
-                    let when = locale.with_value(|l| format::event_date(&e.start_datetime, l));
-                    let from = e.lowest_price.map(|m| fill(t.from_price, &[("price", &locale.with_value(|l| format::money(m, l)))]));
-                    let label = fill(t.view_tickets, &[("title", &e.title)]);
-                    view! {
-                        <li class="tessera-event-card" part="event-card">
-                            <h3>{e.title.clone()}</h3>
-                            <p class="tessera-meta">
-                                <time datetime=e.start_datetime.clone()>{when}</time>
-                                {e.venue_name.clone().map(|v| view! { " · " {v} })}
-                            </p>
-                            <p class="tessera-from">{from}{(e.available == 0).then(|| view! { " · " {t.sold_out} })}</p>
-                            <button type="button" class="tessera-open" aria-label=label
-                                on:click=move |_| open.set(Some(id.clone()))>{t.choose_tickets}</button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        }
-        .into_any(),
-    }
+        Some(match page.get() {
+            None => el_class("p", "tessera-loading").attr("role", "status").text(t.loading),
+            Some(Err(problem)) => {
+                let retry = Callback::new(move |_| {
+                    page.set(None);
+                    load.with_value(|l| l());
+                });
+                problem_view(problem, Some(retry))
+            }
+            Some(Ok(p)) if p.events.is_empty() => el_class("p", "tessera-empty").text(t.no_events),
+            Some(Ok(p)) => el_class("ul", "tessera-event-list")
+                .attr("part", "event-list")
+                .children(p.events.into_iter().map(card).collect()),
+        })
     };
 
-    view! {
-        {move || match open.get() {
+    parent.dyn_child(move || {
+        Some(match open.get() {
             Some(id) => {
                 let back = Callback::new(move |_| open.set(None));
                 let ret = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
-                view! { <EventView event_id=id returned=ret on_back=back/> }.into_any()
+                event_view(id, ret, Some(back))
             }
-            None => view! {
-                <section class="tessera-events" part="events">
-                    <h2 class="tessera-title">{t.events_heading}</h2>
-                    {list}
-                </section>
-            }.into_any(),
-        }}
-    }
+            None => el_class("section", "tessera-events")
+                .attr("part", "events")
+                .child(el_class("h2", "tessera-title").text(t.events_heading))
+                .dyn_child(list),
+        })
+    })
 }

@@ -2,8 +2,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
 
-use super::{use_ctx, BuyerForm, OrderSummary, ProblemView, PromoField, QuantityPicker, ReturnNotice, TierPicker};
+use super::{
+    buyer_form, order_summary, problem_view, promo_field, quantity_picker, return_notice, tier_picker, use_ctx,
+};
 use crate::api::{self, ApiProblem, CheckoutStarted};
+use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::handoff::{self, Outcome, PendingOrder, Return};
 use crate::host_events::{emit, send};
@@ -13,14 +16,9 @@ use crate::text::fill;
 use crate::wire::{str_or_null, ToJs};
 use wasm_bindgen::{JsCast, JsValue};
 
-#[component]
-pub fn EventView(
-    event_id: String,
-    returned: Option<Return>,
-    /// Shown in list mode to go back to all events.
-    #[prop(optional)]
-    on_back: Option<Callback<()>>,
-) -> impl IntoView {
+/// One event: its tiers, the order form and what happened to the last order. `on_back` (list
+/// mode) goes back to all events.
+pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Callback<()>>) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let order = OrderState::new();
@@ -193,7 +191,7 @@ pub fn EventView(
         }
     };
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+    let on_submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         if placing.get_untracked() {
             return;
@@ -220,41 +218,46 @@ pub fn EventView(
         });
     };
 
+    // Drawn again only when what it shows changes, not on every live count.
+    let header_key = move || {
+        order.event.with(|e| e.as_ref().map(|e| (e.title.clone(), e.start_datetime.clone(), e.venue_name.clone())))
+    };
     let header = move || {
-        order.event.with(|e| {
-            e.as_ref().map(|e| {
-                let when = format::event_date(&e.start_datetime, &use_ctx().locale);
-                let venue = e.venue_name.clone();
-                view! {
-                    <header class="tessera-event-header" part="header">
-                        <h2 class="tessera-title">{e.title.clone()}</h2>
-                        <p class="tessera-meta">
-                            <time datetime=e.start_datetime.clone()>{when}</time>
-                            {venue.map(|v| view! { <span class="tessera-venue">" · " {v}</span> })}
-                        </p>
-                    </header>
-                }
-            })
-        })
+        let Some((title, start, venue)) = header_key() else { return vec![] };
+        let when = format::event_date(&start, &use_ctx().locale);
+        let meta = el_class("p", "tessera-meta")
+            .child(el("time").attr("datetime", &start).text(&when))
+            .child_opt(venue.map(|v| el_class("span", "tessera-venue").text(" · ").text(&v)));
+        vec![el_class("header", "tessera-event-header")
+            .attr("part", "header")
+            .child(el_class("h2", "tessera-title").text(&title))
+            .child(meta)]
     };
 
-    let body = move || {
-        let Some((status, all_gone, can_buy, elsewhere)) = order.event.with(|e| {
+    // The form is drawn again only when what it offers changes (the event arrives, closes, can
+    // no longer be bought here): live counts change its text in place, under the buyer's typing.
+    let body_key = move || {
+        let shown = order.event.with(|e| {
             e.as_ref().map(|e| {
-                let elsewhere = e.sold_elsewhere.is_some();
-                let all_gone = e.tiers.iter().all(|t| t.available == 0);
-                let can_buy = !elsewhere && e.tiers.iter().any(|t| Quantity::max_for(t) > 0);
-                (e.status, all_gone, can_buy, elsewhere)
+                let elsewhere = e.sold_elsewhere.clone();
+                let can_buy = elsewhere.is_none() && e.tiers.iter().any(|t| Quantity::max_for(t) > 0);
+                (e.status, can_buy, elsewhere)
             })
-        }) else {
-            if let Some(problem) = load_problem.get() {
+        });
+        let problem = if shown.is_none() { load_problem.get() } else { None };
+        (shown, problem)
+    };
+    let body = move || {
+        let (shown, problem) = body_key();
+        let Some((status, can_buy, place)) = shown else {
+            if let Some(problem) = problem {
                 let retry = Callback::new(move |_| {
                     load_problem.set(None);
                     load.with_value(|l| l());
                 });
-                return view! { <ProblemView problem=problem retry=retry/> }.into_any();
+                return problem_view(problem, Some(retry));
             }
-            return view! { <p class="tessera-loading" role="status">{t.loading}</p> }.into_any();
+            return el_class("p", "tessera-loading").attr("role", "status").text(t.loading);
         };
         let closed = match status {
             EventStatus::Active => None,
@@ -262,82 +265,88 @@ pub fn EventView(
             _ => Some(t.not_on_sale),
         };
         if let Some(why) = closed {
-            return view! { <p class="tessera-closed">{why}</p> }.into_any();
+            return el_class("p", "tessera-closed").text(why);
         }
-        let (resale, place) = order.event.with_untracked(|e| {
-            let e = e.as_ref().expect("an event is shown");
-            (e.resale.clone().filter(|r| r.sold > 0), e.sold_elsewhere.clone().map(|p| (e.id.to_string(), p)))
+        let elsewhere = place.is_some();
+        let mut form = el_class("form", "tessera-form")
+            .attr("novalidate", "")
+            .on("submit", on_submit)
+            .child(tier_picker(order, elsewhere))
+            .child(el_class("p", "tessera-live-note").attr("role", "status").text_fn(move || {
+                if stale.get() {
+                    t.stale.to_owned()
+                } else {
+                    note.get()
+                }
+            }))
+            .dyn_child(move || {
+                let resale = order.event.with(|e| e.as_ref().and_then(|e| e.resale.clone()).filter(|r| r.sold > 0))?;
+                let line = fill(t.resold, &[("platform", &resale.platform), ("n", &resale.sold.to_string())]);
+                Some(el_class("p", "tessera-resale").text(&line))
+            });
+        if can_buy {
+            form = form
+                .child(quantity_picker(order))
+                .child(buyer_form(order))
+                .child(promo_field(order))
+                .child(order_summary(order));
+        }
+        form = form.dyn_child(move || alert.get().map(|p| problem_view(p, None)));
+        if can_buy {
+            form = form.child(
+                el_class("button", "tessera-checkout")
+                    .attr("type", "submit")
+                    .attr("part", "checkout-button")
+                    .attr_fn("aria-disabled", move || Some(placing.get().to_string()))
+                    .text_fn(move || (if placing.get() { t.checkout_pending } else { t.checkout }).to_owned()),
+            );
+        }
+        form = form.dyn_child(move || {
+            let all_gone = order.event.with(|e| e.as_ref().is_some_and(|e| e.tiers.iter().all(|t| t.available == 0)));
+            all_gone.then(|| el_class("p", "tessera-closed").text(t.all_sold_out))
         });
-        let resale = resale.map(|r| fill(t.resold, &[("platform", &r.platform), ("n", &r.sold.to_string())]));
         // Bought on the platform's own page: the tiers without radios, what happens next, and
         // a link there (the whole page goes, as to a hosted checkout) when the platform gave one.
-        let (said, link) = match place {
-            None => (None, None),
-            Some((event_id, place)) => {
-                let name = [("platform", place.platform.as_str())];
-                let link = place.link().map(|url| (url.to_owned(), fill(t.continue_on, &name)));
-                let said = fill(t.sold_on, &name);
-                let said = if link.is_some() { format!("{said} {}", t.finish_there) } else { said };
-                let link = link.map(|(url, label)| {
-                    let host = host.get_value();
-                    let pairs = [
-                        ("event_id", event_id.into()),
-                        ("platform", place.platform.into()),
-                        ("url", url.as_str().into()),
-                    ];
-                    // `tessera:handoff` for the host page's analytics; the link then goes as usual.
-                    let detail = crate::wire::object(&pairs);
-                    view! {
-                        <a class="tessera-checkout" part="checkout-button" href=url target="_top"
-                            on:click=move |_| send(&host, "handoff", &detail)>{label}</a>
-                    }
-                });
-                (Some(said), link)
+        if let Some(place) = place {
+            let name = [("platform", place.platform.as_str())];
+            let link = place.link().map(|url| (url.to_owned(), fill(t.continue_on, &name)));
+            let said = fill(t.sold_on, &name);
+            let said = if link.is_some() { format!("{said} {}", t.finish_there) } else { said };
+            form = form.child(el_class("p", "tessera-elsewhere").text(&said));
+            if let Some((url, label)) = link {
+                let host = host.get_value();
+                let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
+                let pairs =
+                    [("event_id", event_id.into()), ("platform", place.platform.into()), ("url", url.as_str().into())];
+                // `tessera:handoff` for the host page's analytics; the link then goes as usual.
+                let detail = crate::wire::object(&pairs);
+                form = form.child(
+                    el_class("a", "tessera-checkout")
+                        .attr("part", "checkout-button")
+                        .attr("href", &url)
+                        .attr("target", "_top")
+                        .on("click", move |_| send(&host, "handoff", &detail))
+                        .text(&label),
+                );
             }
-        };
-        view! {
-            <form class="tessera-form" novalidate on:submit=on_submit>
-                <TierPicker order=order list_only=elsewhere/>
-                <p class="tessera-live-note" role="status">
-                    {move || if stale.get() { t.stale.to_owned() } else { note.get() }}
-                </p>
-                {resale.map(|line| view! { <p class="tessera-resale">{line}</p> })}
-                {can_buy.then(|| view! {
-                    <QuantityPicker order=order/>
-                    <BuyerForm order=order/>
-                    <PromoField order=order/>
-                    <OrderSummary order=order/>
-                })}
-                {move || alert.get().map(|p| view! { <ProblemView problem=p/> })}
-                {can_buy.then(|| view! {
-                    <button type="submit" class="tessera-checkout" part="checkout-button"
-                        aria-disabled=move || placing.get().to_string()>
-                        {move || if placing.get() { t.checkout_pending } else { t.checkout }}
-                    </button>
-                })}
-                {all_gone.then(|| view! { <p class="tessera-closed">{t.all_sold_out}</p> })}
-                {said.map(|said| view! { <p class="tessera-elsewhere">{said}</p> })}
-                {link}
-            </form>
         }
-        .into_any()
+        form
     };
 
-    view! {
-        <section class="tessera-event" part="event">
-            {on_back.map(|back| view! {
-                <button type="button" class="tessera-back" on:click=move |_| back.run(())>
-                    "← " {t.back_to_events}
-                </button>
-            })}
-            {move || notice.get().map(|r| view! {
-                <ReturnNotice returned=r on_dismiss=Callback::new(move |_| notice.set(None))/>
-            })}
-            {header}
-            {body}
-            <p class="tessera-visually-hidden" aria-live="polite">{move || heard.get()}</p>
-        </section>
-    }
+    let back = on_back.map(|back| {
+        el_class("button", "tessera-back")
+            .attr("type", "button")
+            .on("click", move |_| back.run(()))
+            .text("← ")
+            .text(t.back_to_events)
+    });
+    el_class("section", "tessera-event")
+        .attr("part", "event")
+        .child_opt(back)
+        .dyn_child(move || notice.get().map(|r| return_notice(r, Callback::new(move |_| notice.set(None)))))
+        .switch(header_key, header)
+        .switch(body_key, move || vec![body()])
+        .child(el_class("p", "tessera-visually-hidden").attr("aria-live", "polite").text_fn(move || heard.get()))
 }
 
 /// A fresh random key (`crypto.randomUUID()`), or the time when the browser has none.
@@ -356,7 +365,7 @@ fn idempotency_key() -> String {
 
 /// Moves focus to the first field marked invalid, so keyboard and screen-reader users land
 /// on what needs fixing.
-fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
+fn focus_first_invalid(ev: &web_sys::Event) {
     use wasm_bindgen::JsCast;
     let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
     // Run after this render pass has marked the fields.

@@ -1,15 +1,16 @@
-//! The widget's component tree:
+//! The widget's component tree. Each component is a function that builds its elements with
+//! `crate::dom` (reactive through Leptos's signals) and returns them.
 //!
-//! Widget
-//! ├── ReturnNotice          (payment complete / cancelled, after the hosted checkout)
-//! ├── EventList             (list mode: one card per event)
-//! └── EventView             (one event)
-//!     ├── TierPicker        (radio group; price, availability or sale period per tier)
-//!     ├── QuantityPicker    (bounded by availability and the tier's per-order limits)
-//!     ├── BuyerForm         (name, email, optional phone, inline errors)
-//!     ├── PromoField        (one preview request, then priced locally)
-//!     ├── OrderSummary      (priced by tessera-core; the total is announced politely)
-//!     └── ProblemView       (what went wrong and what to do)
+//! widget
+//! ├── return_notice          (payment complete / cancelled, after the hosted checkout)
+//! ├── event_list             (list mode: one card per event)
+//! └── event_view             (one event)
+//!     ├── tier_picker        (radio group; price, availability or sale period per tier)
+//!     ├── quantity_picker    (bounded by availability and the tier's per-order limits)
+//!     ├── buyer_form         (name, email, optional phone, inline errors)
+//!     ├── promo_field        (one preview request, then priced locally)
+//!     ├── order_summary      (priced by tessera-core; the total is announced politely)
+//!     └── problem_view       (what went wrong and what to do)
 
 use leptos::prelude::request_animation_frame;
 
@@ -24,16 +25,16 @@ mod return_notice;
 mod tier_picker;
 mod widget;
 
-pub use buyer_form::BuyerForm;
-pub use event_list::EventList;
-pub use event_view::EventView;
-pub use order_summary::OrderSummary;
-pub use problem_view::{problem_message, ProblemView};
-pub use promo_field::PromoField;
-pub use quantity_picker::QuantityPicker;
-pub use return_notice::ReturnNotice;
-pub use tier_picker::TierPicker;
-pub use widget::{use_ctx, Ctx, Widget};
+pub use buyer_form::buyer_form;
+pub use event_list::event_list;
+pub use event_view::event_view;
+pub use order_summary::order_summary;
+pub use problem_view::{problem_message, problem_view};
+pub use promo_field::promo_field;
+pub use quantity_picker::quantity_picker;
+pub use return_notice::return_notice;
+pub use tier_picker::tier_picker;
+pub use widget::{use_ctx, widget, Ctx};
 
 /// Moves focus to the element `id` of this widget once the current render is in the page (by
 /// the next frame). Looked up in the widget's shadow root rather than held in a `NodeRef`,

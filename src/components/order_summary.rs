@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::use_ctx;
+use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::order_state::OrderState;
 use crate::text::fill;
@@ -8,13 +9,12 @@ use crate::text::fill;
 /// The order priced by `tessera-core` (`OrderPrice::with_discount`), the function the proxy
 /// also runs. The nodes stay in place while the amounts change, so the polite live region on
 /// the total tells screen-reader users each new total.
-#[component]
-pub fn OrderSummary(order: OrderState) -> impl IntoView {
+pub fn order_summary(order: OrderState) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let locale = StoredValue::new(ctx.locale.clone());
     // Not a Memo: each amount below is worked out again on a change (cheap) and only written
-    // to the page when its text differs, which costs the wasm less than a Memo of its own type.
+    // to the page when its text differs.
     let price = move || order.price();
     let money = move |m| locale.with_value(|l| format::money(m, l));
     let what = move || {
@@ -27,19 +27,26 @@ pub fn OrderSummary(order: OrderState) -> impl IntoView {
     let discount_label = move || {
         order.promo.with(|p| p.as_ref().map(|p| fill(t.discount, &[("code", p.code.as_str())])).unwrap_or_default())
     };
-    let has_promo = move || order.promo.with(Option::is_some);
-    view! {
-        <section class="tessera-summary" part="summary" aria-label=t.order_summary
-            hidden=move || price().is_none()>
-            <dl>
-                <div class="tessera-line"><dt>{what}</dt><dd>{subtotal}</dd></div>
-                <div class="tessera-line tessera-discount" hidden=move || !has_promo()>
-                    <dt>{discount_label}</dt><dd class="tessera-discount-amount">{discount}</dd>
-                </div>
-                <div class="tessera-line tessera-total" aria-live="polite" aria-atomic="true">
-                    <dt>{t.total}</dt><dd class="tessera-total-amount">{total}</dd>
-                </div>
-            </dl>
-        </section>
-    }
+    let line = |class: &str| el_class("div", class);
+    el_class("section", "tessera-summary")
+        .attr("part", "summary")
+        .attr("aria-label", t.order_summary)
+        .flag_fn("hidden", move || price().is_none())
+        .child(
+            el("dl")
+                .child(line("tessera-line").child(el("dt").text_fn(what)).child(el("dd").text_fn(subtotal)))
+                .child(
+                    line("tessera-line tessera-discount")
+                        .flag_fn("hidden", move || order.promo.with(Option::is_none))
+                        .child(el("dt").text_fn(discount_label))
+                        .child(el_class("dd", "tessera-discount-amount").text_fn(discount)),
+                )
+                .child(
+                    line("tessera-line tessera-total")
+                        .attr("aria-live", "polite")
+                        .attr("aria-atomic", "true")
+                        .child(el("dt").text(t.total))
+                        .child(el_class("dd", "tessera-total-amount").text_fn(total)),
+                ),
+        )
 }

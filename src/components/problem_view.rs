@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::use_ctx;
 use crate::api::ApiProblem;
+use crate::dom::{el, el_class, El};
 use crate::text::{fill, Texts};
 
 pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
@@ -19,16 +20,14 @@ pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
 }
 
 /// What went wrong, said so a buyer knows what to do; with a retry button where retrying helps.
-#[component]
-pub fn ProblemView(problem: ApiProblem, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
+pub fn problem_view(problem: ApiProblem, retry: Option<Callback<()>>) -> El {
     let t = use_ctx().t;
     let message = problem_message(t, &problem);
-    view! {
-        <div class="tessera-problem" role="alert" part="problem">
-            <p>{message}</p>
-            {retry.map(|r| view! {
-                <button type="button" class="tessera-retry" on:click=move |_| r.run(())>{t.retry}</button>
-            })}
-        </div>
-    }
+    el_class("div", "tessera-problem")
+        .attr("role", "alert")
+        .attr("part", "problem")
+        .child(el("p").text(&message))
+        .child_opt(retry.map(|r| {
+            el_class("button", "tessera-retry").attr("type", "button").on("click", move |_| r.run(())).text(t.retry)
+        }))
 }

@@ -4,14 +4,14 @@ use tessera_core::{Discount, Field, Problem, PromoCode};
 
 use super::{focus_soon, problem_message, use_ctx};
 use crate::api::{self, ApiProblem};
+use crate::dom::{el, el_class, target_value, El};
 use crate::format;
 use crate::order_state::OrderState;
 use crate::text::{fill, problem};
 
 /// "Have a promo code?": one request to learn the code's rule, then the discount follows
 /// every change of tier and quantity locally (see `OrderState::price`).
-#[component]
-pub fn PromoField(order: OrderState) -> impl IntoView {
+pub fn promo_field(order: OrderState) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let proxy = StoredValue::new(ctx.proxy.clone());
@@ -51,7 +51,7 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
         });
     };
 
-    let remove = move |_| {
+    let remove = move |_: web_sys::Event| {
         order.promo.set(None);
         order.promo_problem.set(None);
         typed.set(String::new());
@@ -72,49 +72,66 @@ pub fn PromoField(order: OrderState) -> impl IntoView {
     };
     let error = move || order.promo_problem.get().map(|p| problem(t, Field::PromoCode, p)).or_else(|| trouble.get());
 
-    view! {
-        <div class="tessera-promo" part="promo">
-            // A code refused at checkout comes back with the field open and the code still typed.
-            {move || match (applied_text(), open.get() || order.promo_problem.with(Option::is_some)) {
-                (Some(text), _) => view! {
-                    <p class="tessera-promo-applied">
-                        <span>{text}</span>
-                        <button type="button" class="tessera-link" on:click=remove>{t.promo_remove}</button>
-                    </p>
-                }.into_any(),
-                (None, false) => view! {
-                    <button type="button" class="tessera-link" aria-expanded="false"
-                        on:click=move |_| {
-                            open.set(true);
-                            focus_code();
-                        }>
-                        {t.promo_toggle}
-                    </button>
-                }.into_any(),
-                (None, true) => view! {
-                    <div class="tessera-field">
-                        <label for="tessera-promo">{t.promo_label}</label>
-                        <div class="tessera-promo-row">
-                            <input id="tessera-promo" type="text"
-                                autocomplete="off" autocapitalize="characters" spellcheck="false"
-                                aria-invalid=move || error().is_some().to_string()
-                                aria-describedby=move || error().map(|_| "tessera-promo-error")
-                                prop:value=move || typed.get()
-                                on:input=move |ev| { typed.set(event_target_value(&ev)); open.set(true); order.promo_problem.set(None); }
-                                on:keydown=move |ev| {
-                                    // Enter applies the code rather than submitting the whole order.
-                                    if ev.key() == "Enter" { ev.prevent_default(); apply(); }
-                                }/>
-                            <button type="button" class="tessera-promo-apply" on:click=move |_| apply()
-                                aria-disabled=move || pending.get().to_string()>
-                                {move || if pending.get() { t.promo_applying } else { t.promo_apply }}
-                            </button>
-                        </div>
-                    </div>
-                }.into_any(),
-            }}
-            // Always in the page, so screen readers announce what Apply found.
-            <p class="tessera-field-error" id="tessera-promo-error" role="alert">{error}</p>
-        </div>
-    }
+    // Which of the three the field shows. A code refused at checkout comes back with the field
+    // open and the code still typed; within one state the nodes stay, so typing keeps its caret.
+    let state =
+        move || match (order.promo.with(Option::is_some), open.get() || order.promo_problem.with(Option::is_some)) {
+            (true, _) => 0u8,
+            (false, false) => 1,
+            (false, true) => 2,
+        };
+    let build = move || match state() {
+        0 => el_class("p", "tessera-promo-applied")
+            .child(el("span").text_fn(move || applied_text().unwrap_or_default()))
+            .child(el_class("button", "tessera-link").attr("type", "button").on("click", remove).text(t.promo_remove)),
+        1 => el_class("button", "tessera-link")
+            .attr("type", "button")
+            .attr("aria-expanded", "false")
+            .on("click", move |_| {
+                open.set(true);
+                focus_code();
+            })
+            .text(t.promo_toggle),
+        _ => {
+            let input = el("input")
+                .attr("id", "tessera-promo")
+                .attr("type", "text")
+                .attr("autocomplete", "off")
+                .attr("autocapitalize", "characters")
+                .attr("spellcheck", "false")
+                .attr_fn("aria-invalid", move || Some(error().is_some().to_string()))
+                .attr_fn("aria-describedby", move || error().map(|_| "tessera-promo-error".to_owned()))
+                .prop_fn("value", move || typed.get().into())
+                .on("input", move |ev| {
+                    typed.set(target_value(&ev));
+                    open.set(true);
+                    order.promo_problem.set(None);
+                })
+                .on("keydown", move |ev| {
+                    // Enter applies the code rather than submitting the whole order.
+                    if wasm_bindgen::JsCast::unchecked_ref::<web_sys::KeyboardEvent>(&ev).key() == "Enter" {
+                        ev.prevent_default();
+                        apply();
+                    }
+                });
+            let apply_button = el_class("button", "tessera-promo-apply")
+                .attr("type", "button")
+                .on("click", move |_| apply())
+                .attr_fn("aria-disabled", move || Some(pending.get().to_string()))
+                .text_fn(move || (if pending.get() { t.promo_applying } else { t.promo_apply }).to_owned());
+            el_class("div", "tessera-field")
+                .child(el("label").attr("for", "tessera-promo").text(t.promo_label))
+                .child(el_class("div", "tessera-promo-row").child(input).child(apply_button))
+        }
+    };
+    el_class("div", "tessera-promo")
+        .attr("part", "promo")
+        .switch(state, move || vec![build()])
+        // Always in the page, so screen readers announce what Apply found.
+        .child(
+            el_class("p", "tessera-field-error")
+                .attr("id", "tessera-promo-error")
+                .attr("role", "alert")
+                .text_fn(move || error().unwrap_or_default()),
+        )
 }

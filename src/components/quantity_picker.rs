@@ -2,14 +2,14 @@ use leptos::prelude::*;
 use tessera_core::Field;
 
 use super::use_ctx;
+use crate::dom::{el, el_class, target_value, El};
 use crate::order_state::OrderState;
 use crate::text::{fill, problem};
 
 /// A bounded number field with − and + buttons: never below the tier's minimum per order
 /// (1 unless the platform says more), never above what the tier has left or the per-order
 /// limit.
-#[component]
-pub fn QuantityPicker(order: OrderState) -> impl IntoView {
+pub fn quantity_picker(order: OrderState) -> El {
     let t = use_ctx().t;
     let min = move || order.min_quantity();
     let max = move || order.max_quantity().max(min());
@@ -26,24 +26,41 @@ pub fn QuantityPicker(order: OrderState) -> impl IntoView {
             fill(t.quantity_hint, &[("n", &n)])
         }
     };
-    view! {
-        <div class="tessera-quantity" part="quantity">
-            <label for="tessera-qty">{t.quantity}</label>
-            <div class="tessera-stepper">
-                <button type="button" class="tessera-step" aria-label=t.decrease aria-controls="tessera-qty"
-                    disabled=move || { order.quantity.get() <= min() }
-                    on:click=move |_| set(i64::from(order.quantity.get()) - 1)>"−"</button>
-                <input id="tessera-qty" type="number" inputmode="numeric" min=move || min().to_string() max=move || max().to_string()
-                    aria-describedby="tessera-qty-hint"
-                    aria-invalid=move || error().is_some().to_string()
-                    prop:value=move || order.quantity.get().to_string()
-                    on:change=move |ev| set(event_target_value(&ev).trim().parse::<i64>().unwrap_or(1))/>
-                <button type="button" class="tessera-step" aria-label=t.increase aria-controls="tessera-qty"
-                    disabled=move || { order.quantity.get() >= max() }
-                    on:click=move |_| set(i64::from(order.quantity.get()) + 1)>"+"</button>
-            </div>
-            <p id="tessera-qty-hint" class="tessera-hint">{hint}</p>
-            {move || error().map(|e| view! { <p class="tessera-field-error">{e}</p> })}
-        </div>
-    }
+    let step = |label: &str| {
+        el_class("button", "tessera-step")
+            .attr("type", "button")
+            .attr("aria-label", label)
+            .attr("aria-controls", "tessera-qty")
+    };
+    let input = el("input")
+        .attr("id", "tessera-qty")
+        .attr("type", "number")
+        .attr("inputmode", "numeric")
+        .attr_fn("min", move || Some(min().to_string()))
+        .attr_fn("max", move || Some(max().to_string()))
+        .attr("aria-describedby", "tessera-qty-hint")
+        .attr_fn("aria-invalid", move || Some(error().is_some().to_string()))
+        .prop_fn("value", move || order.quantity.get().to_string().into())
+        .on("change", move |ev| set(target_value(&ev).trim().parse::<i64>().unwrap_or(1)));
+    el_class("div", "tessera-quantity")
+        .attr("part", "quantity")
+        .child(el("label").attr("for", "tessera-qty").text(t.quantity))
+        .child(
+            el_class("div", "tessera-stepper")
+                .child(
+                    step(t.decrease)
+                        .flag_fn("disabled", move || order.quantity.get() <= min())
+                        .on("click", move |_| set(i64::from(order.quantity.get()) - 1))
+                        .text("−"),
+                )
+                .child(input)
+                .child(
+                    step(t.increase)
+                        .flag_fn("disabled", move || order.quantity.get() >= max())
+                        .on("click", move |_| set(i64::from(order.quantity.get()) + 1))
+                        .text("+"),
+                ),
+        )
+        .child(el_class("p", "tessera-hint").attr("id", "tessera-qty-hint").text_fn(hint))
+        .dyn_child(move || error().map(|e| el_class("p", "tessera-field-error").text(&e)))
 }

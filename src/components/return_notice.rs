@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
 use super::{focus_soon, use_ctx};
+use crate::dom::{el, el_class, El};
 use crate::handoff::{Outcome, Return};
 use crate::text::fill;
 
 /// Tells the buyer how the hosted checkout ended. Focus moves here so screen readers read it.
-#[component]
-pub fn ReturnNotice(returned: Return, on_dismiss: Callback<()>) -> impl IntoView {
+pub fn return_notice(returned: Return, on_dismiss: Callback<()>) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     focus_soon(&ctx.host, "tessera-notice");
@@ -30,11 +30,17 @@ pub fn ReturnNotice(returned: Return, on_dismiss: Callback<()>) -> impl IntoView
             ("tessera-notice tessera-notice-cancelled", t.cancelled_title, t.cancelled_body.to_owned())
         }
     };
-    view! {
-        <div class=class id="tessera-notice" role="status" tabindex="-1" part="notice">
-            <h3 class="tessera-notice-title">{title}</h3>
-            <p>{body}</p>
-            <button type="button" class="tessera-dismiss" on:click=move |_| on_dismiss.run(())>{t.dismiss}</button>
-        </div>
-    }
+    el_class("div", class)
+        .attr("id", "tessera-notice")
+        .attr("role", "status")
+        .attr("tabindex", "-1")
+        .attr("part", "notice")
+        .child(el_class("h3", "tessera-notice-title").text(title))
+        .child(el("p").text(&body))
+        .child(
+            el_class("button", "tessera-dismiss")
+                .attr("type", "button")
+                .on("click", move |_| on_dismiss.run(()))
+                .text(t.dismiss),
+        )
 }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
 use super::use_ctx;
+use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::host_events::emit;
 use crate::order_state::OrderState;
@@ -13,8 +14,7 @@ use crate::wire::ToJs;
 /// exists, but cannot be chosen. `list_only`: the same rows with their radios off (and hidden
 /// by the stylesheet), where the tickets are bought on another platform's page and there is
 /// nothing to choose here.
-#[component]
-pub fn TierPicker(order: OrderState, #[prop(optional)] list_only: bool) -> impl IntoView {
+pub fn tier_picker(order: OrderState, list_only: bool) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let locale = StoredValue::new(ctx.locale);
@@ -33,19 +33,16 @@ pub fn TierPicker(order: OrderState, #[prop(optional)] list_only: bool) -> impl 
             })
         })
     });
-    view! {
-        <fieldset class="tessera-tiers" part="tiers">
-            <legend>{t.choose_tickets}</legend>
-            {move || {
-                tiers
-                    .get()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(id, name, price, off)| tier_option(id, name, price, off, order, list_only))
-                    .collect_view()
-            }}
-        </fieldset>
-    }
+    el_class("fieldset", "tessera-tiers").attr("part", "tiers").child(el("legend").text(t.choose_tickets)).dyn_children(
+        move || {
+            tiers
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(id, name, price, off)| tier_option(id, name, price, off, order, list_only))
+                .collect()
+        },
+    )
 }
 
 /// Why a tier is not on sale now, in the buyer's words: "Sale opens Sat, 1 Mar 2030, 10:00 AM"
@@ -58,14 +55,7 @@ fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
     Some(fill(t.sale_opens, &[("when", &format::event_date(opens, locale))]))
 }
 
-fn tier_option(
-    id: TierId,
-    name: String,
-    price: Money,
-    off: Option<String>,
-    order: OrderState,
-    list_only: bool,
-) -> impl IntoView {
+fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, order: OrderState, list_only: bool) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let dom_id = format!("tier-{id}");
@@ -106,7 +96,8 @@ fn tier_option(
         (_, _, true) => "tessera-tier tessera-selected",
         _ => "tessera-tier",
     };
-    let left = move || match (off.clone(), state().0) {
+    let off = StoredValue::new(off);
+    let left = move || match (off.get_value(), state().0) {
         (Some(why), _) => ("tessera-tier-left", why),
         (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out.to_owned()),
         (None, Availability::FewLeft(n)) => {
@@ -115,19 +106,21 @@ fn tier_option(
         (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left, &[("n", &n.to_string())])),
     };
     let price = format::money(price, &ctx.locale);
-    view! {
-        <div class=class part="tier">
-            <input type="radio" name="tier" id=dom_id.clone() value=id.to_string()
-                prop:checked=checked disabled=closed
-                on:change=move |_| chosen()/>
-            <label for=dom_id>
-                // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
-                <span class="tessera-tier-name">{name}</span>
-                <span class="tessera-visually-hidden">", "</span>
-                <span class="tessera-tier-price">{price}</span>
-                <span class="tessera-visually-hidden">", "</span>
-                {move || { let (class, text) = left(); view! { <span class=class>{text}</span> } }}
-            </label>
-        </div>
-    }
+    let radio = el("input")
+        .attr("type", "radio")
+        .attr("name", "tier")
+        .attr("id", &dom_id)
+        .attr("value", id.as_str())
+        .prop_fn("checked", move || checked().into())
+        .flag_fn("disabled", closed)
+        .on("change", move |_| chosen());
+    // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
+    let label = el("label")
+        .attr("for", &dom_id)
+        .child(el_class("span", "tessera-tier-name").text(&name))
+        .child(el_class("span", "tessera-visually-hidden").text(", "))
+        .child(el_class("span", "tessera-tier-price").text(&price))
+        .child(el_class("span", "tessera-visually-hidden").text(", "))
+        .child(el("span").attr_fn("class", move || Some(left().0.to_owned())).text_fn(move || left().1));
+    el("div").attr_fn("class", move || Some(class().to_owned())).attr("part", "tier").child(radio).child(label)
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use super::{EventList, EventView};
+use super::{event_list, event_view};
+use crate::dom::El;
 use crate::mount::WidgetConfig;
 use crate::text::{self, Texts};
 
@@ -14,11 +15,11 @@ pub struct Ctx {
 }
 
 pub fn use_ctx() -> Ctx {
-    use_context::<Ctx>().expect("components render inside <Widget>")
+    use_context::<Ctx>().expect("components render inside widget()")
 }
 
-#[component]
-pub fn Widget(config: WidgetConfig) -> impl IntoView {
+/// One widget in `root`: an event, or the list of events when the site owner named none.
+pub fn widget(root: El, config: WidgetConfig) -> El {
     provide_context(Ctx {
         proxy: config.proxy.clone(),
         locale: config.locale.clone(),
@@ -26,7 +27,7 @@ pub fn Widget(config: WidgetConfig) -> impl IntoView {
         host: config.host.clone(),
     });
     match config.event {
-        Some(id) => view! { <EventView event_id=id returned=config.returned/> }.into_any(),
-        None => view! { <EventList returned=config.returned/> }.into_any(),
+        Some(id) => root.child(event_view(id, config.returned, None)),
+        None => event_list(root, config.returned),
     }
 }

@@ -1,0 +1,239 @@
+//! The widget's view layer: elements built directly with the DOM, kept up to date by Leptos's
+//! reactive graph (signals, memos, `RenderEffect`, owners and context).
+//!
+//! Why not `view!`: Leptos's renderer (tachys) gives every view its own Rust type and builds,
+//! mounts and rebuilds each of them with code generated for that type. Measured on this widget
+//! (bench/RESULTS.md, issue 8), that code was about half of the wasm every buyer downloads.
+//! Here there is one element type, and every dynamic part is a boxed closure driven by one
+//! `RenderEffect`, so a new view adds its own few calls and nothing more. Each generic method
+//! below only boxes its closure and hands it to a plain function: keep it that way, or each
+//! call site gets its own copy of the body.
+
+use leptos::prelude::{untrack, Owner, StoredValue};
+use leptos::reactive::effect::RenderEffect;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Node};
+
+/// One element being built; `.0` once it is done.
+pub struct El(pub Element);
+
+fn document() -> web_sys::Document {
+    // The widget only ever runs in a page.
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// `<tag>`.
+pub fn el(tag: &str) -> El {
+    El(document().create_element(tag).expect("a valid tag name"))
+}
+
+/// `<tag class="…">`, the most common start.
+pub fn el_class(tag: &str, class: &str) -> El {
+    el(tag).attr("class", class)
+}
+
+/// Keeps `effect` running for as long as the current owner (the widget, or the part of it
+/// a `switch` built) is there.
+fn keep(effect: RenderEffect<()>) {
+    let _ = StoredValue::new_local(effect);
+}
+
+/// Runs `f` now and again whenever a signal it read changes.
+pub fn effect(f: impl FnMut() + 'static) {
+    effect_boxed(Box::new(f))
+}
+
+fn effect_boxed(mut f: Box<dyn FnMut()>) {
+    keep(RenderEffect::new(move |_| f()));
+}
+
+impl El {
+    pub fn attr(self, name: &str, value: &str) -> Self {
+        let _ = self.0.set_attribute(name, value);
+        self
+    }
+
+    /// An attribute that follows `f`; `None` removes it.
+    pub fn attr_fn(self, name: &'static str, f: impl Fn() -> Option<String> + 'static) -> Self {
+        self.attr_boxed(name, Box::new(f))
+    }
+
+    /// A boolean attribute (`disabled`, `hidden`) present while `f` is true.
+    pub fn flag_fn(self, name: &'static str, f: impl Fn() -> bool + 'static) -> Self {
+        self.attr_boxed(name, Box::new(move || f().then(String::new)))
+    }
+
+    fn attr_boxed(self, name: &'static str, f: Box<dyn Fn() -> Option<String>>) -> Self {
+        let el = self.0.clone();
+        let mut last: Option<Option<String>> = None;
+        effect_boxed(Box::new(move || {
+            let value = f();
+            if last.as_ref() == Some(&value) {
+                return;
+            }
+            let _ = match &value {
+                Some(v) => el.set_attribute(name, v),
+                None => el.remove_attribute(name),
+            };
+            last = Some(value);
+        }));
+        self
+    }
+
+    /// A DOM property (`value`, `checked`) that follows `f`: properties, not attributes, are
+    /// what an input shows once the buyer has touched it.
+    pub fn prop_fn(self, name: &'static str, f: impl Fn() -> JsValue + 'static) -> Self {
+        self.prop_boxed(name, Box::new(f))
+    }
+
+    fn prop_boxed(self, name: &'static str, f: Box<dyn Fn() -> JsValue>) -> Self {
+        let el = JsValue::from(self.0.clone());
+        let name = JsValue::from_str(name);
+        effect_boxed(Box::new(move || {
+            let value = f();
+            // Writing the same value again would move the caret of an input being typed in.
+            if js_sys::Reflect::get(&el, &name).is_ok_and(|now| js_sys::Object::is(&now, &value)) {
+                return;
+            }
+            let _ = js_sys::Reflect::set(&el, &name, &value);
+        }));
+        self
+    }
+
+    /// Listens for `event` for as long as the element lives.
+    pub fn on(self, event: &str, f: impl FnMut(web_sys::Event) + 'static) -> Self {
+        self.on_boxed(event, Box::new(f))
+    }
+
+    fn on_boxed(self, event: &str, f: Box<dyn FnMut(web_sys::Event)>) -> Self {
+        // Given to the browser: it is collected with the element.
+        let f = Closure::wrap(f).into_js_value();
+        let _ = self.0.add_event_listener_with_callback(event, f.unchecked_ref());
+        self
+    }
+
+    pub fn text(self, text: &str) -> Self {
+        let _ = self.0.append_child(&document().create_text_node(text));
+        self
+    }
+
+    /// Text that follows `f`; the node stays in place, so a live region announces the change.
+    pub fn text_fn(self, f: impl Fn() -> String + 'static) -> Self {
+        self.text_boxed(Box::new(f))
+    }
+
+    fn text_boxed(self, f: Box<dyn Fn() -> String>) -> Self {
+        let node = document().create_text_node("");
+        let _ = self.0.append_child(&node);
+        let mut last: Option<String> = None;
+        effect_boxed(Box::new(move || {
+            let text = f();
+            if last.as_deref() != Some(text.as_str()) {
+                node.set_data(&text);
+                last = Some(text);
+            }
+        }));
+        self
+    }
+
+    pub fn child(self, child: El) -> Self {
+        let _ = self.0.append_child(&child.0);
+        self
+    }
+
+    /// A child that may not be there.
+    pub fn child_opt(self, child: Option<El>) -> Self {
+        match child {
+            Some(child) => self.child(child),
+            None => self,
+        }
+    }
+
+    pub fn children(self, children: Vec<El>) -> Self {
+        children.into_iter().fold(self, El::child)
+    }
+
+    /// What `f` builds, built again whenever a signal `f` read changes: the old elements and
+    /// the effects made for them go, and the new ones take their place.
+    pub fn dyn_child(self, f: impl Fn() -> Option<El> + 'static) -> Self {
+        self.region(Box::new(|| true), Box::new(move || f().into_iter().collect()))
+    }
+
+    /// Like `dyn_child`, for a list.
+    pub fn dyn_children(self, f: impl Fn() -> Vec<El> + 'static) -> Self {
+        self.region(Box::new(|| true), Box::new(f))
+    }
+
+    /// What `build` makes (read untracked), built again only when `key` changes: for parts
+    /// with inputs in them, which must not be replaced under a buyer's typing.
+    pub fn switch<K: PartialEq + 'static>(
+        self,
+        key: impl Fn() -> K + 'static,
+        build: impl Fn() -> Vec<El> + 'static,
+    ) -> Self {
+        let mut last = None;
+        let changed = move || {
+            let key = Some(key());
+            let changed = key != last;
+            last = key;
+            changed
+        };
+        self.region(Box::new(changed), Box::new(move || untrack(&build)))
+    }
+
+    /// The one place children come and go: whenever `changed` says so, `build` replaces what
+    /// is shown.
+    fn region(self, mut changed: Box<dyn FnMut() -> bool>, build: Box<dyn Fn() -> Vec<El>>) -> Self {
+        let parent = self.0.clone();
+        // Later siblings stay after the region's own nodes.
+        let marker: Node = document().create_comment("").into();
+        let _ = parent.append_child(&marker);
+        // The parts' owner hangs off the view's owner, not the effect's: an effect clears its
+        // own owner before every run, which would end the effects of parts kept as they are.
+        let base = Owner::current().unwrap_or_default();
+        let mut shown: Vec<Element> = Vec::new();
+        let mut owner: Option<Owner> = None;
+        effect_boxed(Box::new(move || {
+            if !changed() {
+                return;
+            }
+            let parts_owner = base.child();
+            let parts = parts_owner.with(&build);
+            if let Some(old) = owner.replace(parts_owner) {
+                old.cleanup();
+            }
+            for old in shown.drain(..) {
+                old.remove();
+            }
+            for part in parts {
+                let _ = parent.insert_before(&part.0, Some(&marker));
+                shown.push(part.0);
+            }
+        }));
+        self
+    }
+}
+
+/// Builds a view under a new owner and puts it in `root`; the owner is what keeps the view's
+/// effects and context alive, and dropping it (or `cleanup`) ends them.
+pub fn mount_in(root: &Node, view: impl FnOnce() -> El) -> Owner {
+    init_executor();
+    let owner = Owner::new();
+    let node = owner.with(view);
+    let _ = root.append_child(&node.0);
+    owner
+}
+
+/// `spawn_local` and effects run on the browser's microtask queue.
+fn init_executor() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+}
+
+/// The `value` an input event's target has now.
+pub fn target_value(ev: &web_sys::Event) -> String {
+    ev.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
