@@ -206,6 +206,7 @@ function probe(selector) {
     if (!orig) continue;
     WebAssembly[name] = function (...a) {
       return orig.apply(this, a).then((r) => {
+        if (b.instantiated === undefined) b.instantiated = performance.now();
         const inst = r.instance || r;
         for (const v of Object.values(inst.exports || {})) if (v instanceof WebAssembly.Memory) b.memory = v;
         return r;
@@ -283,7 +284,9 @@ async function load(side, { rate = 1, memory = false, network = false } = {}) {
       const b = window.__bench;
       // When the event's data had arrived (resource timing; cross-origin entries keep responseEnd).
       const data = performance.getEntriesByType('resource').find((e) => e.name.includes(api));
-      return { firstPrice: b.firstPrice, frame: b.frame, text: b.text, dataArrived: data ? data.responseEnd : null };
+      const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+      return { firstPrice: b.firstPrice, frame: b.frame, text: b.text, dataArrived: data ? data.responseEnd : null,
+        wasmArrived: wasm ? wasm.responseEnd : null, instantiated: b.instantiated ?? null };
     }, sides[side].api);
     if (memory || network) {
       await p.waitForTimeout(1000); // settled: tessera's live stream open, both idle
@@ -321,6 +324,37 @@ for (const side of Object.keys(sides)) {
   const w = await load(side, { network: true });
   log(`${side}: renders "${w.text}"${w.errors ? `, page errors: ${w.errors.join('; ')}` : ''}`);
   if (w.errors) throw new Error(`${side}: the page reported errors (unexpected requests: ${unexpected.join(', ')})`);
+}
+// `PROFILE=1 node bench/compare.mjs …`: one tessera load under the CPU profiler (4× throttled),
+// its self time by function printed, then exit: where the time after instantiation goes.
+if (process.env.PROFILE) {
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await p.addInitScript(probe, sides.tessera.selector);
+  await cdp.send('Profiler.start');
+  await p.goto(sides.tessera.url(), { waitUntil: 'commit' });
+  await p.waitForFunction(() => window.__bench, null, { timeout: 30_000 });
+  await p.evaluate(() => window.__bench.done);
+  const { profile } = await cdp.send('Profiler.stop');
+  const b = await p.evaluate(() => ({ firstPrice: window.__bench.firstPrice, instantiated: window.__bench.instantiated }));
+  writeFileSync(join(OUT, 'tessera.cpuprofile'), JSON.stringify(profile));
+  const self = new Map();
+  const dt = profile.timeDeltas; let t = profile.startTime;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    t += dt[i];
+    const n = byId.get(id); const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) || 0) + dt[i] / 1000);
+  });
+  log(`first price ${b.firstPrice.toFixed(0)} ms, instantiated ${b.instantiated.toFixed(0)} ms`);
+  for (const [k, v] of [...self].sort((a, c) => c[1] - a[1]).slice(0, 40)) log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
+  await browser.close(); await proxy.stop(); host.server.close(); pretix.server.close();
+  process.exit(0);
 }
 const inspect = {};
 for (const side of Object.keys(sides)) inspect[side] = await load(side, { network: true });
@@ -368,6 +402,9 @@ for (const rate of [1, 4]) {
   }
   const da = median(T('tessera', rate, 'dataArrived')), db = median(T('pretix', rate, 'dataArrived'));
   row(`of which: navigation start → event data received, ${label}, median`, fmtMs(da), fmtMs(db), ratio(da, db));
+  // Where tessera's time goes before the price: the wasm on the wire, then compiled and instantiated.
+  const wa = median(T('tessera', rate, 'wasmArrived')), wi = median(T('tessera', rate, 'instantiated'));
+  row(`of which: navigation start → tessera's wasm received / instantiated, ${label}, median`, `${fmtMs(wa)} / ${fmtMs(wi)}`, 'no wasm', '—');
 }
 const hT = M('tessera', 'heapUsed'), hP = M('pretix', 'heapUsed'), wT = M('tessera', 'wasm'), bl = median(blank);
 row('JS heap used after render and GC (bytes, median)', fmtInt(hT), fmtInt(hP), ratio(hT, hP));

@@ -4,7 +4,8 @@
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use tessera_core::Money;
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
 
 fn options(pairs: &[(&str, &str)]) -> Object {
     let o = Object::new();
@@ -18,12 +19,33 @@ fn locales(locale: &str) -> Array {
     Array::of1(&JsValue::from_str(locale))
 }
 
+thread_local! {
+    // A formatter costs the browser far more to make than to use (a millisecond or more each on
+    // a phone), and every price and total of a widget uses one of the same few.
+    static FORMATTERS: RefCell<Vec<(String, Object)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The formatter for `key`, made by `make` the first time.
+fn formatter(key: String, make: impl FnOnce() -> Object) -> Object {
+    FORMATTERS.with_borrow_mut(|all| match all.iter().find(|(k, _)| *k == key) {
+        Some((_, f)) => f.clone(),
+        None => {
+            let f = make();
+            all.push((key, f.clone()));
+            f
+        }
+    })
+}
+
 pub fn money(m: Money, locale: &str) -> String {
     let scale = 10f64.powi(m.currency.exponent() as i32);
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;
-    let fmt =
-        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", m.currency.code())]));
+    let code = m.currency.code();
+    let fmt: Intl::NumberFormat = formatter(format!("{locale} {code}"), || {
+        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", code)])).into()
+    })
+    .unchecked_into();
     fmt.format()
         .call1(&JsValue::NULL, &JsValue::from_f64(value))
         .ok()
@@ -56,18 +78,22 @@ pub fn event_date(rfc3339: &str, locale: &str) -> String {
         + f64::from(day - 1) * 86_400_000.0
         + f64::from(hour * 3600 + minute * 60) * 1000.0;
     let date = Date::new(&JsValue::from_f64(ms));
-    let fmt = Intl::DateTimeFormat::new(
-        &locales(locale),
-        &options(&[
-            ("timeZone", "UTC"),
-            ("weekday", "short"),
-            ("day", "numeric"),
-            ("month", "short"),
-            ("year", "numeric"),
-            ("hour", "numeric"),
-            ("minute", "2-digit"),
-        ]),
-    );
+    let fmt: Intl::DateTimeFormat = formatter(locale.to_owned(), || {
+        Intl::DateTimeFormat::new(
+            &locales(locale),
+            &options(&[
+                ("timeZone", "UTC"),
+                ("weekday", "short"),
+                ("day", "numeric"),
+                ("month", "short"),
+                ("year", "numeric"),
+                ("hour", "numeric"),
+                ("minute", "2-digit"),
+            ]),
+        )
+        .into()
+    })
+    .unchecked_into();
     fmt.format().call1(&JsValue::NULL, &date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| rfc3339.to_owned())
 }
 
