@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 const FILES = ['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css'];
 
-// Issue 5's budget: 120 KB, counted as 120,000 bytes. The widget is at 117,577 bytes as this
-// lands; issue 8 tightens the budget to its own figure plus 10%.
-const BUDGET = 120_000;
+// Issue 5's budget was 120,000 bytes. With the views built by src/dom.rs instead of view!
+// (issue 8) the widget is 86,082 bytes: the budget is that plus 10%, so the gain cannot slip
+// away unnoticed. Issue 8's own target (below pretix's 58,536 bytes) is not met yet.
+const BUDGET = 95_000;
 
 test(`the widget a buyer downloads is at most ${BUDGET} bytes of brotli`, () => {
   const rows = FILES.map((name) => {
