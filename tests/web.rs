@@ -643,3 +643,79 @@ async fn resale_is_one_quiet_line_beside_the_tiers() {
     assert!(root.query_selector("button.tessera-checkout").unwrap().is_some());
     drop(handle);
 }
+
+/// A fresh container in the page for the view-layer tests below.
+fn container() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_switch_keeps_its_elements_until_its_key_changes_and_then_ends_the_old_effects() {
+    let root = container();
+    let (mode, label) = (RwSignal::new(0u8), RwSignal::new("a".to_owned()));
+    // How often the first part's own effect ran: it must stop once that part is gone.
+    let runs = StoredValue::new_local(std::rc::Rc::new(std::cell::Cell::new(0)));
+    let owner = dom::mount_in(&root, move || {
+        dom::el("div")
+            .switch(
+                move || mode.get(),
+                move || {
+                    let runs = runs.get_value();
+                    let part = match mode.get() {
+                        // Read while building: under a switch that must not make the part depend on it.
+                        0 => dom::el("input").attr("id", "typed").attr("data-built-with", &label.get()).text_fn(
+                            move || {
+                                runs.set(runs.get() + 1);
+                                label.get()
+                            },
+                        ),
+                        _ => dom::el("p").attr("id", "other"),
+                    };
+                    vec![part]
+                },
+            )
+            .child(dom::el("span").attr("id", "after"))
+    });
+    let first = find(&root, "#typed");
+    // A signal read inside the part changes: the part updates in place, the element stays.
+    label.set("b".into());
+    settle().await;
+    assert!(find(&root, "#typed").is_same_node(Some(&first)), "the input must not be replaced");
+    assert_eq!(first.text_content().unwrap(), "b");
+    assert_eq!(first.get_attribute("data-built-with").as_deref(), Some("a"));
+    let runs_before = runs.get_value().get();
+    // The key changes: the part is replaced where it was, before its later sibling.
+    mode.set(1);
+    settle().await;
+    assert!(root.query_selector("#typed").unwrap().is_none());
+    assert_eq!(find(&root, "#other").next_element_sibling().unwrap().id(), "after");
+    label.set("c".into());
+    settle().await;
+    assert_eq!(runs.get_value().get(), runs_before, "the removed part's effect still ran");
+    drop(owner);
+}
+
+#[wasm_bindgen_test]
+async fn attributes_flags_and_properties_follow_their_signals() {
+    let root = container();
+    let on = RwSignal::new(true);
+    let owner = dom::mount_in(&root, move || {
+        dom::el("input")
+            .attr("id", "box")
+            .attr("type", "checkbox")
+            .flag_fn("disabled", move || !on.get())
+            .attr_fn("aria-label", move || on.get().then(|| "on".to_owned()))
+            .prop_fn("checked", move || on.get().into())
+    });
+    let el = input(&root, "#box");
+    assert!(el.checked() && !el.disabled());
+    assert_eq!(el.get_attribute("aria-label").as_deref(), Some("on"));
+    on.set(false);
+    settle().await;
+    assert!(!el.checked() && el.disabled());
+    assert_eq!(el.get_attribute("aria-label"), None, "None removes the attribute");
+    drop(owner);
+}
