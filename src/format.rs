@@ -3,8 +3,8 @@
 //! still sees the time printed on the ticket).
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
-use tessera_core::Money;
 use std::cell::RefCell;
+use tessera_core::Money;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn options(pairs: &[(&str, &str)]) -> Object {
