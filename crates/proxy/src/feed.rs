@@ -210,7 +210,11 @@ pub fn to_event(platform: Platform, stored: &Stored, now: DateTime<Utc>) -> Resu
         .collect();
     Ok(Event {
         id,
-        title: if fe.title.trim().is_empty() { format!("{} event {}", platform.display_name(), fe.id) } else { fe.title.clone() },
+        title: if fe.title.trim().is_empty() {
+            format!("{} event {}", platform.display_name(), fe.id)
+        } else {
+            fe.title.clone()
+        },
         status: stored.status,
         start_datetime: fe.start.clone(),
         venue_name: fe.venue.clone(),
@@ -268,19 +272,7 @@ mod tests {
     }
 
     fn tier(id: &str, capacity: u32) -> FeedTier {
-        FeedTier {
-            id: id.into(),
-            name: id.to_uppercase(),
-            price_minor: 2500,
-            capacity,
-            sold: 0,
-            min_per_order: None,
-            max_per_order: None,
-            sale_starts: None,
-            sale_ends: None,
-            on_sale: true,
-            hidden: false,
-        }
+        FeedTier::new(id, id.to_uppercase(), 2500, capacity)
     }
 
     fn show() -> FeedEvent {
@@ -372,7 +364,10 @@ mod tests {
         apply(&c, Platform::Ingresse, &upsert_tiers(vec![tier("2", 50), tier("1", 80)])).unwrap();
         let stored = read(&c, Platform::Ingresse, "e1").unwrap().unwrap();
         let event = to_event(Platform::Ingresse, &stored, Utc::now()).unwrap();
-        assert_eq!(event.tiers.iter().map(|t| (t.id.as_str(), t.available)).collect::<Vec<_>>(), [("1", 80), ("2", 50)]);
+        assert_eq!(
+            event.tiers.iter().map(|t| (t.id.as_str(), t.available)).collect::<Vec<_>>(),
+            [("1", 80), ("2", 50)]
+        );
         assert_eq!(event.title, "Ingresse event e1");
     }
 

@@ -278,17 +278,9 @@ mod tests {
 
     fn tier(id: &str, name: &str, price_minor: i64, starts: &str, ends: &str) -> FeedTier {
         FeedTier {
-            id: id.into(),
-            name: name.into(),
-            price_minor,
-            capacity: 100,
-            sold: 0,
-            min_per_order: None,
-            max_per_order: None,
             sale_starts: Some(starts.into()),
             sale_ends: Some(ends.into()),
-            on_sale: true,
-            hidden: false,
+            ..FeedTier::new(id, name, price_minor, 100)
         }
     }
 

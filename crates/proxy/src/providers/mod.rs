@@ -183,6 +183,26 @@ pub struct FeedTier {
     pub hidden: bool,
 }
 
+impl FeedTier {
+    /// A tier on sale and shown, with nothing sold, no per-order rules and no sale period:
+    /// what a platform that says no more than name, price and capacity describes.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, price_minor: i64, capacity: u32) -> Self {
+        FeedTier {
+            id: id.into(),
+            name: name.into(),
+            price_minor,
+            capacity,
+            sold: 0,
+            min_per_order: None,
+            max_per_order: None,
+            sale_starts: None,
+            sale_ends: None,
+            on_sale: true,
+            hidden: false,
+        }
+    }
+}
+
 /// Why a delivery was refused before it was read: the platform (or whoever sent it) gets 401.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {

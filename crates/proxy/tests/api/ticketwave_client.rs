@@ -133,19 +133,7 @@ async fn forward(State(s): State<PassThrough>, method: Method, uri: Uri, headers
 }
 
 fn tier(name: &str, price_minor: i64, capacity: u32, sold: u32) -> FeedTier {
-    FeedTier {
-        id: tier_id(name),
-        name: name.into(),
-        price_minor,
-        capacity,
-        sold,
-        min_per_order: None,
-        max_per_order: None,
-        sale_starts: None,
-        sale_ends: None,
-        on_sale: true,
-        hidden: false,
-    }
+    FeedTier { sold, ..FeedTier::new(tier_id(name), name, price_minor, capacity) }
 }
 
 #[tokio::test]

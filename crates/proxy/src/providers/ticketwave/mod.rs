@@ -183,19 +183,7 @@ fn feed_tier(raw: WireTier, currency: Currency) -> Result<FeedTier, Malformed> {
         None | Some(Value::Null) => 0,
         Some(n) => whole_count(n).ok_or_else(|| Malformed::new(format!("tier {name:?} sold is not a count")))?,
     };
-    Ok(FeedTier {
-        id: tier_id(name),
-        name: name.to_owned(),
-        price_minor,
-        capacity,
-        sold: sold.min(capacity),
-        min_per_order: None,
-        max_per_order: None,
-        sale_starts: None,
-        sale_ends: None,
-        on_sale: true,
-        hidden: false,
-    })
+    Ok(FeedTier { sold: sold.min(capacity), ..FeedTier::new(tier_id(name), name, price_minor, capacity) })
 }
 
 /// Where buyers are handed off: the event's `url` when it is a web address, else the page

@@ -272,19 +272,7 @@ mod tests {
 
     #[test]
     fn event_published_describes_the_event_on_sale() {
-        let tier = |id: &str, name: &str, price_minor, capacity| FeedTier {
-            id: id.into(),
-            name: name.into(),
-            price_minor,
-            capacity,
-            sold: 0,
-            min_per_order: None,
-            max_per_order: None,
-            sale_starts: None,
-            sale_ends: None,
-            on_sale: true,
-            hidden: false,
-        };
+        let tier = |id: &str, name: &str, price_minor, capacity| FeedTier::new(id, name, price_minor, capacity);
         assert_eq!(
             doc(EVENT_PUBLISHED),
             Delivery {
