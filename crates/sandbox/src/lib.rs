@@ -47,6 +47,7 @@ mod rate_limit;
 mod routes;
 pub mod seed;
 mod server;
+mod serving;
 pub mod signature;
 mod tickets;
 pub mod ticketwave;

@@ -5,15 +5,11 @@ use crate::config::SandboxConfig;
 use crate::db::Db;
 use crate::error::{Result, SandboxError};
 use crate::rate_limit::SlidingWindowLog;
+use crate::serving::{origin_of, serve_until_stopped, stop_tasks};
 use crate::{clock, outbox, routes, seed, webhook_sender, webhooks};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
-
-/// How long `shutdown` lets open requests and in-flight webhook sends finish.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Everything a request handler needs, cheap to clone.
 #[derive(Clone)]
@@ -93,16 +89,7 @@ impl RunningSandbox {
             state.config.webhook_retry_base,
             stopped.clone(),
         ));
-        let app = routes::router(state);
-        let mut server_stopped = stopped;
-        let server = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = server_stopped.wait_for(|s| *s).await;
-            };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-                tracing::error!(error = %e, "sandbox server stopped with an error");
-            }
-        });
+        let server = serve_until_stopped(listener, routes::router(state), stopped, "HangHut");
         tracing::info!(%origin, "sandbox listening");
         Ok(RunningSandbox { origin, stop, server, sender })
     }
@@ -119,33 +106,6 @@ impl RunningSandbox {
     /// Stops accepting requests, lets open ones finish (up to a few seconds), and stops the
     /// webhook sender. Undelivered webhooks stay in the database for the next start.
     pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        for mut task in [self.server, self.sender] {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
-                task.abort();
-            }
-        }
-    }
-}
-
-/// A URL a browser on this machine can open: a wildcard bind address means "this host".
-fn origin_of(addr: SocketAddr) -> String {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wildcard_binds_are_advertised_as_loopback() {
-        assert_eq!(origin_of("0.0.0.0:4010".parse().unwrap()), "http://127.0.0.1:4010");
-        assert_eq!(origin_of("[::]:4010".parse().unwrap()), "http://[::1]:4010");
-        assert_eq!(origin_of("192.168.1.5:80".parse().unwrap()), "http://192.168.1.5:80");
+        stop_tasks(&self.stop, [self.server, self.sender]).await;
     }
 }

@@ -8,16 +8,12 @@ use super::limits::{self, Class, Limits};
 use super::store::Store;
 use super::{event_changes, events, orders, scan, seed, sender, webhooks};
 use crate::error::{Result, SandboxError};
+use crate::serving::{origin_of, serve_until_stopped, stop_tasks};
 use axum::routing::{get, post};
 use axum::Router;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
-
-/// How long `shutdown` lets open requests and in-flight webhook sends finish.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub(crate) struct TwState(Arc<Inner>);
@@ -135,16 +131,7 @@ impl RunningTicketWave {
             retry_base,
             stopped.clone(),
         ));
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let mut server_stopped = stopped;
-        let server = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = server_stopped.wait_for(|s| *s).await;
-            };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-                tracing::error!(error = %e, "TicketWave sandbox server stopped with an error");
-            }
-        });
+        let server = serve_until_stopped(listener, router(state), stopped, "TicketWave");
         tracing::info!(%origin, "TicketWave sandbox listening");
         Ok(RunningTicketWave { origin, stop, server, sender })
     }
@@ -157,12 +144,7 @@ impl RunningTicketWave {
     /// Stops accepting requests, lets open ones finish (up to a few seconds), and stops the
     /// webhook sender. Undelivered webhooks stay in a file database for the next start.
     pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        for mut task in [self.server, self.sender] {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
-                task.abort();
-            }
-        }
+        stop_tasks(&self.stop, [self.server, self.sender]).await;
     }
 }
 
@@ -170,14 +152,4 @@ impl RunningTicketWave {
 pub async fn start(config: TicketWaveConfig) -> Result<RunningTicketWave> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     RunningTicketWave::start(config, listener).await
-}
-
-/// A URL a client on this machine can open: a wildcard bind address means "this host".
-fn origin_of(addr: SocketAddr) -> String {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
