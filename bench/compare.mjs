@@ -257,7 +257,7 @@ const browser = await chromium.launch({
 const chromiumVersion = browser.version();
 
 /** One page load in a fresh context (cold HTTP and code caches). */
-async function load(side, { rate = 1, memory = false, network = false } = {}) {
+async function load(side, { rate = 1, memory = false, network = false, profile = false } = {}) {
   const context = await browser.newContext();
   try {
     const p = await context.newPage();
@@ -274,6 +274,11 @@ async function load(side, { rate = 1, memory = false, network = false } = {}) {
     p.on('pageerror', (e) => errors.push(e.message));
     p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await p.addInitScript(probe, sides[side].selector);
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     await p.goto(sides[side].url(), { waitUntil: 'commit' });
     await p.waitForFunction(() => window.__bench, null, { timeout: 30_000 });
     await Promise.race([
@@ -288,6 +293,7 @@ async function load(side, { rate = 1, memory = false, network = false } = {}) {
       return { firstPrice: b.firstPrice, frame: b.frame, text: b.text, dataArrived: data ? data.responseEnd : null,
         wasmArrived: wasm ? wasm.responseEnd : null, instantiated: b.instantiated ?? null };
     }, sides[side].api);
+    if (profile) r.profile = (await cdp.send('Profiler.stop')).profile;
     if (memory || network) {
       await p.waitForTimeout(1000); // settled: tessera's live stream open, both idle
       await cdp.send('HeapProfiler.collectGarbage');
@@ -328,30 +334,18 @@ for (const side of Object.keys(sides)) {
 // `PROFILE=1 node bench/compare.mjs …`: one tessera load under the CPU profiler (4× throttled),
 // its self time by function printed, then exit: where the time after instantiation goes.
 if (process.env.PROFILE) {
-  const context = await browser.newContext();
-  const p = await context.newPage();
-  const cdp = await context.newCDPSession(p);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await p.addInitScript(probe, sides.tessera.selector);
-  await cdp.send('Profiler.start');
-  await p.goto(sides.tessera.url(), { waitUntil: 'commit' });
-  await p.waitForFunction(() => window.__bench, null, { timeout: 30_000 });
-  await p.evaluate(() => window.__bench.done);
-  const { profile } = await cdp.send('Profiler.stop');
-  const b = await p.evaluate(() => ({ firstPrice: window.__bench.firstPrice, instantiated: window.__bench.instantiated }));
+  const r = await load('tessera', { rate: 4, profile: true });
+  const { profile } = r;
   writeFileSync(join(OUT, 'tessera.cpuprofile'), JSON.stringify(profile));
   const self = new Map();
-  const dt = profile.timeDeltas; let t = profile.startTime;
+  const dt = profile.timeDeltas;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   profile.samples.forEach((id, i) => {
-    t += dt[i];
     const n = byId.get(id); const f = n.callFrame;
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
     self.set(key, (self.get(key) || 0) + dt[i] / 1000);
   });
-  log(`first price ${b.firstPrice.toFixed(0)} ms, instantiated ${b.instantiated.toFixed(0)} ms`);
+  log(`first price ${r.firstPrice.toFixed(0)} ms, instantiated ${r.instantiated.toFixed(0)} ms`);
   for (const [k, v] of [...self].sort((a, c) => c[1] - a[1]).slice(0, 40)) log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
   await browser.close(); await proxy.stop(); host.server.close(); pretix.server.close();
   process.exit(0);

@@ -47,9 +47,7 @@ fn jazz() -> Event {
 
 /// A fresh container in the document, and an order for the Jazz fixture with `tier` chosen.
 fn setup(tier: &str) -> (HtmlElement, OrderState) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
+    let container = container();
     let order = OrderState::new();
     order.event.set(Some(jazz()));
     order.tier.set(Some(TierId::parse(tier).unwrap()));
@@ -644,7 +642,7 @@ async fn resale_is_one_quiet_line_beside_the_tiers() {
     drop(handle);
 }
 
-/// A fresh container in the page for the view-layer tests below.
+/// A fresh container in the document.
 fn container() -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();

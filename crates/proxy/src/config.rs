@@ -115,7 +115,7 @@ impl Config {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         for name in SECRETS.iter().chain(&crate::platform_config::PLATFORM_SECRETS) {
             if lookup(name).is_some_and(|v| v.trim().is_empty()) {
-                return Err(ConfigError::BlankSecret(*name));
+                return Err(ConfigError::BlankSecret(name));
             }
         }
         let mut config = Config::local(get("TESSERA_DATA_DIR").unwrap_or_else(|| "data".into()));
@@ -183,7 +183,7 @@ impl Config {
         }
         config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
         config.test_hold_webhook_apply = get("TESSERA_TEST_HOLD_WEBHOOK_APPLY").as_deref() == Some("1");
-        config.platforms = crate::platform_config::PlatformConfigs::from_lookup(&get)?;
+        config.platforms = crate::platform_config::PlatformConfigs::from_lookup(get)?;
 
         config.upstream = match get("TESSERA_UPSTREAM").as_deref() {
             None | Some("sandbox") => Upstream::Sandbox,
