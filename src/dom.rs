@@ -9,7 +9,8 @@
 //! below only boxes its closure and hands it to a plain function: keep it that way, or each
 //! call site gets its own copy of the body.
 
-use leptos::prelude::{untrack, Owner, StoredValue};
+use crate::state::Kept;
+use leptos::prelude::{untrack, Owner};
 use leptos::reactive::effect::RenderEffect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -36,7 +37,7 @@ pub fn el_class(tag: &str, class: &str) -> El {
 /// Keeps `effect` running for as long as the current owner (the widget, or the part of it
 /// a `switch` built) is there.
 fn keep(effect: RenderEffect<()>) {
-    let _ = StoredValue::new_local(effect);
+    let _ = Kept::new(effect);
 }
 
 /// Runs `f` now and again whenever a signal it read changes.

@@ -14,6 +14,7 @@ pub mod host_events;
 pub mod live;
 pub mod mount;
 pub mod order_state;
+pub mod state;
 pub mod text;
 pub mod wire;
 

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{self, EventRead};
+use crate::state::Kept;
 
 /// How often to ask when streaming is impossible; polls go through the proxy's cache.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -19,8 +20,8 @@ const STREAM_ATTEMPTS: u32 = 4;
 /// away. The browser's EventSource reconnects by itself (sending Last-Event-ID); when it
 /// gives up, we reopen it with growing pauses, then fall back to polling.
 pub fn follow(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>) {
-    let alive = StoredValue::new(true);
-    let current = StoredValue::new_local(None::<EventSource>);
+    let alive = Kept::new(true);
+    let current = Kept::new(None::<EventSource>);
     on_cleanup(move || {
         alive.set_value(false);
         current.with_value(|s| s.as_ref().map(EventSource::close));
@@ -32,8 +33,8 @@ fn open(
     proxy: String,
     event_id: String,
     on_snapshot: Callback<Snapshot>,
-    alive: StoredValue<bool>,
-    current: StoredValue<Option<EventSource>, LocalStorage>,
+    alive: Kept<bool>,
+    current: Kept<Option<EventSource>>,
     failures: u32,
 ) {
     if !alive.get_value() {
@@ -54,7 +55,7 @@ fn open(
     let _ = source.add_event_listener_with_callback("availability", on_message.as_ref().unchecked_ref());
     on_message.forget();
 
-    let opened = StoredValue::new(false);
+    let opened = Kept::new(false);
     let on_open = Closure::<dyn FnMut()>::new(move || opened.set_value(true));
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     on_open.forget();
@@ -78,7 +79,7 @@ fn open(
 }
 
 /// Polling in place of the stream, for as long as the widget is there.
-fn instead(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive: StoredValue<bool>) {
+fn instead(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive: Kept<bool>) {
     let on_read = Callback::new(move |read: EventRead| on_snapshot.run(Snapshot::of(&read.event)));
     poll(proxy, event_id, on_read, move || alive.try_get_value() == Some(true));
 }

@@ -1,42 +1,43 @@
 //! The buyer's order as it is being put together: reactive signals for each choice, and the
 //! checks of `tessera-core` derived from them, so every component reads the same truth.
 
-use leptos::prelude::*;
 use tessera_core::{
     AppliedPromo, CheckoutRequest, Customer, Event, Field, FieldError, OrderPrice, Problem, Quantity, Tier, TierId,
 };
 
+use crate::state::Sig;
+
 #[derive(Clone, Copy)]
 pub struct OrderState {
-    pub event: RwSignal<Option<Event>>,
-    pub tier: RwSignal<Option<TierId>>,
-    pub quantity: RwSignal<u32>,
-    pub name: RwSignal<String>,
-    pub email: RwSignal<String>,
-    pub phone: RwSignal<String>,
+    pub event: Sig<Option<Event>>,
+    pub tier: Sig<Option<TierId>>,
+    pub quantity: Sig<u32>,
+    pub name: Sig<String>,
+    pub email: Sig<String>,
+    pub phone: Sig<String>,
     /// Fields the buyer has left at least once: their problems are shown from then on.
-    pub touched: RwSignal<Vec<Field>>,
+    pub touched: Sig<Vec<Field>>,
     /// After a checkout attempt every problem is shown.
-    pub show_all: RwSignal<bool>,
+    pub show_all: Sig<bool>,
     /// The code the proxy confirmed, with its rule: the discount is priced here, locally.
-    pub promo: RwSignal<Option<AppliedPromo>>,
+    pub promo: Sig<Option<AppliedPromo>>,
     /// Why the code the buyer typed was not applied (local check, preview or checkout).
-    pub promo_problem: RwSignal<Option<Problem>>,
+    pub promo_problem: Sig<Option<Problem>>,
 }
 
 impl OrderState {
     pub fn new() -> Self {
         OrderState {
-            event: RwSignal::new(None),
-            tier: RwSignal::new(None),
-            quantity: RwSignal::new(1),
-            name: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-            phone: RwSignal::new(String::new()),
-            touched: RwSignal::new(Vec::new()),
-            show_all: RwSignal::new(false),
-            promo: RwSignal::new(None),
-            promo_problem: RwSignal::new(None),
+            event: Sig::new(None),
+            tier: Sig::new(None),
+            quantity: Sig::new(1),
+            name: Sig::new(String::new()),
+            email: Sig::new(String::new()),
+            phone: Sig::new(String::new()),
+            touched: Sig::new(Vec::new()),
+            show_all: Sig::new(false),
+            promo: Sig::new(None),
+            promo_problem: Sig::new(None),
         }
     }
 

@@ -14,6 +14,7 @@ use tessera_widget::api::EventRead;
 use tessera_widget::components::{self, buyer_form, order_summary, quantity_picker, tier_picker, Ctx};
 use tessera_widget::dom::{self, El};
 use tessera_widget::order_state::OrderState;
+use tessera_widget::state::{Kept, Sig};
 use tessera_widget::wire::{self, ToJs};
 use tessera_widget::{format, text};
 use wasm_bindgen::JsCast;
@@ -653,9 +654,9 @@ fn container() -> HtmlElement {
 #[wasm_bindgen_test]
 async fn a_switch_keeps_its_elements_until_its_key_changes_and_then_ends_the_old_effects() {
     let root = container();
-    let (mode, label) = (RwSignal::new(0u8), RwSignal::new("a".to_owned()));
+    let (mode, label) = (Sig::new(0u8), Sig::new("a".to_owned()));
     // How often the first part's own effect ran: it must stop once that part is gone.
-    let runs = StoredValue::new_local(std::rc::Rc::new(std::cell::Cell::new(0)));
+    let runs = Kept::new(std::rc::Rc::new(std::cell::Cell::new(0)));
     let owner = dom::mount_in(&root, move || {
         dom::el("div")
             .switch(
@@ -699,7 +700,7 @@ async fn a_switch_keeps_its_elements_until_its_key_changes_and_then_ends_the_old
 #[wasm_bindgen_test]
 async fn attributes_flags_and_properties_follow_their_signals() {
     let root = container();
-    let on = RwSignal::new(true);
+    let on = Sig::new(true);
     let owner = dom::mount_in(&root, move || {
         dom::el("input")
             .attr("id", "box")
@@ -716,4 +717,29 @@ async fn attributes_flags_and_properties_follow_their_signals() {
     assert!(!el.checked() && el.disabled());
     assert_eq!(el.get_attribute("aria-label"), None, "None removes the attribute");
     drop(owner);
+}
+
+#[wasm_bindgen_test]
+async fn signals_notify_what_read_them_tracked_and_end_with_their_owner() {
+    let root = container();
+    let (shown, quiet) = (Sig::new(1u32), Sig::new(10u32));
+    let made = Kept::new(None::<(Sig<String>, Kept<u8>)>);
+    let owner = dom::mount_in(&root, move || {
+        made.set_value(Some((Sig::new("inner".to_owned()), Kept::new(7))));
+        // `quiet` is read untracked: changing it alone must not redraw.
+        dom::el("p").attr("id", "sum").text_fn(move || (shown.get() + quiet.get_untracked()).to_string())
+    });
+    let sum = find(&root, "#sum");
+    assert_eq!(sum.text_content().unwrap(), "11");
+    quiet.set(20);
+    settle().await;
+    assert_eq!(sum.text_content().unwrap(), "11", "an untracked read subscribed");
+    shown.update(|n| *n += 1);
+    settle().await;
+    assert_eq!(sum.text_content().unwrap(), "22");
+    let (inner, kept) = made.get_value().unwrap();
+    assert_eq!((inner.try_get_untracked().as_deref(), kept.try_get_value()), (Some("inner"), Some(7)));
+    drop(owner);
+    assert_eq!(inner.try_get_untracked(), None, "a signal outlived its owner");
+    assert_eq!(kept.try_get_value(), None, "a kept value outlived its owner");
 }

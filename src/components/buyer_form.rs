@@ -1,9 +1,9 @@
-use leptos::prelude::*;
 use tessera_core::Field;
 
 use super::use_ctx;
 use crate::dom::{el, el_class, target_value, El};
 use crate::order_state::OrderState;
+use crate::state::{Kept, Sig};
 use crate::text::problem;
 
 /// Name, email and optional phone. Problems show once a field is left (or on checkout),
@@ -20,7 +20,7 @@ pub fn buyer_form(order: OrderState) -> El {
 
 fn text_field(
     field: Field,
-    value: RwSignal<String>,
+    value: Sig<String>,
     order: OrderState,
     label: &'static str,
     kind: &'static str,
@@ -29,7 +29,7 @@ fn text_field(
 ) -> El {
     let t = use_ctx().t;
     let id = format!("tessera-{kind}");
-    let error_id = StoredValue::new(format!("{id}-error"));
+    let error_id = Kept::new(format!("{id}-error"));
     let error = move || order.visible_problem(field).map(|p| problem(t, field, p));
     let mut input = el("input").attr("id", &id).attr("type", kind).attr("autocomplete", autocomplete);
     if !optional {

@@ -6,25 +6,26 @@ use crate::api::{self, ApiProblem, EventPage};
 use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::handoff::Return;
+use crate::state::{Kept, Sig};
 use crate::text::fill;
 
 /// List mode: every event on sale; choosing one opens its tickets in place, in `parent`.
 pub fn event_list(parent: El, returned: Option<Return>) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
-    let page = RwSignal::new(None::<Result<EventPage, ApiProblem>>);
+    let page = Sig::new(None::<Result<EventPage, ApiProblem>>);
     // Coming back from a checkout started here: open that event again.
-    let open = RwSignal::new(returned.as_ref().map(|r| r.event_id.clone()));
-    let returned = StoredValue::new(returned);
+    let open = Sig::new(returned.as_ref().map(|r| r.event_id.clone()));
+    let returned = Kept::new(returned);
 
     let proxy = ctx.proxy.clone();
-    let load = StoredValue::new(move || {
+    let load = Kept::new(move || {
         let proxy = proxy.clone();
         spawn_local(async move { page.set(Some(api::events(&proxy).await)) });
     });
     load.with_value(|l| l());
 
-    let locale = StoredValue::new(ctx.locale.clone());
+    let locale = Kept::new(ctx.locale.clone());
     let card = move |e: tessera_core::EventSummary| {
         let id = e.id.to_string();
         let when = locale.with_value(|l| format::event_date(&e.start_datetime, l));

@@ -12,6 +12,7 @@ use crate::handoff::{self, Outcome, PendingOrder, Return};
 use crate::host_events::{emit, send};
 use crate::live;
 use crate::order_state::OrderState;
+use crate::state::{Kept, Sig};
 use crate::text::fill;
 use crate::wire::{str_or_null, ToJs};
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,13 +23,13 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
     let ctx = use_ctx();
     let t = ctx.t;
     let order = OrderState::new();
-    let host = StoredValue::new_local(ctx.host.clone());
-    let load_problem = RwSignal::new(None::<ApiProblem>);
-    let alert = RwSignal::new(None::<ApiProblem>);
-    let notice = RwSignal::new(returned.clone());
+    let host = Kept::new(ctx.host.clone());
+    let load_problem = Sig::new(None::<ApiProblem>);
+    let alert = Sig::new(None::<ApiProblem>);
+    let notice = Sig::new(returned.clone());
     // After a cancelled payment, offer the same tier and quantity again.
     let preferred_tier =
-        StoredValue::new(returned.as_ref().filter(|r| r.outcome == Outcome::Cancelled).and_then(|r| r.pending.clone()));
+        Kept::new(returned.as_ref().filter(|r| r.outcome == Outcome::Cancelled).and_then(|r| r.pending.clone()));
     if let Some(p) = preferred_tier.get_value() {
         order.quantity.set(p.quantity);
         order.email.set(p.email);
@@ -36,14 +37,14 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
 
     // Live counts: every change is told politely to screen readers; a change to the
     // buyer's own choice is also shown, beside the tiers.
-    let heard = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
+    let heard = Sig::new(String::new());
+    let note = Sig::new(String::new());
     // The proxy could not reach the platform and served its last copy: said (politely) beside
     // the tiers, in the place of the note above, until a fresh read or a live update.
-    let stale = RwSignal::new(false);
+    let stale = Sig::new(false);
     // Set from Checkout until the answer: the seats this buyer's own checkout holds come back
     // as a live update, and must not lower the quantity of the order being placed.
-    let handing_off = StoredValue::new(false);
+    let handing_off = Kept::new(false);
     let on_snapshot = Callback::new(move |snapshot: Snapshot| {
         let Some(mut event) = order.event.get_untracked() else { return };
         // The proxy says whether these are fresh counts or its last copy during an outage.
@@ -92,7 +93,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
             note.set(shown.join(" "));
         }
     });
-    let following = StoredValue::new(false);
+    let following = Kept::new(false);
     // What `GET /api/v1/events/{id}` answered, from a load or from asking again while stale.
     let on_read = {
         let (proxy, id) = (ctx.proxy.clone(), event_id.clone());
@@ -140,14 +141,14 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
             });
         }
     };
-    let load = StoredValue::new(load);
+    let load = Kept::new(load);
     load.with_value(|l| l());
 
     // One Idempotency-Key per order as placed: pressing Checkout again for the same order
     // (after a timeout, say) finds the session the first press opened instead of a second one.
-    let attempt = StoredValue::new(None::<(CheckoutRequest, String)>);
-    let placing = RwSignal::new(false);
-    let proxy = StoredValue::new(ctx.proxy.clone());
+    let attempt = Kept::new(None::<(CheckoutRequest, String)>);
+    let placing = Sig::new(false);
+    let proxy = Kept::new(ctx.proxy.clone());
     let on_answer = move |result: Result<CheckoutStarted, ApiProblem>| match result {
         Ok(CheckoutStarted { checkout_url }) => {
             if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {

@@ -1,9 +1,8 @@
-use leptos::prelude::*;
-
 use super::use_ctx;
 use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::order_state::OrderState;
+use crate::state::Kept;
 use crate::text::fill;
 
 /// The order priced by `tessera-core` (`OrderPrice::with_discount`), the function the proxy
@@ -12,7 +11,7 @@ use crate::text::fill;
 pub fn order_summary(order: OrderState) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
-    let locale = StoredValue::new(ctx.locale.clone());
+    let locale = Kept::new(ctx.locale.clone());
     // Not a Memo: each amount below is worked out again on a change (cheap) and only written
     // to the page when its text differs.
     let price = move || order.price();

@@ -1,4 +1,3 @@
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tessera_core::{Discount, Field, Problem, PromoCode};
 
@@ -7,6 +6,7 @@ use crate::api::{self, ApiProblem};
 use crate::dom::{el, el_class, target_value, El};
 use crate::format;
 use crate::order_state::OrderState;
+use crate::state::{Kept, Sig};
 use crate::text::{fill, problem};
 
 /// "Have a promo code?": one request to learn the code's rule, then the discount follows
@@ -14,14 +14,14 @@ use crate::text::{fill, problem};
 pub fn promo_field(order: OrderState) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
-    let proxy = StoredValue::new(ctx.proxy.clone());
-    let locale = StoredValue::new(ctx.locale.clone());
-    let open = RwSignal::new(false);
-    let typed = RwSignal::new(String::new());
-    let pending = RwSignal::new(false);
+    let proxy = Kept::new(ctx.proxy.clone());
+    let locale = Kept::new(ctx.locale.clone());
+    let open = Sig::new(false);
+    let typed = Sig::new(String::new());
+    let pending = Sig::new(false);
     // Not about the code itself: offline, rate limited…
-    let trouble = RwSignal::new(None::<String>);
-    let host = StoredValue::new_local(ctx.host.clone());
+    let trouble = Sig::new(None::<String>);
+    let host = Kept::new(ctx.host.clone());
     // Focus goes to the code field once it is shown.
     let focus_code = move || host.with_value(|h| focus_soon(h, "tessera-promo"));
 

@@ -1,4 +1,3 @@
-use leptos::prelude::*;
 use tessera_core::Field;
 
 use super::use_ctx;

@@ -6,6 +6,7 @@ use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::host_events::emit;
 use crate::order_state::OrderState;
+use crate::state::Kept;
 use crate::text::{fill, Texts};
 use crate::wire::ToJs;
 
@@ -17,7 +18,7 @@ use crate::wire::ToJs;
 pub fn tier_picker(order: OrderState, list_only: bool) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
-    let locale = StoredValue::new(ctx.locale);
+    let locale = Kept::new(ctx.locale);
     // Names, prices and sale periods are drawn once per list; live updates change only
     // counts, so the list is redrawn only when the tiers themselves change (a reload).
     let tiers = Memo::new(move |_| {
@@ -59,7 +60,7 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
     let ctx = use_ctx();
     let t = ctx.t;
     let dom_id = format!("tier-{id}");
-    let tier_id = StoredValue::new(id.clone());
+    let tier_id = Kept::new(id.clone());
     // What is left, and whether an order of this tier is possible now.
     // Not a Memo: a Memo of its own type costs the wasm more than working this out again.
     let state = move || {
@@ -74,7 +75,7 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
     // the radio is off, and hidden by the stylesheet.
     let closed = move || list_only || !state().1;
     let checked = move || order.tier.with(|sel| sel.as_ref() == Some(&tier_id.get_value()));
-    let host = StoredValue::new_local(ctx.host.clone());
+    let host = Kept::new(ctx.host.clone());
     let chosen = {
         let name = name.clone();
         move || {
@@ -96,7 +97,7 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
         (_, _, true) => "tessera-tier tessera-selected",
         _ => "tessera-tier",
     };
-    let off = StoredValue::new(off);
+    let off = Kept::new(off);
     let left = move || match (off.get_value(), state().0) {
         (Some(why), _) => ("tessera-tier-left", why),
         (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out.to_owned()),

@@ -75,8 +75,9 @@ mod tests {
     use crate::money::{Currency, Money};
 
     fn event() -> Event {
-        let tier =
-            |id: &str, available| Tier::new(TierId::parse(id).unwrap(), id.to_uppercase(), Money::new(100_000, Currency::PHP), available);
+        let tier = |id: &str, available| {
+            Tier::new(TierId::parse(id).unwrap(), id.to_uppercase(), Money::new(100_000, Currency::PHP), available)
+        };
         Event {
             id: crate::EventId::parse("ev").unwrap(),
             title: "Jazz".into(),

@@ -424,10 +424,15 @@ mod tests {
         assert_eq!(pct, Discount::Percentage { basis_points: 1250 });
         let pct_json = serde_json::to_value(pct).unwrap();
         assert_eq!(Discount::from_wire(pct_json["type"].as_str().unwrap(), Some(1250), None), Some(pct));
-        assert_eq!(Discount::from_wire("fixed_amount", None, Some(Money::new(10_000, crate::money::Currency::PHP))), Some(fixed));
+        assert_eq!(
+            Discount::from_wire("fixed_amount", None, Some(Money::new(10_000, crate::money::Currency::PHP))),
+            Some(fixed)
+        );
         assert_eq!(Discount::from_wire("percentage", None, None), None);
         assert_eq!(Discount::from_wire("bogo", Some(1), None), None);
-        for bad in [r#"{"type":"percentage"}"#, r#"{"type":"fixed_amount","basis_points":5}"#, r#"{"type":"bogo"}"#, r#"{}"#] {
+        for bad in
+            [r#"{"type":"percentage"}"#, r#"{"type":"fixed_amount","basis_points":5}"#, r#"{"type":"bogo"}"#, r#"{}"#]
+        {
             assert!(serde_json::from_str::<Discount>(bad).is_err(), "{bad}");
         }
     }

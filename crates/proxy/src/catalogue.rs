@@ -14,12 +14,12 @@
 //! and pages share the one `Outage`: the platform is down for both or for neither.
 
 use moka::future::Cache;
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use std::collections::HashMap;
 use tessera_core::{Event, EventId};
 
 use crate::feed;
@@ -93,7 +93,8 @@ impl Feeds {
                 Err(e) => return Err(e),
             }
         }
-        let stored = self.store.feed_event(platform, theirs).await.map_err(feed_error)?.ok_or(UpstreamError::NotFound)?;
+        let stored =
+            self.store.feed_event(platform, theirs).await.map_err(feed_error)?.ok_or(UpstreamError::NotFound)?;
         let event = feed::to_event(platform, &stored, chrono::Utc::now()).map_err(UpstreamError::Malformed)?;
         self.with_resales(event).await
     }

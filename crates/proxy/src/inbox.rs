@@ -49,8 +49,7 @@ impl Inbox {
     /// Writes the delivery to the inbox, then applies it (unless it was applied before).
     /// When this returns `Ok` the delivery is durable and applied: the caller may answer 2xx.
     pub async fn receive(&self, platform: Platform, delivery: Delivery) -> Result<Receipt, ApiError> {
-        let entry =
-            InboxEntry { platform, delivery_id: delivery.id, kind: delivery.kind, changes: delivery.changes };
+        let entry = InboxEntry { platform, delivery_id: delivery.id, kind: delivery.kind, changes: delivery.changes };
         let recorded = self.store.record_delivery(&entry).await?;
         tracing::info!(delivery = %entry.delivery_id, kind = %entry.kind, ?recorded, "webhook stored in the inbox");
         if self.hold_before_apply {

@@ -33,7 +33,11 @@ pub struct PlatformConfigs {
 pub enum TicketWaveUpstream {
     /// Start the embedded TicketWave sandbox in-process.
     Sandbox,
-    Url { base_url: reqwest::Url, email: String, password: SecretString },
+    Url {
+        base_url: reqwest::Url,
+        email: String,
+        password: SecretString,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +79,10 @@ impl PlatformConfigs {
         let secret = |name: &'static str| get(name).map(SecretString::from);
         let token = |name: &'static str| -> Result<Option<SecretString>, ConfigError> {
             match get(name) {
-                Some(t) if t.len() < MIN_TOKEN_LEN || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) => {
+                Some(t)
+                    if t.len() < MIN_TOKEN_LEN
+                        || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) =>
+                {
                     Err(ConfigError::Invalid {
                         name,
                         reason: format!("must be at least {MIN_TOKEN_LEN} letters, digits, '-' or '_'"),
@@ -100,7 +107,8 @@ impl PlatformConfigs {
                         .map_err(|e| ConfigError::Invalid { name: "TESSERA_TICKETWAVE_URL", reason: e.to_string() })?;
                     TicketWaveUpstream::Url {
                         base_url,
-                        email: get("TESSERA_TICKETWAVE_EMAIL").ok_or(ConfigError::Missing("TESSERA_TICKETWAVE_EMAIL"))?,
+                        email: get("TESSERA_TICKETWAVE_EMAIL")
+                            .ok_or(ConfigError::Missing("TESSERA_TICKETWAVE_EMAIL"))?,
                         password: secret("TESSERA_TICKETWAVE_PASSWORD")
                             .ok_or(ConfigError::Missing("TESSERA_TICKETWAVE_PASSWORD"))?,
                     }
@@ -127,13 +135,16 @@ impl PlatformConfigs {
         let vivenu = match secret("TESSERA_VIVENU_HMAC_KEY") {
             Some(hmac_key) => Some(VivenuConfig {
                 hmac_key,
-                ignore_dev: get("TESSERA_VIVENU_IGNORE_DEV").is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+                ignore_dev: get("TESSERA_VIVENU_IGNORE_DEV")
+                    .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
                 currency: currency("TESSERA_VIVENU_CURRENCY", Currency::EUR)?,
             }),
             None => None,
         };
         let ingresse = match token("TESSERA_INGRESSE_TOKEN")? {
-            Some(token) => Some(IngresseConfig { token, currency: currency("TESSERA_INGRESSE_CURRENCY", Currency::BRL)? }),
+            Some(token) => {
+                Some(IngresseConfig { token, currency: currency("TESSERA_INGRESSE_CURRENCY", Currency::BRL)? })
+            }
             None => None,
         };
         let tixel = match token("TESSERA_TIXEL_TOKEN")? {
@@ -187,8 +198,10 @@ mod tests {
         .unwrap();
         let tw = c.ticketwave.unwrap();
         assert_eq!((tw.currency, tw.utc_offset.as_str()), (Currency::EUR, "+02:00"));
-        assert!(matches!(from(&[("TESSERA_TICKETWAVE_URL", "sandbox"), ("TESSERA_TICKETWAVE_UTC_OFFSET", "CET")]),
-            Err(ConfigError::Invalid { name: "TESSERA_TICKETWAVE_UTC_OFFSET", .. })));
+        assert!(matches!(
+            from(&[("TESSERA_TICKETWAVE_URL", "sandbox"), ("TESSERA_TICKETWAVE_UTC_OFFSET", "CET")]),
+            Err(ConfigError::Invalid { name: "TESSERA_TICKETWAVE_UTC_OFFSET", .. })
+        ));
     }
 
     #[test]
@@ -210,6 +223,7 @@ mod tests {
         .unwrap();
         let events = c.tixel.unwrap().events;
         assert_eq!(events["123456"].iter().map(EventId::as_str).collect::<Vec<_>>(), ["vivenu:abc", "ev-1"]);
-        assert!(from(&[("TESSERA_TIXEL_TOKEN", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), ("TESSERA_TIXEL_EVENTS", "oops")]).is_err());
+        assert!(from(&[("TESSERA_TIXEL_TOKEN", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), ("TESSERA_TIXEL_EVENTS", "oops")])
+            .is_err());
     }
 }

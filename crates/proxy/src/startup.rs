@@ -16,9 +16,9 @@ use crate::config::{Config, Upstream};
 use crate::cross_origin::AllowedOrigins;
 use crate::inbox::Inbox;
 use crate::live::LiveHub;
+use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::rate_limit::ClientLimiter;
 use crate::routes::{router, App};
-use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::store::Store;
 use crate::upstream::{Budget, HangHutClient};
 
@@ -141,7 +141,11 @@ impl Application {
             catalogue,
             store,
             return_urls,
-            webhooks: Arc::new(webhook_formats(&config, webhook_secret, ticketwave.as_ref().map(|w| w.webhooks.clone()))),
+            webhooks: Arc::new(webhook_formats(
+                &config,
+                webhook_secret,
+                ticketwave.as_ref().map(|w| w.webhooks.clone()),
+            )),
             widget_dir: config.widget_dir.clone(),
             demo_event,
             preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
@@ -291,7 +295,9 @@ fn webhook_formats(
     }
     let p = &config.platforms;
     if let Some(v) = &p.vivenu {
-        add(Arc::new(providers::vivenu::VivenuWebhooks::new(v.hmac_key.clone(), v.ignore_dev).with_currency(v.currency)));
+        add(Arc::new(
+            providers::vivenu::VivenuWebhooks::new(v.hmac_key.clone(), v.ignore_dev).with_currency(v.currency),
+        ));
     }
     if let Some(i) = &p.ingresse {
         add(Arc::new(providers::ingresse::IngresseWebhooks::new(i.token.clone(), i.currency)));

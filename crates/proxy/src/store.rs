@@ -136,7 +136,11 @@ impl Store {
     /// The durable effects: a paid order that used a promo code counts one use of the code
     /// (once per order, however many deliveries name the order), and the feed's events,
     /// sales and resales change (`feed::apply`).
-    pub async fn apply_delivery(&self, platform: Platform, delivery_id: &str) -> Result<Option<Vec<String>>, StoreError> {
+    pub async fn apply_delivery(
+        &self,
+        platform: Platform,
+        delivery_id: &str,
+    ) -> Result<Option<Vec<String>>, StoreError> {
         let delivery_id = delivery_id.to_owned();
         self.with(move |c| {
             let tx = c.unchecked_transaction()?;
@@ -251,7 +255,8 @@ fn inbox_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InboxEntry>> {
         // Written before deliveries kept their changes: a HangHut event to read again and,
         // for a paid order, its code.
         None => {
-            let (event, order, code): (Option<String>, Option<String>, Option<String>) = (r.get(3)?, r.get(4)?, r.get(5)?);
+            let (event, order, code): (Option<String>, Option<String>, Option<String>) =
+                (r.get(3)?, r.get(4)?, r.get(5)?);
             let mut changes: Vec<Change> = event.iter().map(|e| Change::Refresh { event: e.clone() }).collect();
             if let (true, Some(event), Some(order), Some(code)) = (kind == "ticket.purchased", event, order, code) {
                 changes.push(Change::PromoUsed { event, order, code });
@@ -578,7 +583,10 @@ mod tests {
 
         assert_eq!(store.apply_delivery(Platform::HangHut, "evt_a").await.unwrap(), Some(vec!["ev-1".to_owned()]));
         assert_eq!(store.apply_delivery(Platform::HangHut, "evt_a").await.unwrap(), None, "applied once");
-        assert!(store.apply_delivery(Platform::HangHut, "evt_b").await.unwrap().is_some(), "another delivery of the same order");
+        assert!(
+            store.apply_delivery(Platform::HangHut, "evt_b").await.unwrap().is_some(),
+            "another delivery of the same order"
+        );
         let (event, code) = (limited.event_id.clone(), limited.code.clone());
         assert_eq!(store.promo(&event, &code).await.unwrap().unwrap().usage_count, 1, "one order, one use");
         let pending = store.unapplied_deliveries().await.unwrap();

@@ -26,8 +26,8 @@ use crate::cross_origin::{read_body_in_time, refuse_foreign_origins, AllowedOrig
 use crate::error::ApiError;
 use crate::inbox::Inbox;
 use crate::live::LiveHub;
-use crate::rate_limit::ClientLimiter;
 use crate::providers::{Platform, WebhookFormat};
+use crate::rate_limit::ClientLimiter;
 use crate::store::Store;
 use crate::upstream::UpstreamError;
 

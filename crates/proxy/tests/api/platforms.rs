@@ -59,8 +59,15 @@ async fn shown(app: &TestApp, event: &str) -> Result<(Value, Vec<Value>), u16> {
         .unwrap()
         .iter()
         .map(|t| {
-            json!([t["id"], t["name"], t["price"]["amount"], t["price"]["currency"], t["available"],
-                t.get("sale_opens_at"), t.get("sale_closed")])
+            json!([
+                t["id"],
+                t["name"],
+                t["price"]["amount"],
+                t["price"]["currency"],
+                t["available"],
+                t.get("sale_opens_at"),
+                t.get("sale_closed")
+            ])
         })
         .collect();
     Ok((json!({"status": body["status"], "sold_elsewhere": body["sold_elsewhere"], "resale": body["resale"]}), tiers))
@@ -128,7 +135,10 @@ async fn vivenu_refuses_a_wrong_signature_and_a_malformed_body_changing_nothing(
     let answer = app.post_raw("/webhooks/vivenu", &[("x-vivenu-signature", &signed_other)], tampered).await;
     assert_error(answer.status, &answer.body, 401);
 
-    for body in [&b"{\"id\": \"x\", \"type\": \"transaction.complete\""[..], br#"{"id":"x","type":"transaction.complete","mode":"prod","data":{"transaction":{}}}"#] {
+    for body in [
+        &b"{\"id\": \"x\", \"type\": \"transaction.complete\""[..],
+        br#"{"id":"x","type":"transaction.complete","mode":"prod","data":{"transaction":{}}}"#,
+    ] {
         let answer = vivenu(&app, body).await;
         assert_error(answer.status, &answer.body, 400);
     }
@@ -214,14 +224,12 @@ async fn no_personal_data_from_the_documents_reaches_the_inbox() {
     with_token(&app, "ingresse", INGRESSE_TOKEN, &fixture("ingresse/ticket.json")).await;
     let db = rusqlite::Connection::open(app.config.data_dir.join("proxy.sqlite")).unwrap();
     let dump: String = db
-        .query_row(
-            "SELECT group_concat(coalesce(changes, ''), ' ') FROM webhook_deliveries",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT group_concat(coalesce(changes, ''), ' ') FROM webhook_deliveries", [], |r| r.get(0))
         .unwrap();
     assert!(!dump.is_empty());
-    for personal in ["Robbie", "Rowe", "Sammie", "Lehner", "yahoo.com", "+61474000", "10/06/1989", "27/10/1977", "737023769786383"] {
+    for personal in
+        ["Robbie", "Rowe", "Sammie", "Lehner", "yahoo.com", "+61474000", "10/06/1989", "27/10/1977", "737023769786383"]
+    {
         assert!(!dump.contains(personal), "{personal} is in the inbox: {dump}");
     }
 }

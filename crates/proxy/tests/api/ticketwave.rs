@@ -73,8 +73,12 @@ async fn replay(app: &TestApp, kind: &str) {
 async fn the_documents_event_reads_with_exact_prices_and_where_buyers_pay() {
     let app = app().await;
     let body = event(&app).await;
-    let tiers: Vec<Value> =
-        body["tiers"].as_array().unwrap().iter().map(|t| json!([t["id"], t["name"], t["price"], t["available"]])).collect();
+    let tiers: Vec<Value> = body["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| json!([t["id"], t["name"], t["price"], t["available"]]))
+        .collect();
     assert_eq!(
         tiers,
         [

@@ -1,0 +1,140 @@
+//! The widget's signals (`Sig`) and kept values (`Kept`): Leptos's reactive graph does the
+//! tracking, notifying and owning; only the value's home is the widget's own.
+//!
+//! Why not `RwSignal<T>` and `StoredValue<T>`: Leptos instantiates their graph code (arena slot,
+//! lock, subscriber set, notification, disposal) once for every value type `T`. Measured on this
+//! widget (bench/RESULTS.md, issue 8) that was about 30 KB of wasm for a dozen types. Here every
+//! value sits behind one type-erased arena slot (`StoredValue<Rc<dyn Any>>`) next to an
+//! `ArcTrigger`, so the graph code exists once and each `T` adds a downcast and a `RefCell`.
+//! Like Leptos's own, both handles are `Copy` and end with the owner that made them.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use leptos::prelude::{ArcTrigger, GetValue, LocalStorage, Notify, StoredValue, Track};
+
+type Slot = StoredValue<Rc<dyn Any>, LocalStorage>;
+
+fn slot(value: Rc<dyn Any>) -> Slot {
+    StoredValue::new_local(value)
+}
+
+/// The value behind a slot; `None` once its owner is gone.
+fn fetch(slot: Slot) -> Option<Rc<dyn Any>> {
+    slot.try_get_value()
+}
+
+const GONE: &str = "a signal read after its owner ended";
+
+struct Inner<T> {
+    trigger: ArcTrigger,
+    value: RefCell<T>,
+}
+
+/// A value the views follow: reading it inside an effect subscribes, writing it notifies.
+pub struct Sig<T> {
+    slot: Slot,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Sig<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Sig<T> {}
+
+impl<T: 'static> Sig<T> {
+    pub fn new(value: T) -> Self {
+        Sig { slot: slot(Rc::new(Inner { trigger: ArcTrigger::new(), value: RefCell::new(value) })), ty: PhantomData }
+    }
+
+    fn try_inner(&self) -> Option<Rc<Inner<T>>> {
+        fetch(self.slot).and_then(|v| v.downcast().ok())
+    }
+
+    fn inner(&self) -> Rc<Inner<T>> {
+        self.try_inner().expect(GONE)
+    }
+
+    pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        let inner = self.inner();
+        inner.trigger.track();
+        let value = inner.value.borrow();
+        f(&value)
+    }
+
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.inner().value.borrow())
+    }
+
+    pub fn update(&self, f: impl FnOnce(&mut T)) {
+        let inner = self.inner();
+        f(&mut inner.value.borrow_mut());
+        inner.trigger.notify();
+    }
+
+    pub fn set(&self, value: T) {
+        self.update(|v| *v = value);
+    }
+}
+
+impl<T: Clone + 'static> Sig<T> {
+    pub fn get(&self) -> T {
+        self.with(T::clone)
+    }
+
+    pub fn get_untracked(&self) -> T {
+        self.with_untracked(T::clone)
+    }
+
+    /// `None` once the owner has ended (a late answer after the buyer moved on).
+    pub fn try_get_untracked(&self) -> Option<T> {
+        self.try_inner().map(|i| i.value.borrow().clone())
+    }
+}
+
+/// A value kept for as long as its owner, read and written without tracking: the widget's
+/// `StoredValue`, for closures that must be `Copy`.
+pub struct Kept<T> {
+    slot: Slot,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Kept<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Kept<T> {}
+
+impl<T: 'static> Kept<T> {
+    pub fn new(value: T) -> Self {
+        Kept { slot: slot(Rc::new(RefCell::new(value))), ty: PhantomData }
+    }
+
+    fn cell(&self) -> Option<Rc<RefCell<T>>> {
+        fetch(self.slot).and_then(|v| v.downcast().ok())
+    }
+
+    pub fn with_value<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.cell().expect(GONE).borrow())
+    }
+
+    pub fn set_value(&self, value: T) {
+        *self.cell().expect(GONE).borrow_mut() = value;
+    }
+}
+
+impl<T: Clone + 'static> Kept<T> {
+    pub fn get_value(&self) -> T {
+        self.with_value(T::clone)
+    }
+
+    /// `None` once the owner has ended (a late answer after the buyer moved on).
+    pub fn try_get_value(&self) -> Option<T> {
+        self.cell().map(|c| c.borrow().clone())
+    }
+}
