@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{self, EventRead};
-use crate::state::Kept;
+use crate::state::{Handler, Kept};
 
 /// How often to ask when streaming is impossible; polls go through the proxy's cache.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -19,7 +19,7 @@ const STREAM_ATTEMPTS: u32 = 4;
 /// Calls `on_snapshot` with every availability change of `event_id` until the widget goes
 /// away. The browser's EventSource reconnects by itself (sending Last-Event-ID); when it
 /// gives up, we reopen it with growing pauses, then fall back to polling.
-pub fn follow(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>) {
+pub fn follow(proxy: String, event_id: String, on_snapshot: Handler<Snapshot>) {
     let alive = Kept::new(true);
     let current = Kept::new(None::<EventSource>);
     on_cleanup(move || {
@@ -32,7 +32,7 @@ pub fn follow(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>) 
 fn open(
     proxy: String,
     event_id: String,
-    on_snapshot: Callback<Snapshot>,
+    on_snapshot: Handler<Snapshot>,
     alive: Kept<bool>,
     current: Kept<Option<EventSource>>,
     failures: u32,
@@ -79,15 +79,15 @@ fn open(
 }
 
 /// Polling in place of the stream, for as long as the widget is there.
-fn instead(proxy: String, event_id: String, on_snapshot: Callback<Snapshot>, alive: Kept<bool>) {
-    let on_read = Callback::new(move |read: EventRead| on_snapshot.run(Snapshot::of(&read.event)));
+fn instead(proxy: String, event_id: String, on_snapshot: Handler<Snapshot>, alive: Kept<bool>) {
+    let on_read = Handler::new(move |read: EventRead| on_snapshot.run(Snapshot::of(&read.event)));
     poll(proxy, event_id, on_read, move || alive.try_get_value() == Some(true));
 }
 
 /// Reads the event every `POLL_EVERY` (through the proxy's cache) while `alive()`, and hands
 /// each answer to `on_read`: the fallback for a stream, and how a widget showing a stale copy
 /// finds out that the platform answers again.
-pub fn poll(proxy: String, event_id: String, on_read: Callback<EventRead>, alive: impl Fn() -> bool + Copy + 'static) {
+pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive: impl Fn() -> bool + Copy + 'static) {
     if !alive() {
         return;
     }

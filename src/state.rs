@@ -138,3 +138,25 @@ impl<T: Clone + 'static> Kept<T> {
         self.cell().map(|c| c.borrow().clone())
     }
 }
+
+/// A callback one component hands another: `Copy`, and ends with its owner. Leptos's
+/// `Handler<In>` would bring a `StoredValue` instantiation of its own for every `In`.
+pub struct Handler<In>(Kept<Rc<dyn Fn(In)>>);
+
+impl<In> Clone for Handler<In> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<In> Copy for Handler<In> {}
+
+impl<In: 'static> Handler<In> {
+    pub fn new(f: impl Fn(In) + 'static) -> Self {
+        Handler(Kept::new(Rc::new(f)))
+    }
+
+    pub fn run(&self, input: In) {
+        let f = self.0.get_value();
+        f(input)
+    }
+}

@@ -1,4 +1,3 @@
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{event_view, problem_view, use_ctx};
@@ -6,7 +5,7 @@ use crate::api::{self, ApiProblem, EventPage};
 use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::handoff::Return;
-use crate::state::{Kept, Sig};
+use crate::state::{Handler, Kept, Sig};
 use crate::text::fill;
 
 /// List mode: every event on sale; choosing one opens its tickets in place, in `parent`.
@@ -57,7 +56,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
         Some(match page.get() {
             None => el_class("p", "tessera-loading").attr("role", "status").text(t.loading),
             Some(Err(problem)) => {
-                let retry = Callback::new(move |_| {
+                let retry = Handler::new(move |_| {
                     page.set(None);
                     load.with_value(|l| l());
                 });
@@ -73,7 +72,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
     parent.dyn_child(move || {
         Some(match open.get() {
             Some(id) => {
-                let back = Callback::new(move |_| open.set(None));
+                let back = Handler::new(move |_| open.set(None));
                 let ret = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
                 event_view(id, ret, Some(back))
             }

@@ -12,14 +12,14 @@ use crate::handoff::{self, Outcome, PendingOrder, Return};
 use crate::host_events::{emit, send};
 use crate::live;
 use crate::order_state::OrderState;
-use crate::state::{Kept, Sig};
+use crate::state::{Handler, Kept, Sig};
 use crate::text::fill;
 use crate::wire::{str_or_null, ToJs};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// One event: its tiers, the order form and what happened to the last order. `on_back` (list
 /// mode) goes back to all events.
-pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Callback<()>>) -> El {
+pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Handler<()>>) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     let order = OrderState::new();
@@ -45,7 +45,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
     // Set from Checkout until the answer: the seats this buyer's own checkout holds come back
     // as a live update, and must not lower the quantity of the order being placed.
     let handing_off = Kept::new(false);
-    let on_snapshot = Callback::new(move |snapshot: Snapshot| {
+    let on_snapshot = Handler::new(move |snapshot: Snapshot| {
         let Some(mut event) = order.event.get_untracked() else { return };
         // The proxy says whether these are fresh counts or its last copy during an outage.
         if stale.get_untracked() != snapshot.stale {
@@ -97,7 +97,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
     // What `GET /api/v1/events/{id}` answered, from a load or from asking again while stale.
     let on_read = {
         let (proxy, id) = (ctx.proxy.clone(), event_id.clone());
-        Callback::new(move |api::EventRead { event, stale: is_stale }| {
+        Handler::new(move |api::EventRead { event, stale: is_stale }| {
             let still_stale = is_stale && stale.get_untracked();
             stale.set(is_stale);
             if !following.get_value() && event.on_sale() {
@@ -252,7 +252,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
         let (shown, problem) = body_key();
         let Some((status, can_buy, place)) = shown else {
             if let Some(problem) = problem {
-                let retry = Callback::new(move |_| {
+                let retry = Handler::new(move |_| {
                     load_problem.set(None);
                     load.with_value(|l| l());
                 });
@@ -344,7 +344,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ca
     el_class("section", "tessera-event")
         .attr("part", "event")
         .child_opt(back)
-        .dyn_child(move || notice.get().map(|r| return_notice(r, Callback::new(move |_| notice.set(None)))))
+        .dyn_child(move || notice.get().map(|r| return_notice(r, Handler::new(move |_| notice.set(None)))))
         .switch(header_key, header)
         .switch(body_key, move || vec![body()])
         .child(el_class("p", "tessera-visually-hidden").attr("aria-live", "polite").text_fn(move || heard.get()))

@@ -1,8 +1,7 @@
-use leptos::prelude::*;
-
 use super::use_ctx;
 use crate::api::ApiProblem;
 use crate::dom::{el, el_class, El};
+use crate::state::Handler;
 use crate::text::{fill, Texts};
 
 pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
@@ -20,7 +19,7 @@ pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
 }
 
 /// What went wrong, said so a buyer knows what to do; with a retry button where retrying helps.
-pub fn problem_view(problem: ApiProblem, retry: Option<Callback<()>>) -> El {
+pub fn problem_view(problem: ApiProblem, retry: Option<Handler<()>>) -> El {
     let t = use_ctx().t;
     let message = problem_message(t, &problem);
     el_class("div", "tessera-problem")

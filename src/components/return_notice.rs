@@ -1,12 +1,11 @@
-use leptos::prelude::*;
-
 use super::{focus_soon, use_ctx};
 use crate::dom::{el, el_class, El};
 use crate::handoff::{Outcome, Return};
+use crate::state::Handler;
 use crate::text::fill;
 
 /// Tells the buyer how the hosted checkout ended. Focus moves here so screen readers read it.
-pub fn return_notice(returned: Return, on_dismiss: Callback<()>) -> El {
+pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
     focus_soon(&ctx.host, "tessera-notice");

@@ -1,4 +1,3 @@
-use leptos::prelude::*;
 use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
 use super::use_ctx;
@@ -21,7 +20,8 @@ pub fn tier_picker(order: OrderState, list_only: bool) -> El {
     let locale = Kept::new(ctx.locale);
     // Names, prices and sale periods are drawn once per list; live updates change only
     // counts, so the list is redrawn only when the tiers themselves change (a reload).
-    let tiers = Memo::new(move |_| {
+    // Not a Memo (a type of its own costs wasm bytes): `switch` compares the same list.
+    let tiers = move || {
         order.event.with(|e| {
             e.as_ref().map(|e| {
                 e.tiers
@@ -33,11 +33,11 @@ pub fn tier_picker(order: OrderState, list_only: bool) -> El {
                     .collect::<Vec<_>>()
             })
         })
-    });
-    el_class("fieldset", "tessera-tiers").attr("part", "tiers").child(el("legend").text(t.choose_tickets)).dyn_children(
+    };
+    el_class("fieldset", "tessera-tiers").attr("part", "tiers").child(el("legend").text(t.choose_tickets)).switch(
+        tiers,
         move || {
-            tiers
-                .get()
+            tiers()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(id, name, price, off)| tier_option(id, name, price, off, order, list_only))
