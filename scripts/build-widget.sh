@@ -18,7 +18,7 @@ for f in dist/tessera-widget.js dist/tessera.js; do
 done
 esbuild dist/tessera.css --minify --log-level=warning --outfile=dist/tessera.css --allow-overwrite
 node scripts/shorten-imports.mjs dist/tessera-widget_bg.wasm dist/tessera-widget.js
-for f in dist/*.wasm dist/*.js dist/*.css; do
+for f in dist/*.wasm dist/*.js dist/*.css dist/lang/*.txt; do
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"
 done

@@ -72,6 +72,15 @@ async fn text(response: &Response) -> Option<String> {
     JsFuture::from(response.text().ok()?).await.ok()?.as_string()
 }
 
+/// The body of a plain `GET url` that answered 2xx (a language file beside the wasm).
+pub async fn get_text(url: &str) -> Option<String> {
+    let response = fetch(url, &RequestInit::new()).await?;
+    if !response.ok() {
+        return None;
+    }
+    text(&response).await
+}
+
 async fn read<T: FromJs>(response: Option<Response>) -> Result<T, ApiProblem> {
     let response = response.ok_or(ApiProblem::Unreachable)?;
     let status = response.status();

@@ -1,12 +1,14 @@
 //! Finding the host elements and mounting one widget in each, inside its own shadow root so
 //! the host page's CSS cannot reach in and ours cannot leak out.
 
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::components::widget;
 use crate::dom::El;
 use crate::handoff::{self, Return};
+use crate::text;
 
 /// What one widget shows and where it talks to.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,6 +128,15 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
         returned: returned.filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str())),
         event,
     };
+    let locale = config.locale.clone();
     // The widget lives as long as the page: its owner is never dropped.
-    std::mem::forget(crate::dom::mount_in(&shadow, move || widget(El(root.into()), config)));
+    let show = move |t| std::mem::forget(crate::dom::mount_in(&shadow, move || widget(El(root.into()), config, t)));
+    // English is compiled in; another language waits for its file (once per page).
+    match text::ready(&locale) {
+        Some(t) => show(t),
+        None => {
+            let base = assets.base.clone();
+            spawn_local(async move { show(text::load(&base, &locale).await) });
+        }
+    }
 }

@@ -1,89 +1,126 @@
-//! Every string a buyer reads, in one table per language so translations are a new table,
-//! not a hunt through components. `{n}`, `{email}`… are filled in by `fill`.
+//! Every string a buyer reads, in one table per language so translations are a new file in
+//! `lang/`, not a hunt through components. `{n}`, `{email}`… are filled in by `fill`.
+
+use std::cell::RefCell;
 
 use tessera_core::{Field, Problem};
 
-pub struct Texts {
-    pub loading: &'static str,
-    pub events_heading: &'static str,
-    pub no_events: &'static str,
-    pub from_price: &'static str,
-    pub view_tickets: &'static str,
-    pub back_to_events: &'static str,
-    pub choose_tickets: &'static str,
-    pub sold_out: &'static str,
-    pub few_left: &'static str,
-    pub left: &'static str,
-    pub quantity: &'static str,
-    pub decrease: &'static str,
-    pub increase: &'static str,
-    pub quantity_hint: &'static str,
-    pub your_details: &'static str,
-    pub name: &'static str,
-    pub email: &'static str,
-    pub phone: &'static str,
-    pub optional: &'static str,
-    pub order_summary: &'static str,
-    pub total: &'static str,
-    pub checkout: &'static str,
-    pub checkout_pending: &'static str,
-    pub pick_a_tier: &'static str,
-    pub not_on_sale: &'static str,
-    pub all_sold_out: &'static str,
-    pub fix_fields: &'static str,
-    pub err_unreachable: &'static str,
-    pub err_not_found: &'static str,
-    pub err_sold_out: &'static str,
-    pub err_busy: &'static str,
-    pub err_rate_limited: &'static str,
-    pub err_unavailable: &'static str,
-    pub err_generic: &'static str,
-    pub retry: &'static str,
-    pub paid_title: &'static str,
-    pub paid_body: &'static str,
-    pub paid_body_generic: &'static str,
-    pub cancelled_title: &'static str,
-    pub cancelled_body: &'static str,
-    pub dismiss: &'static str,
-    pub field_missing: &'static str,
-    pub field_invalid_email: &'static str,
-    pub field_invalid_phone: &'static str,
-    pub field_invalid: &'static str,
-    pub field_too_long: &'static str,
-    pub qty_min: &'static str,
-    pub qty_max: &'static str,
-    pub qty_available: &'static str,
-    pub tier_sold_out: &'static str,
-    pub tier_unknown: &'static str,
-    pub promo_toggle: &'static str,
-    pub promo_label: &'static str,
-    pub promo_apply: &'static str,
-    pub promo_applying: &'static str,
-    pub promo_remove: &'static str,
-    pub promo_applied: &'static str,
-    pub promo_unknown: &'static str,
-    pub promo_expired: &'static str,
-    pub promo_used_up: &'static str,
-    pub promo_inactive: &'static str,
-    pub promo_too_short: &'static str,
-    pub promo_invalid: &'static str,
-    pub discount: &'static str,
-    pub live_left: &'static str,
-    pub live_sold_out: &'static str,
-    pub live_pick_another: &'static str,
-    pub live_lowered: &'static str,
-    pub stale: &'static str,
-    pub event_cancelled: &'static str,
-    pub sale_opens: &'static str,
-    pub off_sale: &'static str,
-    pub quantity_range: &'static str,
-    pub sold_on: &'static str,
-    pub finish_there: &'static str,
-    pub continue_on: &'static str,
-    pub resold: &'static str,
-    /// Whether a field's label is lower-cased when it fills `{field}` in `field_missing`
-    /// ("Please enter your full name."). False where nouns keep their capitals (German).
-    pub lowercase_field: bool,
+/// `Texts` and its reader. English is compiled in; every other language is a file in `lang/`
+/// (`es.txt`…) fetched only by the buyers who read it, so the wasm every buyer downloads carries
+/// one table instead of five (measured in bench/RESULTS.md, issue 8).
+macro_rules! texts {
+    ($($key:ident),* $(,)?) => {
+        pub struct Texts {
+            $(pub $key: &'static str,)*
+            /// Whether a field's label is lower-cased when it fills `{field}` in `field_missing`
+            /// ("Please enter your full name."). False where nouns keep their capitals (German).
+            pub lowercase_field: bool,
+        }
+
+        impl Texts {
+            /// The keys, in the order a language file lists them.
+            #[cfg(test)]
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($key),)* "lowercase_field"];
+
+            /// A language file: `key: value` lines, `#` comments. A key it lacks reads in
+            /// English, so a file a release behind still labels every control.
+            pub fn parse(file: &'static str) -> Texts {
+                let pairs: Vec<(&str, &str)> =
+                    file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once(": ")).collect();
+                let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim());
+                Texts {
+                    $($key: get(stringify!($key)).unwrap_or(EN.$key),)*
+                    lowercase_field: get("lowercase_field").map_or(EN.lowercase_field, |v| v == "true"),
+                }
+            }
+
+            /// Every string as (key, value).
+            #[cfg(test)]
+            fn all(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key)),*]
+            }
+        }
+    };
+}
+
+texts! {
+    loading,
+    events_heading,
+    no_events,
+    from_price,
+    view_tickets,
+    back_to_events,
+    choose_tickets,
+    sold_out,
+    few_left,
+    left,
+    quantity,
+    decrease,
+    increase,
+    quantity_hint,
+    your_details,
+    name,
+    email,
+    phone,
+    optional,
+    order_summary,
+    total,
+    checkout,
+    checkout_pending,
+    pick_a_tier,
+    not_on_sale,
+    all_sold_out,
+    fix_fields,
+    err_unreachable,
+    err_not_found,
+    err_sold_out,
+    err_busy,
+    err_rate_limited,
+    err_unavailable,
+    err_generic,
+    retry,
+    paid_title,
+    paid_body,
+    paid_body_generic,
+    cancelled_title,
+    cancelled_body,
+    dismiss,
+    field_missing,
+    field_invalid_email,
+    field_invalid_phone,
+    field_invalid,
+    field_too_long,
+    qty_min,
+    qty_max,
+    qty_available,
+    tier_sold_out,
+    tier_unknown,
+    promo_toggle,
+    promo_label,
+    promo_apply,
+    promo_applying,
+    promo_remove,
+    promo_applied,
+    promo_unknown,
+    promo_expired,
+    promo_used_up,
+    promo_inactive,
+    promo_too_short,
+    promo_invalid,
+    discount,
+    live_left,
+    live_sold_out,
+    live_pick_another,
+    live_lowered,
+    stale,
+    event_cancelled,
+    sale_opens,
+    off_sale,
+    quantity_range,
+    sold_on,
+    finish_there,
+    continue_on,
+    resold,
 }
 
 pub const EN: Texts = Texts {
@@ -168,358 +205,57 @@ pub const EN: Texts = Texts {
     lowercase_field: true,
 };
 
-/// Spanish as written in Spain (tú), kept free of Spain-only words so it also reads well in
-/// the Americas. Ticket counts that can be 1 sit after a colon or behind "hay", never after
-/// a plural verb.
-pub const ES: Texts = Texts {
-    loading: "Cargando entradas…",
-    events_heading: "Próximos eventos",
-    no_events: "Ahora mismo no hay eventos a la venta.",
-    from_price: "Desde {price}",
-    view_tickets: "Elige tus entradas para {title}",
-    back_to_events: "Todos los eventos",
-    choose_tickets: "Elige tus entradas",
-    sold_out: "Agotado",
-    few_left: "Quedan pocas: {n}",
-    left: "Quedan {n}",
-    quantity: "Cantidad",
-    decrease: "Menos entradas",
-    increase: "Más entradas",
-    quantity_hint: "Hasta {n} por pedido",
-    your_details: "Tus datos",
-    name: "Nombre completo",
-    email: "Correo electrónico",
-    phone: "Teléfono",
-    optional: "opcional",
-    order_summary: "Resumen del pedido",
-    total: "Total",
-    checkout: "Continuar al pago",
-    checkout_pending: "Preparando el pago…",
-    pick_a_tier: "Elige un tipo de entrada para continuar.",
-    not_on_sale: "Las entradas para este evento no están a la venta.",
-    all_sold_out: "Este evento está agotado.",
-    fix_fields: "Revisa los campos marcados.",
-    err_unreachable: "No podemos conectar con el servicio de entradas. Comprueba tu conexión e inténtalo de nuevo.",
-    err_not_found: "No hemos encontrado este evento. Puede que se haya retirado.",
-    err_sold_out: "Lo sentimos, esas entradas se acaban de agotar. Hemos actualizado la disponibilidad: elige menos entradas u otro tipo.",
-    err_busy: "El servicio de entradas está saturado. Inténtalo de nuevo en {n} segundos.",
-    err_rate_limited: "Demasiadas solicitudes desde este dispositivo. Espera {n} segundos e inténtalo de nuevo.",
-    err_unavailable: "El servicio de entradas no responde. Inténtalo de nuevo en unos momentos.",
-    err_generic: "Algo ha salido mal. Inténtalo de nuevo.",
-    retry: "Reintentar",
-    paid_title: "Pago completado: ¡ya tienes tus entradas!",
-    paid_body: "{quantity} × {tier} para {event}. Tus entradas están de camino a {email}.",
-    paid_body_generic: "Tus entradas están de camino a tu correo.",
-    cancelled_title: "Pago cancelado",
-    cancelled_body: "No se ha hecho ningún cargo. Tu selección sigue aquí por si quieres volver a intentarlo.",
-    dismiss: "Cerrar",
-    field_missing: "Introduce tu {field}.",
-    field_invalid_email: "Introduce un correo como nombre@example.com.",
-    field_invalid_phone: "Introduce un teléfono de 6 a 15 dígitos o déjalo en blanco.",
-    field_invalid: "Esto no parece correcto.",
-    field_too_long: "Usa como máximo {n} caracteres.",
-    qty_min: "Elige al menos 1 entrada.",
-    qty_max: "Puedes comprar hasta {n} entradas por pedido.",
-    qty_available: "Solo hay {n} de este tipo de entrada.",
-    tier_sold_out: "Este tipo de entrada está agotado.",
-    tier_unknown: "Elige un tipo de entrada.",
-    promo_toggle: "¿Tienes un código promocional?",
-    promo_label: "Código promocional",
-    promo_apply: "Aplicar",
-    promo_applying: "Comprobando…",
-    promo_remove: "Quitar",
-    promo_applied: "{code} aplicado: {off} de descuento.",
-    promo_unknown: "Este código no es válido para este evento. Revísalo e inténtalo de nuevo.",
-    promo_expired: "Este código ha caducado.",
-    promo_used_up: "Este código ya se ha agotado.",
-    promo_inactive: "Este código ya no está activo.",
-    promo_too_short: "Los códigos promocionales tienen al menos 3 caracteres.",
-    promo_invalid: "Los códigos promocionales solo llevan letras, números, - y _.",
-    discount: "Descuento ({code})",
-    live_left: "Disponibles ahora en {tier}: {n}.",
-    live_sold_out: "{tier} se acaba de agotar.",
-    live_pick_another: "{tier} se acaba de agotar. Elige otro tipo de entrada.",
-    live_lowered: "{tier}: ya solo hay {n}, así que hemos ajustado tu cantidad a {n}.",
-    stale: "Puede que la disponibilidad no esté actualizada: ahora mismo no podemos conectar con la plataforma de entradas.",
-    event_cancelled: "Este evento se ha cancelado.",
-    sale_opens: "Se pone a la venta: {when}",
-    off_sale: "No está a la venta",
-    quantity_range: "De {min} a {n} por pedido",
-    sold_on: "Las entradas para este evento se venden en {platform}.",
-    finish_there: "Terminarás la compra allí.",
-    continue_on: "Continuar en {platform}",
-    resold: "Entradas revendidas en {platform}: {n}",
-    lowercase_field: true,
-};
-
-/// German, addressing the buyer as "Sie". Counts sit where German needs no verb agreement
-/// ("nur noch {n}", "gibt es"). Field labels keep their capitals inside `field_missing`.
-pub const DE: Texts = Texts {
-    loading: "Tickets werden geladen…",
-    events_heading: "Kommende Veranstaltungen",
-    no_events: "Derzeit sind keine Veranstaltungen im Verkauf.",
-    from_price: "Ab {price}",
-    view_tickets: "Tickets für {title} auswählen",
-    back_to_events: "Alle Veranstaltungen",
-    choose_tickets: "Tickets auswählen",
-    sold_out: "Ausverkauft",
-    few_left: "Nur noch {n}",
-    left: "Noch {n} verfügbar",
-    quantity: "Anzahl",
-    decrease: "Weniger Tickets",
-    increase: "Mehr Tickets",
-    quantity_hint: "Bis zu {n} pro Bestellung",
-    your_details: "Ihre Angaben",
-    name: "Vor- und Nachname",
-    email: "E-Mail",
-    phone: "Telefonnummer",
-    optional: "optional",
-    order_summary: "Bestellübersicht",
-    total: "Gesamt",
-    checkout: "Weiter zur Zahlung",
-    checkout_pending: "Zahlung wird vorbereitet…",
-    pick_a_tier: "Wählen Sie eine Ticketart, um fortzufahren.",
-    not_on_sale: "Für diese Veranstaltung sind keine Tickets im Verkauf.",
-    all_sold_out: "Diese Veranstaltung ist ausverkauft.",
-    fix_fields: "Bitte prüfen Sie die markierten Felder.",
-    err_unreachable: "Der Ticketservice ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
-    err_not_found: "Diese Veranstaltung wurde nicht gefunden. Möglicherweise wurde sie entfernt.",
-    err_sold_out: "Diese Tickets sind leider inzwischen ausverkauft. Die Verfügbarkeit wurde aktualisiert: Wählen Sie weniger Tickets oder eine andere Ticketart.",
-    err_busy: "Der Ticketservice ist gerade ausgelastet. Bitte versuchen Sie es in {n} Sekunden erneut.",
-    err_rate_limited: "Zu viele Anfragen von diesem Gerät. Bitte warten Sie {n} Sekunden und versuchen Sie es dann erneut.",
-    err_unavailable: "Der Ticketservice antwortet nicht. Bitte versuchen Sie es gleich noch einmal.",
-    err_generic: "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
-    retry: "Erneut versuchen",
-    paid_title: "Zahlung abgeschlossen: Sie sind dabei!",
-    paid_body: "{quantity} × {tier} für {event}. Ihre Tickets werden an {email} gesendet.",
-    paid_body_generic: "Ihre Tickets werden an Ihre E-Mail-Adresse gesendet.",
-    cancelled_title: "Zahlung abgebrochen",
-    cancelled_body: "Es wurde nichts abgebucht. Ihre Auswahl ist noch da, falls Sie es erneut versuchen möchten.",
-    dismiss: "Schließen",
-    field_missing: "Bitte füllen Sie „{field}“ aus.",
-    field_invalid_email: "Geben Sie eine E-Mail-Adresse wie name@example.com ein.",
-    field_invalid_phone: "Geben Sie eine Telefonnummer mit 6 bis 15 Ziffern ein oder lassen Sie das Feld leer.",
-    field_invalid: "Bitte prüfen Sie diese Angabe.",
-    field_too_long: "Bitte verwenden Sie höchstens {n} Zeichen.",
-    qty_min: "Wählen Sie mindestens 1 Ticket.",
-    qty_max: "Sie können bis zu {n} Tickets pro Bestellung kaufen.",
-    qty_available: "Von dieser Ticketart gibt es nur noch {n}.",
-    tier_sold_out: "Diese Ticketart ist ausverkauft.",
-    tier_unknown: "Wählen Sie eine Ticketart.",
-    promo_toggle: "Haben Sie einen Rabattcode?",
-    promo_label: "Rabattcode",
-    promo_apply: "Einlösen",
-    promo_applying: "Wird geprüft…",
-    promo_remove: "Entfernen",
-    promo_applied: "{code} eingelöst: {off} Rabatt.",
-    promo_unknown: "Dieser Code gilt nicht für diese Veranstaltung. Bitte prüfen Sie ihn und versuchen Sie es erneut.",
-    promo_expired: "Dieser Code ist abgelaufen.",
-    promo_used_up: "Dieser Code ist bereits aufgebraucht.",
-    promo_inactive: "Dieser Code ist nicht mehr aktiv.",
-    promo_too_short: "Rabattcodes haben mindestens 3 Zeichen.",
-    promo_invalid: "Rabattcodes enthalten nur Buchstaben, Ziffern, - und _.",
-    discount: "Rabatt ({code})",
-    live_left: "{tier}: jetzt noch {n} verfügbar.",
-    live_sold_out: "{tier} ist jetzt ausverkauft.",
-    live_pick_another: "{tier} ist jetzt ausverkauft. Bitte wählen Sie eine andere Ticketart.",
-    live_lowered: "{tier}: nur noch {n} verfügbar, daher wurde Ihre Anzahl auf {n} gesetzt.",
-    stale: "Die Verfügbarkeit ist möglicherweise nicht aktuell: Die Ticketplattform ist gerade nicht erreichbar.",
-    event_cancelled: "Diese Veranstaltung wurde abgesagt.",
-    sale_opens: "Verkaufsstart: {when}",
-    off_sale: "Nicht im Verkauf",
-    quantity_range: "{min} bis {n} pro Bestellung",
-    sold_on: "Tickets für diese Veranstaltung werden über {platform} verkauft.",
-    finish_there: "Dort schließen Sie Ihren Kauf ab.",
-    continue_on: "Weiter zu {platform}",
-    resold: "Über {platform} weiterverkaufte Tickets: {n}",
-    lowercase_field: false,
-};
-
-/// Brazilian Portuguese (você, "ingresso", "cupom"). Ticket counts that can be 1 sit after a
-/// colon or behind "há", never after a plural verb.
-pub const PT_BR: Texts = Texts {
-    loading: "Carregando ingressos…",
-    events_heading: "Próximos eventos",
-    no_events: "Não há eventos à venda no momento.",
-    from_price: "A partir de {price}",
-    view_tickets: "Escolha seus ingressos para {title}",
-    back_to_events: "Todos os eventos",
-    choose_tickets: "Escolha seus ingressos",
-    sold_out: "Esgotado",
-    few_left: "Últimas unidades: {n}",
-    left: "Restam {n}",
-    quantity: "Quantidade",
-    decrease: "Menos ingressos",
-    increase: "Mais ingressos",
-    quantity_hint: "Até {n} por pedido",
-    your_details: "Seus dados",
-    name: "Nome completo",
-    email: "E-mail",
-    phone: "Telefone",
-    optional: "opcional",
-    order_summary: "Resumo do pedido",
-    total: "Total",
-    checkout: "Ir para o pagamento",
-    checkout_pending: "Preparando o pagamento…",
-    pick_a_tier: "Escolha um tipo de ingresso para continuar.",
-    not_on_sale: "Os ingressos para este evento não estão à venda.",
-    all_sold_out: "Este evento está esgotado.",
-    fix_fields: "Confira os campos destacados.",
-    err_unreachable: "Não foi possível conectar ao serviço de ingressos. Verifique sua conexão e tente novamente.",
-    err_not_found: "Não encontramos este evento. Ele pode ter sido removido.",
-    err_sold_out: "Desculpe, esses ingressos acabaram de esgotar. A disponibilidade foi atualizada: escolha menos ingressos ou outro tipo.",
-    err_busy: "O serviço de ingressos está sobrecarregado. Tente novamente em {n} segundos.",
-    err_rate_limited: "Muitas solicitações deste dispositivo. Aguarde {n} segundos e tente novamente.",
-    err_unavailable: "O serviço de ingressos não está respondendo. Tente novamente em instantes.",
-    err_generic: "Algo deu errado. Tente novamente.",
-    retry: "Tentar novamente",
-    paid_title: "Pagamento concluído: presença garantida!",
-    paid_body: "{quantity} × {tier} para {event}. Seus ingressos estão a caminho de {email}.",
-    paid_body_generic: "Seus ingressos estão a caminho do seu e-mail.",
-    cancelled_title: "Pagamento cancelado",
-    cancelled_body: "Nenhum valor foi cobrado. Sua seleção continua aqui, caso queira tentar novamente.",
-    dismiss: "Fechar",
-    field_missing: "Informe seu {field}.",
-    field_invalid_email: "Informe um e-mail como nome@example.com.",
-    field_invalid_phone: "Informe um telefone com 6 a 15 dígitos ou deixe em branco.",
-    field_invalid: "Confira este campo.",
-    field_too_long: "Use no máximo {n} caracteres.",
-    qty_min: "Escolha pelo menos 1 ingresso.",
-    qty_max: "Você pode comprar até {n} ingressos por pedido.",
-    qty_available: "Deste tipo de ingresso, só há {n}.",
-    tier_sold_out: "Este tipo de ingresso está esgotado.",
-    tier_unknown: "Escolha um tipo de ingresso.",
-    promo_toggle: "Tem um cupom de desconto?",
-    promo_label: "Cupom de desconto",
-    promo_apply: "Aplicar",
-    promo_applying: "Verificando…",
-    promo_remove: "Remover",
-    promo_applied: "{code} aplicado: {off} de desconto.",
-    promo_unknown: "Este cupom não é válido para este evento. Confira e tente novamente.",
-    promo_expired: "Este cupom expirou.",
-    promo_used_up: "Este cupom já atingiu o limite de usos.",
-    promo_inactive: "Este cupom não está mais ativo.",
-    promo_too_short: "Cupons têm pelo menos 3 caracteres.",
-    promo_invalid: "Cupons usam apenas letras, números, - e _.",
-    discount: "Desconto ({code})",
-    live_left: "Disponíveis agora em {tier}: {n}.",
-    live_sold_out: "{tier} acabou de esgotar.",
-    live_pick_another: "{tier} acabou de esgotar. Escolha outro tipo de ingresso.",
-    live_lowered: "{tier}: agora só há {n}, então ajustamos sua quantidade para {n}.",
-    stale: "A disponibilidade pode estar desatualizada: não conseguimos acessar a plataforma de ingressos no momento.",
-    event_cancelled: "Este evento foi cancelado.",
-    sale_opens: "Início das vendas: {when}",
-    off_sale: "Não está à venda",
-    quantity_range: "De {min} a {n} por pedido",
-    sold_on: "Os ingressos para este evento são vendidos em {platform}.",
-    finish_there: "Você vai concluir a compra lá.",
-    continue_on: "Continuar em {platform}",
-    resold: "Ingressos revendidos em {platform}: {n}",
-    lowercase_field: true,
-};
-
-/// Filipino as Philippine online shops write it: Tagalog sentences that keep the English
-/// words buyers already use there ("ticket", "Promo code", "Email", "sold out", "order").
-pub const FIL: Texts = Texts {
-    loading: "Nilo-load ang mga ticket…",
-    events_heading: "Mga paparating na event",
-    no_events: "Walang event na on sale sa ngayon.",
-    from_price: "Mula {price}",
-    view_tickets: "Pumili ng ticket para sa {title}",
-    back_to_events: "Lahat ng event",
-    choose_tickets: "Pumili ng ticket",
-    sold_out: "Sold out",
-    few_left: "{n} na lang ang natitira",
-    left: "{n} ang natitira",
-    quantity: "Dami",
-    decrease: "Bawasan ang ticket",
-    increase: "Dagdagan ang ticket",
-    quantity_hint: "Hanggang {n} bawat order",
-    your_details: "Iyong mga detalye",
-    name: "Buong pangalan",
-    email: "Email",
-    phone: "Contact number",
-    optional: "optional",
-    order_summary: "Buod ng order",
-    total: "Kabuuan",
-    checkout: "Magpatuloy sa bayad",
-    checkout_pending: "Inihahanda ang checkout…",
-    pick_a_tier: "Pumili ng ticket type para makapagpatuloy.",
-    not_on_sale: "Hindi on sale ang mga ticket para sa event na ito.",
-    all_sold_out: "Sold out na ang event na ito.",
-    fix_fields: "Pakitingnan ang mga naka-highlight na field.",
-    err_unreachable: "Hindi ma-reach ang ticket service. I-check ang iyong connection at subukan ulit.",
-    err_not_found: "Hindi mahanap ang event na ito. Baka tinanggal na ito.",
-    err_sold_out: "Pasensya na, naubos na ang mga ticket na iyon. Na-update na ang availability: pumili ng mas kaunting ticket o ibang ticket type.",
-    err_busy: "Busy ang ticket service. Pakisubukan ulit pagkalipas ng {n} segundo.",
-    err_rate_limited: "Masyadong maraming request mula sa device na ito. Maghintay ng {n} segundo at subukan ulit.",
-    err_unavailable: "Hindi sumasagot ang ticket service. Pakisubukan ulit maya-maya.",
-    err_generic: "May nangyaring mali. Pakisubukan ulit.",
-    retry: "Subukan ulit",
-    paid_title: "Bayad na: kita-kits sa event!",
-    paid_body: "{quantity} × {tier} para sa {event}. Ipinapadala na ang iyong mga ticket sa {email}.",
-    paid_body_generic: "Ipinapadala na ang iyong mga ticket sa iyong email.",
-    cancelled_title: "Na-cancel ang bayad",
-    cancelled_body: "Walang nabawas na pera. Nandito pa rin ang napili mo kung gusto mong subukan ulit.",
-    dismiss: "Sige",
-    field_missing: "Pakilagay ang iyong {field}.",
-    field_invalid_email: "Maglagay ng email address na tulad ng juan@example.com.",
-    field_invalid_phone: "Maglagay ng number na may 6 hanggang 15 digit, o iwanan itong blangko.",
-    field_invalid: "Mukhang may mali rito.",
-    field_too_long: "Hanggang {n} character lang ang puwede.",
-    qty_min: "Pumili ng kahit 1 ticket.",
-    qty_max: "Hanggang {n} ticket lang ang puwedeng bilhin bawat order.",
-    qty_available: "{n} na lang ang natitira sa ticket type na ito.",
-    tier_sold_out: "Sold out na ang ticket type na ito.",
-    tier_unknown: "Pumili ng ticket type.",
-    promo_toggle: "May promo code ka?",
-    promo_label: "Promo code",
-    promo_apply: "I-apply",
-    promo_applying: "Sinusuri…",
-    promo_remove: "Alisin",
-    promo_applied: "Na-apply ang {code}: {off} off.",
-    promo_unknown: "Hindi valid ang code na ito para sa event na ito. I-check ito at subukan ulit.",
-    promo_expired: "Expired na ang code na ito.",
-    promo_used_up: "Naubos na ang code na ito.",
-    promo_inactive: "Hindi na active ang code na ito.",
-    promo_too_short: "Hindi bababa sa 3 character ang promo code.",
-    promo_invalid: "Letters, numbers, - at _ lang ang puwede sa promo code.",
-    discount: "Discount ({code})",
-    live_left: "{tier}: {n} ang natitira ngayon.",
-    live_sold_out: "Sold out na ang {tier}.",
-    live_pick_another: "Sold out na ang {tier}. Pakipili ng ibang ticket type.",
-    live_lowered: "{n} na lang ang natitirang {tier}, kaya {n} na rin ang ticket sa order mo.",
-    stale: "Baka hindi updated ang availability: hindi namin ma-reach ang ticketing platform sa ngayon.",
-    event_cancelled: "Na-cancel na ang event na ito.",
-    sale_opens: "Magbubukas ang sale: {when}",
-    off_sale: "Hindi on sale",
-    quantity_range: "{min} hanggang {n} bawat order",
-    sold_on: "Sa {platform} binebenta ang mga ticket para sa event na ito.",
-    finish_there: "Doon mo tatapusin ang iyong pagbili.",
-    continue_on: "Magpatuloy sa {platform}",
-    resold: "Mga ticket na na-resell sa {platform}: {n}",
-    lowercase_field: true,
-};
-
-/// The language table for a BCP 47 tag, chosen by its primary language subtag alone,
-/// ignoring case (`_` is accepted as a separator too, as in `pt_BR`):
+/// The language file for a BCP 47 tag (`None`: English), chosen by its primary language
+/// subtag alone, ignoring case (`_` is accepted as a separator too, as in `pt_BR`):
 /// `es` → Spanish, `de` → German, `pt` → Brazilian Portuguese (for every region, `pt-PT`
 /// included, since it is the only Portuguese), `fil` or `tl` → Filipino. Any other tag,
-/// an empty one included, falls back to English.
-pub fn texts(locale: &str) -> &'static Texts {
+/// an empty one included, is English.
+pub fn language(locale: &str) -> Option<&'static str> {
     let primary = locale.trim().split(['-', '_']).next().unwrap_or_default();
     let is = |code: &str| primary.eq_ignore_ascii_case(code);
     if is("es") {
-        &ES
+        Some("es")
     } else if is("de") {
-        &DE
+        Some("de")
     } else if is("pt") {
-        &PT_BR
+        Some("pt-BR")
     } else if is("fil") || is("tl") {
-        &FIL
+        Some("fil")
     } else {
-        &EN
+        None
     }
+}
+
+thread_local! {
+    /// Languages read so far on this page: each file is fetched once, however many widgets.
+    static LOADED: RefCell<Vec<(&'static str, &'static Texts)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The strings for `locale` if they are at hand now: English, or a language already read.
+pub fn ready(locale: &str) -> Option<&'static Texts> {
+    match language(locale) {
+        None => Some(&EN),
+        Some(code) => LOADED.with_borrow(|l| l.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)),
+    }
+}
+
+/// The strings for `locale`, fetching its file from `{base}lang/` when needed. A file that
+/// cannot be read leaves the buyer with English rather than without a widget.
+pub async fn load(base: &str, locale: &str) -> &'static Texts {
+    if let Some(t) = ready(locale) {
+        return t;
+    }
+    let Some(code) = language(locale) else { return &EN };
+    let Some(file) = crate::api::get_text(&format!("{base}lang/{code}.txt")).await else { return &EN };
+    // Another widget on the page may have read it meanwhile.
+    if let Some(t) = ready(locale) {
+        return t;
+    }
+    // Leaked once per language and page: a table lives as long as the widgets reading it,
+    // which is the page, and `&'static` keeps `Texts` the same for compiled-in English.
+    let t: &'static Texts = Box::leak(Box::new(Texts::parse(Box::leak(file.into_boxed_str()))));
+    LOADED.with_borrow_mut(|l| l.push((code, t)));
+    t
 }
 
 pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
@@ -581,170 +317,22 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    const TABLES: [(&str, &Texts); 5] = [("EN", &EN), ("ES", &ES), ("DE", &DE), ("PT_BR", &PT_BR), ("FIL", &FIL)];
+    const FILES: [(&str, &str); 4] = [
+        ("es", include_str!("../lang/es.txt")),
+        ("de", include_str!("../lang/de.txt")),
+        ("pt-BR", include_str!("../lang/pt-BR.txt")),
+        ("fil", include_str!("../lang/fil.txt")),
+    ];
 
-    /// Every string of a table as (field name, value). The destructuring has no `..`, so a new
-    /// field that is not listed here stops the tests from compiling.
-    fn all(t: &Texts) -> Vec<(&'static str, &'static str)> {
-        let Texts {
-            loading,
-            events_heading,
-            no_events,
-            from_price,
-            view_tickets,
-            back_to_events,
-            choose_tickets,
-            sold_out,
-            few_left,
-            left,
-            quantity,
-            decrease,
-            increase,
-            quantity_hint,
-            your_details,
-            name,
-            email,
-            phone,
-            optional,
-            order_summary,
-            total,
-            checkout,
-            checkout_pending,
-            pick_a_tier,
-            not_on_sale,
-            all_sold_out,
-            fix_fields,
-            err_unreachable,
-            err_not_found,
-            err_sold_out,
-            err_busy,
-            err_rate_limited,
-            err_unavailable,
-            err_generic,
-            retry,
-            paid_title,
-            paid_body,
-            paid_body_generic,
-            cancelled_title,
-            cancelled_body,
-            dismiss,
-            field_missing,
-            field_invalid_email,
-            field_invalid_phone,
-            field_invalid,
-            field_too_long,
-            qty_min,
-            qty_max,
-            qty_available,
-            tier_sold_out,
-            tier_unknown,
-            promo_toggle,
-            promo_label,
-            promo_apply,
-            promo_applying,
-            promo_remove,
-            promo_applied,
-            promo_unknown,
-            promo_expired,
-            promo_used_up,
-            promo_inactive,
-            promo_too_short,
-            promo_invalid,
-            discount,
-            live_left,
-            live_sold_out,
-            live_pick_another,
-            live_lowered,
-            stale,
-            event_cancelled,
-            sale_opens,
-            off_sale,
-            quantity_range,
-            sold_on,
-            finish_there,
-            continue_on,
-            resold,
-            lowercase_field: _,
-        } = t;
-        vec![
-            ("loading", *loading),
-            ("events_heading", *events_heading),
-            ("no_events", *no_events),
-            ("from_price", *from_price),
-            ("view_tickets", *view_tickets),
-            ("back_to_events", *back_to_events),
-            ("choose_tickets", *choose_tickets),
-            ("sold_out", *sold_out),
-            ("few_left", *few_left),
-            ("left", *left),
-            ("quantity", *quantity),
-            ("decrease", *decrease),
-            ("increase", *increase),
-            ("quantity_hint", *quantity_hint),
-            ("your_details", *your_details),
-            ("name", *name),
-            ("email", *email),
-            ("phone", *phone),
-            ("optional", *optional),
-            ("order_summary", *order_summary),
-            ("total", *total),
-            ("checkout", *checkout),
-            ("checkout_pending", *checkout_pending),
-            ("pick_a_tier", *pick_a_tier),
-            ("not_on_sale", *not_on_sale),
-            ("all_sold_out", *all_sold_out),
-            ("fix_fields", *fix_fields),
-            ("err_unreachable", *err_unreachable),
-            ("err_not_found", *err_not_found),
-            ("err_sold_out", *err_sold_out),
-            ("err_busy", *err_busy),
-            ("err_rate_limited", *err_rate_limited),
-            ("err_unavailable", *err_unavailable),
-            ("err_generic", *err_generic),
-            ("retry", *retry),
-            ("paid_title", *paid_title),
-            ("paid_body", *paid_body),
-            ("paid_body_generic", *paid_body_generic),
-            ("cancelled_title", *cancelled_title),
-            ("cancelled_body", *cancelled_body),
-            ("dismiss", *dismiss),
-            ("field_missing", *field_missing),
-            ("field_invalid_email", *field_invalid_email),
-            ("field_invalid_phone", *field_invalid_phone),
-            ("field_invalid", *field_invalid),
-            ("field_too_long", *field_too_long),
-            ("qty_min", *qty_min),
-            ("qty_max", *qty_max),
-            ("qty_available", *qty_available),
-            ("tier_sold_out", *tier_sold_out),
-            ("tier_unknown", *tier_unknown),
-            ("promo_toggle", *promo_toggle),
-            ("promo_label", *promo_label),
-            ("promo_apply", *promo_apply),
-            ("promo_applying", *promo_applying),
-            ("promo_remove", *promo_remove),
-            ("promo_applied", *promo_applied),
-            ("promo_unknown", *promo_unknown),
-            ("promo_expired", *promo_expired),
-            ("promo_used_up", *promo_used_up),
-            ("promo_inactive", *promo_inactive),
-            ("promo_too_short", *promo_too_short),
-            ("promo_invalid", *promo_invalid),
-            ("discount", *discount),
-            ("live_left", *live_left),
-            ("live_sold_out", *live_sold_out),
-            ("live_pick_another", *live_pick_another),
-            ("live_lowered", *live_lowered),
-            ("stale", *stale),
-            ("event_cancelled", *event_cancelled),
-            ("sale_opens", *sale_opens),
-            ("off_sale", *off_sale),
-            ("quantity_range", *quantity_range),
-            ("sold_on", *sold_on),
-            ("finish_there", *finish_there),
-            ("continue_on", *continue_on),
-            ("resold", *resold),
-        ]
+    /// English and every language file, read as the widget reads them.
+    fn tables() -> Vec<(&'static str, Texts)> {
+        let mut tables = vec![("en", Texts::parse(""))];
+        tables.extend(FILES.map(|(code, file)| (code, Texts::parse(file))));
+        tables
+    }
+
+    fn table(code: &str) -> Texts {
+        tables().into_iter().find(|(c, _)| *c == code).unwrap().1
     }
 
     /// The `{name}` tokens of a template.
@@ -761,10 +349,6 @@ mod tests {
         found
     }
 
-    fn table_name(t: &Texts) -> &'static str {
-        let fields = all(t);
-        TABLES.iter().find(|(_, table)| all(table) == fields).map(|(name, _)| *name).unwrap_or("none")
-    }
 
     #[test]
     fn placeholder_helper_reads_tokens() {
@@ -776,54 +360,75 @@ mod tests {
     }
 
     #[test]
-    fn locale_picks_table_by_primary_subtag() {
+    fn locale_picks_a_language_file_by_primary_subtag() {
         let cases = [
-            ("es-ES", "ES"),
-            ("es-MX", "ES"),
-            ("ES", "ES"),
-            ("de-AT", "DE"),
-            ("de", "DE"),
-            ("pt-BR", "PT_BR"),
-            ("pt-PT", "PT_BR"),
-            ("pt_br", "PT_BR"),
-            ("fil-PH", "FIL"),
-            ("FIL", "FIL"),
-            ("tl", "FIL"),
-            ("tl-PH", "FIL"),
-            ("en-AU", "EN"),
-            ("en", "EN"),
-            ("xx", "EN"),
-            ("", "EN"),
-            ("e", "EN"),
-            ("esp", "EN"),
-            ("fi", "EN"),
-            ("-es", "EN"),
+            ("es-ES", Some("es")),
+            ("es-MX", Some("es")),
+            ("ES", Some("es")),
+            ("de-AT", Some("de")),
+            ("de", Some("de")),
+            ("pt-BR", Some("pt-BR")),
+            ("pt-PT", Some("pt-BR")),
+            ("pt_br", Some("pt-BR")),
+            ("fil-PH", Some("fil")),
+            ("FIL", Some("fil")),
+            ("tl", Some("fil")),
+            ("tl-PH", Some("fil")),
+            ("en-AU", None),
+            ("en", None),
+            ("xx", None),
+            ("", None),
+            ("e", None),
+            ("esp", None),
+            ("fi", None),
+            ("-es", None),
         ];
         for (tag, want) in cases {
-            assert_eq!(table_name(texts(tag)), want, "locale {tag:?}");
+            assert_eq!(language(tag), want, "locale {tag:?}");
+            // English needs no fetch; the others wait for their file.
+            assert_eq!(ready(tag).is_some(), want.is_none(), "locale {tag:?}");
         }
+        for (code, _) in FILES {
+            assert_eq!(language(code), Some(code), "{code}.txt is reachable");
+        }
+    }
+
+    /// Every file lists every key once, in `Texts`'s order, and nothing else: a missing line
+    /// would silently read in English, so it is caught here.
+    #[test]
+    fn every_language_file_lists_every_key_in_order() {
+        for (code, file) in FILES {
+            let keys: Vec<&str> =
+                file.lines().filter(|l| !l.starts_with('#')).map(|l| l.split_once(": ").map_or(l, |(k, _)| k)).collect();
+            assert_eq!(keys, Texts::KEYS, "lang/{code}.txt");
+        }
+    }
+
+    #[test]
+    fn a_key_a_file_lacks_reads_in_english() {
+        let t = Texts::parse("# a file a release behind\nloading: Cargando…\nlowercase_field: false\n");
+        assert_eq!((t.loading, t.checkout, t.lowercase_field), ("Cargando…", EN.checkout, false));
     }
 
     #[test]
     fn tables_are_distinct_and_complete() {
-        for (name, t) in TABLES {
-            for (field, value) in all(t) {
+        let tables = tables();
+        for (name, t) in &tables {
+            for (field, value) in t.all() {
                 assert!(!value.trim().is_empty(), "{name}.{field} is empty");
                 assert_eq!(value, value.trim(), "{name}.{field} has stray spaces");
             }
         }
-        let names: BTreeSet<_> = TABLES.iter().map(|(_, t)| all(t)).collect();
-        assert_eq!(names.len(), TABLES.len(), "two tables are identical");
+        let names: BTreeSet<_> = tables.iter().map(|(_, t)| t.all()).collect();
+        assert_eq!(names.len(), tables.len(), "two tables are identical");
     }
 
     #[test]
     fn every_translation_keeps_the_english_placeholders() {
-        let en = all(&EN);
-        for (name, t) in TABLES {
-            let table = all(t);
-            assert_eq!(table.len(), en.len());
-            for ((field, english), (same_field, value)) in en.iter().zip(&table) {
-                assert_eq!(field, same_field);
+        let en = EN.all();
+        for (name, t) in tables() {
+            for ((field, english), (same_field, value)) in en.iter().zip(t.all()) {
+                assert_eq!(*field, same_field);
                 assert_eq!(
                     placeholders(value),
                     placeholders(english),
@@ -835,7 +440,7 @@ mod tests {
 
     #[test]
     fn lowering_the_first_letter_lowers_every_label_fully() {
-        for (name, t) in TABLES.iter().filter(|(_, t)| t.lowercase_field) {
+        for (name, t) in tables().iter().filter(|(_, t)| t.lowercase_field) {
             for label in [t.name, t.email, t.phone, t.quantity] {
                 assert_eq!(lower_first(label), label.to_lowercase(), "{name}: {label}");
             }
@@ -845,11 +450,12 @@ mod tests {
     #[test]
     fn missing_field_keeps_german_capitals() {
         assert_eq!(problem(&EN, Field::Name, Problem::Missing), "Please enter your full name.");
-        assert_eq!(problem(&ES, Field::Email, Problem::Missing), "Introduce tu correo electrónico.");
-        assert_eq!(problem(&DE, Field::Name, Problem::Missing), "Bitte füllen Sie „Vor- und Nachname“ aus.");
-        assert_eq!(problem(&DE, Field::Email, Problem::Missing), "Bitte füllen Sie „E-Mail“ aus.");
-        assert_eq!(problem(&PT_BR, Field::Phone, Problem::Missing), "Informe seu telefone.");
-        assert_eq!(problem(&FIL, Field::Phone, Problem::Missing), "Pakilagay ang iyong contact number.");
+        assert_eq!(problem(&table("es"), Field::Email, Problem::Missing), "Introduce tu correo electrónico.");
+        let de = table("de");
+        assert_eq!(problem(&de, Field::Name, Problem::Missing), "Bitte füllen Sie „Vor- und Nachname“ aus.");
+        assert_eq!(problem(&de, Field::Email, Problem::Missing), "Bitte füllen Sie „E-Mail“ aus.");
+        assert_eq!(problem(&table("pt-BR"), Field::Phone, Problem::Missing), "Informe seu telefone.");
+        assert_eq!(problem(&table("fil"), Field::Phone, Problem::Missing), "Pakilagay ang iyong contact number.");
     }
 
     #[test]
@@ -869,8 +475,8 @@ mod tests {
             ("platform", "TicketWave"),
             ("min", "2"),
         ];
-        for (name, t) in TABLES {
-            for (field, value) in all(t) {
+        for (name, t) in tables() {
+            for (field, value) in t.all() {
                 let filled = fill(value, &pairs);
                 assert!(placeholders(&filled).is_empty(), "{name}.{field} left {filled:?}");
             }

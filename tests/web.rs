@@ -57,7 +57,7 @@ fn setup(tier: &str) -> (HtmlElement, OrderState) {
 
 fn ctx() -> Ctx {
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    Ctx { proxy: "http://127.0.0.1:9".into(), locale: "en-PH".into(), t: text::texts("en"), host }
+    Ctx { proxy: "http://127.0.0.1:9".into(), locale: "en-PH".into(), t: &text::EN, host }
 }
 
 fn find(root: &HtmlElement, selector: &str) -> HtmlElement {

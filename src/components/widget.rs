@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::{event_list, event_view};
 use crate::dom::El;
 use crate::mount::WidgetConfig;
-use crate::text::{self, Texts};
+use crate::text::Texts;
 
 /// What every component needs to know about its widget.
 #[derive(Clone)]
@@ -18,12 +18,13 @@ pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().expect("components render inside widget()")
 }
 
-/// One widget in `root`: an event, or the list of events when the site owner named none.
-pub fn widget(root: El, config: WidgetConfig) -> El {
+/// One widget in `root`, in the strings `t`: an event, or the list of events when the site
+/// owner named none.
+pub fn widget(root: El, config: WidgetConfig, t: &'static Texts) -> El {
     provide_context(Ctx {
         proxy: config.proxy.clone(),
         locale: config.locale.clone(),
-        t: text::texts(&config.locale),
+        t,
         host: config.host.clone(),
     });
     match config.event {

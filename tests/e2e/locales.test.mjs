@@ -41,3 +41,23 @@ for (const { locale, checkout } of LOCALES) {
     await screenshot(widget, `locale-${locale}`);
   });
 }
+
+// Languages other than English are files fetched beside the wasm; one that cannot be read
+// (a CDN hiccup, a strict proxy) must leave the buyer with an English widget, not none.
+test('a language file that cannot be fetched leaves the buyer with English', async () => {
+  const page = await browser.newPage();
+  const asked = [];
+  await page.route('**/widget/lang/**', (route) => { asked.push(route.request().url()); return route.abort(); });
+  await page.goto(proxy.url + '/');
+  await page.evaluate(({ event }) => {
+    const el = document.createElement('tessera-tickets');
+    el.id = 'fallback';
+    document.querySelector('main').prepend(el);
+    return window.Tessera.mount(el, { event, locale: 'de-DE' });
+  }, { event: JAZZ });
+  const widget = page.locator('#fallback');
+  await widget.getByRole('radio', { name: /General Admission/ }).waitFor();
+  assert.deepEqual(asked.map((u) => new URL(u).pathname), ['/widget/lang/de.txt']);
+  assert.equal((await widget.locator('button[type=submit]').innerText()).trim(), 'Continue to payment');
+  await page.close();
+});

@@ -3,28 +3,36 @@
 // fetches. Deterministic for a given build, so it is asserted here, not benchmarked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { brotliDecompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 const FILES = ['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css'];
+// A buyer reading another language than English also fetches its file from lang/.
+const LANGUAGES = readdirSync(dist + 'lang').filter((f) => f.endsWith('.txt')).map((f) => 'lang/' + f);
 
 // Issue 5's budget was 120,000 bytes. With the views built by src/dom.rs instead of view!
 // (issue 8) the widget is 86,082 bytes: the budget is that plus 10%, so the gain cannot slip
 // away unnoticed. Issue 8's own target (below pretix's 58,536 bytes) is not met yet.
 const BUDGET = 95_000;
 
-test(`the widget a buyer downloads is at most ${BUDGET} bytes of brotli`, () => {
-  const rows = FILES.map((name) => {
-    const raw = readFileSync(dist + name);
-    const br = readFileSync(dist + name + '.br');
-    // The served file must be this build's file, or the figure below means nothing.
-    assert.ok(brotliDecompressSync(br).equals(raw), `${name}.br is not ${name} compressed`);
-    return { name, raw: raw.length, brotli: br.length };
-  });
+const measure = (name) => {
+  const raw = readFileSync(dist + name);
+  const br = readFileSync(dist + name + '.br');
+  // The served file must be this build's file, or the figure below means nothing.
+  assert.ok(brotliDecompressSync(br).equals(raw), `${name}.br is not ${name} compressed`);
+  return { name, raw: raw.length, brotli: br.length };
+};
+
+test(`the widget a buyer downloads, in any language, is at most ${BUDGET} bytes of brotli`, () => {
+  assert.ok(LANGUAGES.length >= 4, `language files missing from dist/lang: ${LANGUAGES}`);
+  const rows = FILES.map(measure);
+  const langs = LANGUAGES.map(measure);
   const total = rows.reduce((sum, r) => sum + r.brotli, 0);
-  const table = rows.map((r) => `  ${r.name}: ${r.brotli} B brotli (${r.raw} B raw)`).join('\n');
-  console.log(`widget size, brotli:\n${table}\n  total: ${total} B (budget ${BUDGET} B)`);
-  assert.ok(total <= BUDGET, `the widget is ${total} B of brotli, over its ${BUDGET} B budget:\n${table}`);
+  const largest = langs.reduce((a, b) => (b.brotli > a.brotli ? b : a));
+  const table = [...rows, ...langs].map((r) => `  ${r.name}: ${r.brotli} B brotli (${r.raw} B raw)`).join('\n');
+  console.log(`widget size, brotli:\n${table}\n  total in English: ${total} B; with ${largest.name}: ${total + largest.brotli} B (budget ${BUDGET} B)`);
+  assert.ok(total + largest.brotli <= BUDGET,
+    `the widget with ${largest.name} is ${total + largest.brotli} B of brotli, over its ${BUDGET} B budget:\n${table}`);
 });
