@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the widget's wasm is made of, by crate. `bash bench/wasm-breakdown.sh [wasm]` takes the
 # wasm-bindgen output that Trunk leaves behind (target/wasm-bindgen/release/, names still in it;
-# run scripts/build-widget.sh first), optimises it with the same wasm-opt passes as the release
+# run scripts/build-widget.sh first), optimises it with the same wasm-opt pass as the release
 # build but keeping the names (-g), checks that the stripped result is the size of dist/'s, and
 # prints twiggy's 40 biggest items and a table grouped by crate (bench/wasm_breakdown.mjs).
 set -euo pipefail
@@ -11,12 +11,9 @@ src=${1:-target/wasm-bindgen/release/tessera-widget_bg.wasm}
 out=bench/out/breakdown
 mkdir -p "$out"
 cp "$src" "$out/bindgen.wasm"
-# Trunk's pass (index.html: data-wasm-opt="z", --converge), then scripts/build-widget.sh's.
-wasm-opt "$out/bindgen.wasm" -g -Oz --converge -o "$out/step1.wasm"
-wasm-opt "$out/step1.wasm" -g --remove-exports --pass-arg='remove-exports@*intounderlying*' -Oz --converge \
-  -o "$out/named.wasm"
+# Trunk's pass (index.html: data-wasm-opt="z", --converge).
+wasm-opt "$out/bindgen.wasm" -g -Oz --converge -o "$out/named.wasm"
 wasm-opt "$out/named.wasm" --strip-debug -o "$out/stripped.wasm"
-rm "$out/step1.wasm"
 printf 'named copy without its names: %d B; dist/tessera-widget_bg.wasm: %d B (its import names are also shortened)\n\n' \
   "$(stat -c%s "$out/stripped.wasm")" "$(stat -c%s dist/tessera-widget_bg.wasm)"
 twiggy top -n 40 "$out/named.wasm" > "$out/twiggy-top40.txt"

@@ -6,11 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 step "building the widget (trunk build --release)"
 widget_release_env trunk build --release --offline >/dev/null
-# leptos always builds server_fn's browser client, whose wasm-streams classes are wasm exports
-# the linker must keep although a client-only widget never calls them; drop those exports
-# and let -Oz remove the code behind them (about 1.5 KB of brotli).
-wasm-opt dist/tessera-widget_bg.wasm --remove-exports --pass-arg='remove-exports@*intounderlying*' \
-  -Oz --converge -o dist/tessera-widget_bg.wasm
 # Minified for the wire with esbuild (npm, package-lock.json): the wasm-bindgen glue, the loader
 # and the stylesheet. The sources stay readable in the repository.
 for f in dist/tessera-widget.js dist/tessera.js; do

@@ -10,8 +10,9 @@
 //! call site gets its own copy of the body.
 
 use crate::state::Kept;
-use leptos::prelude::{untrack, Owner};
-use leptos::reactive::effect::RenderEffect;
+use reactive_graph::effect::RenderEffect;
+use reactive_graph::graph::untrack;
+use reactive_graph::owner::Owner;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};

@@ -1,4 +1,4 @@
-//! tessera's embeddable ticket widget: Leptos (CSR) compiled to wasm.
+//! tessera's embeddable ticket widget: Rust on Leptos's reactive core, compiled to wasm.
 //!
 //! `tessera.js` (the loader) imports this module once and calls `boot`, which mounts a
 //! widget in every `<tessera-tickets>` / `[data-tessera-event]` element. Pricing and

@@ -1,7 +1,7 @@
 //! Following an event's availability: an EventSource on the proxy's SSE stream, and polling
 //! where a stream cannot be held open (a proxy or network that closes it for good).
 
-use leptos::prelude::*;
+use reactive_graph::owner::on_cleanup;
 use std::time::Duration;
 use tessera_core::Snapshot;
 use wasm_bindgen::prelude::*;
@@ -93,7 +93,7 @@ pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive:
     }
     set_timeout(
         move || {
-            leptos::task::spawn_local(async move {
+            wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(read) = api::event(&proxy, &event_id).await {
                     // Checked again: the widget may have gone while the answer was on its way.
                     if alive() {
@@ -105,4 +105,12 @@ pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive:
         },
         POLL_EVERY,
     );
+}
+
+/// Runs `f` once, `pause` from now.
+fn set_timeout(f: impl FnOnce() + 'static, pause: Duration) {
+    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), pause.as_millis() as i32);
+    }
 }

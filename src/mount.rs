@@ -1,8 +1,8 @@
 //! Finding the host elements and mounting one widget in each, inside its own shadow root so
 //! the host page's CSS cannot reach in and ours cannot leak out.
 
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::components::widget;

@@ -13,7 +13,9 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use leptos::prelude::{ArcTrigger, GetValue, LocalStorage, Notify, StoredValue, Track};
+use reactive_graph::owner::{LocalStorage, StoredValue};
+use reactive_graph::signal::ArcTrigger;
+use reactive_graph::traits::{GetValue, Notify, Track};
 
 type Slot = StoredValue<Rc<dyn Any>, LocalStorage>;
 

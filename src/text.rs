@@ -349,7 +349,6 @@ mod tests {
         found
     }
 
-
     #[test]
     fn placeholder_helper_reads_tokens() {
         assert_eq!(
@@ -398,8 +397,11 @@ mod tests {
     #[test]
     fn every_language_file_lists_every_key_in_order() {
         for (code, file) in FILES {
-            let keys: Vec<&str> =
-                file.lines().filter(|l| !l.starts_with('#')).map(|l| l.split_once(": ").map_or(l, |(k, _)| k)).collect();
+            let keys: Vec<&str> = file
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .map(|l| l.split_once(": ").map_or(l, |(k, _)| k))
+                .collect();
             assert_eq!(keys, Texts::KEYS, "lang/{code}.txt");
         }
     }

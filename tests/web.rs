@@ -5,7 +5,7 @@
 //! `EventSource` (see `serve`), fed what the proxy's serde writes.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
+use reactive_graph::owner::{provide_context, Owner};
 use tessera_core::{
     AppliedPromo, CheckoutRequest, Currency, Customer, Discount, Event, EventId, EventStatus, EventSummary, Field,
     FieldError, Money, Problem, PromoCode, Resale, Snapshot, SoldElsewhere, Tier, TierCount, TierId,
@@ -641,6 +641,10 @@ async fn resale_is_one_quiet_line_beside_the_tiers() {
     // Buying here is unchanged.
     assert!(root.query_selector("button.tessera-checkout").unwrap().is_some());
     drop(handle);
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
 }
 
 /// A fresh container in the document.

@@ -1,4 +1,4 @@
-use leptos::task::spawn_local;
+use wasm_bindgen_futures::spawn_local;
 
 use super::{event_view, problem_view, use_ctx};
 use crate::api::{self, ApiProblem, EventPage};

@@ -1,6 +1,5 @@
-use leptos::prelude::*;
-use leptos::task::spawn_local;
 use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
+use wasm_bindgen_futures::spawn_local;
 
 use super::{
     buyer_form, order_summary, problem_view, promo_field, quantity_picker, return_notice, tier_picker, use_ctx,
@@ -370,7 +369,7 @@ fn focus_first_invalid(ev: &web_sys::Event) {
     use wasm_bindgen::JsCast;
     let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
     // Run after this render pass has marked the fields.
-    request_animation_frame(move || {
+    super::next_frame(move || {
         if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                 let _ = el.focus();

@@ -1,5 +1,5 @@
-use leptos::task::spawn_local;
 use tessera_core::{Discount, Field, Problem, PromoCode};
+use wasm_bindgen_futures::spawn_local;
 
 use super::{focus_soon, problem_message, use_ctx};
 use crate::api::{self, ApiProblem};

@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use reactive_graph::owner::{provide_context, use_context};
 
 use super::{event_list, event_view};
 use crate::dom::El;
@@ -21,12 +21,7 @@ pub fn use_ctx() -> Ctx {
 /// One widget in `root`, in the strings `t`: an event, or the list of events when the site
 /// owner named none.
 pub fn widget(root: El, config: WidgetConfig, t: &'static Texts) -> El {
-    provide_context(Ctx {
-        proxy: config.proxy.clone(),
-        locale: config.locale.clone(),
-        t,
-        host: config.host.clone(),
-    });
+    provide_context(Ctx { proxy: config.proxy.clone(), locale: config.locale.clone(), t, host: config.host.clone() });
     match config.event {
         Some(id) => root.child(event_view(id, config.returned, None)),
         None => event_list(root, config.returned),
