@@ -120,6 +120,19 @@ impl El {
         self
     }
 
+    /// Text that is slow to make and not what the buyer came for (an event's date, through the
+    /// browser's first date formatter): written now when `ready`, otherwise after the next
+    /// paint, so the prices beside it are not held back by it.
+    pub fn text_soon(self, ready: bool, f: impl FnOnce() -> String + 'static) -> Self {
+        if ready {
+            return self.text(&f());
+        }
+        let node = document().create_text_node("");
+        let _ = self.0.append_child(&node);
+        after_paint(Box::new(move || node.set_data(&f())));
+        self
+    }
+
     /// Text that follows `f`; the node stays in place, so a live region announces the change.
     pub fn text_fn(self, f: impl Fn() -> String + 'static) -> Self {
         self.text_boxed(Box::new(f))
@@ -215,6 +228,34 @@ impl El {
         }));
         self
     }
+}
+
+/// Runs `f` once the browser has painted what the DOM holds now: in a task queued from the next
+/// animation frame, which comes just before that paint.
+fn after_paint(f: Box<dyn FnOnce()>) {
+    let Some(window) = web_sys::window() else { return };
+    let w = window.clone();
+    let task = js_once(move || {
+        let _ = w.set_timeout_with_callback(js_once(f).unchecked_ref());
+    });
+    let _ = window.request_animation_frame(task.unchecked_ref());
+}
+
+/// `f` as a JS function for a timer or a frame to call once. Every such callback is the same
+/// `dyn FnMut()` closure type, so wasm-bindgen emits its glue once (`Closure::once_into_js`
+/// emits it for each closure).
+pub fn js_once(f: impl FnOnce() + 'static) -> JsValue {
+    js_once_boxed(Box::new(f))
+}
+
+fn js_once_boxed(f: Box<dyn FnOnce()>) -> JsValue {
+    let mut f = Some(f);
+    Closure::<dyn FnMut()>::new(move || {
+        if let Some(f) = f.take() {
+            f()
+        }
+    })
+    .into_js_value()
 }
 
 /// Builds a view under a new owner and puts it in `root`; the owner is what keeps the view's

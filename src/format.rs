@@ -70,6 +70,12 @@ pub fn wall_clock(rfc3339: &str) -> Option<[u32; 5]> {
     valid.then_some(fields)
 }
 
+/// Whether `event_date` for `locale` is cheap now: its formatter is made. The browser's first
+/// date formatter costs ~15 ms to make (60 ms at 4× CPU throttling, bench/RESULTS.md).
+pub fn dates_ready(locale: &str) -> bool {
+    FORMATTERS.with_borrow(|all| all.iter().any(|(k, _)| k == locale))
+}
+
 /// "Sat, 12 Dec 2026, 8:00 PM" for "2026-12-12T20:00:00+08:00", whatever the buyer's zone.
 pub fn event_date(rfc3339: &str, locale: &str) -> String {
     let Some([year, month, day, hour, minute]) = wall_clock(rfc3339) else { return rfc3339.to_owned() };

@@ -109,7 +109,7 @@ pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive:
 
 /// Runs `f` once, `pause` from now.
 fn set_timeout(f: impl FnOnce() + 'static, pause: Duration) {
-    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let f = crate::dom::js_once(f);
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), pause.as_millis() as i32);
     }

@@ -747,3 +747,36 @@ async fn signals_notify_what_read_them_tracked_and_end_with_their_owner() {
     assert_eq!(inner.try_get_untracked(), None, "a signal outlived its owner");
     assert_eq!(kept.try_get_value(), None, "a kept value outlived its owner");
 }
+
+/// Resolves after the next animation frame and a task after it: past the next paint.
+async fn after_next_paint() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let resolve = resolve.clone();
+        let w = web_sys::window().unwrap();
+        let again = w.clone();
+        let f = wasm_bindgen::closure::Closure::once_into_js(move || {
+            again.set_timeout_with_callback(&resolve).unwrap();
+        });
+        w.request_animation_frame(f.unchecked_ref()).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn slow_text_waits_for_the_first_paint_unless_it_is_ready() {
+    let root = container();
+    let owner = dom::mount_in(&root, || {
+        dom::el("p")
+            .child(dom::el("time").attr("id", "later").text_soon(false, || "Sat, 12 Dec 2026".into()))
+            .child(dom::el("time").attr("id", "now").text_soon(true, || "Sun, 13 Dec 2026".into()))
+    });
+    assert_eq!(find(&root, "#now").text_content().unwrap(), "Sun, 13 Dec 2026");
+    assert_eq!(find(&root, "#later").text_content().unwrap(), "", "written before the paint");
+    after_next_paint().await;
+    after_next_paint().await;
+    assert_eq!(find(&root, "#later").text_content().unwrap(), "Sat, 12 Dec 2026");
+    // Once a locale's date formatter is made, its dates are written at once.
+    let _ = format::event_date("2026-12-12T20:00:00+08:00", "en-GB");
+    assert!(format::dates_ready("en-GB") && !format::dates_ready("xx-unused"));
+    drop(owner);
+}

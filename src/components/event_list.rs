@@ -27,11 +27,13 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
     let locale = Kept::new(ctx.locale.clone());
     let card = move |e: tessera_core::EventSummary| {
         let id = e.id.to_string();
-        let when = locale.with_value(|l| format::event_date(&e.start_datetime, l));
         let from =
             e.lowest_price.map(|m| fill(t.from_price, &[("price", &locale.with_value(|l| format::money(m, l)))]));
         let label = fill(t.view_tickets, &[("title", &e.title)]);
-        let mut meta = el_class("p", "tessera-meta").child(el("time").attr("datetime", &e.start_datetime).text(&when));
+        let time = el("time").attr("datetime", &e.start_datetime);
+        let (start, l) = (e.start_datetime.clone(), locale.get_value());
+        let mut meta = el_class("p", "tessera-meta")
+            .child(time.text_soon(format::dates_ready(&l), move || format::event_date(&start, &l)));
         if let Some(venue) = &e.venue_name {
             meta = meta.text(" · ").text(venue);
         }

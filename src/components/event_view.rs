@@ -224,9 +224,10 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
     };
     let header = move || {
         let Some((title, start, venue)) = header_key() else { return vec![] };
-        let when = format::event_date(&start, &use_ctx().locale);
+        let locale = use_ctx().locale;
+        let time = el("time").attr("datetime", &start);
         let meta = el_class("p", "tessera-meta")
-            .child(el("time").attr("datetime", &start).text(&when))
+            .child(time.text_soon(format::dates_ready(&locale), move || format::event_date(&start, &locale)))
             .child_opt(venue.map(|v| el_class("span", "tessera-venue").text(" · ").text(&v)));
         vec![el_class("header", "tessera-event-header")
             .attr("part", "header")

@@ -48,7 +48,7 @@ pub fn focus_soon(host: &web_sys::HtmlElement, id: &'static str) {
 
 /// Runs `f` before the browser's next paint, once this render pass is in the DOM.
 pub fn next_frame(f: impl FnOnce() + 'static) {
-    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let f = crate::dom::js_once(f);
     if let Some(w) = web_sys::window() {
         let _ = w.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&f));
     }
