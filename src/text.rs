@@ -258,11 +258,30 @@ pub async fn load(base: &str, locale: &str) -> &'static Texts {
     t
 }
 
+/// `template` with each `{key}` of `pairs` replaced by its value; other braces stay as written.
 pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (key, value) in pairs {
-        out = out.replace(&format!("{{{key}}}"), value);
+    // One pass over the template: `str::replace` per key brings a substring searcher (1 KB of wasm).
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let value = rest.find('}').and_then(|close| {
+            let key = &rest[1..close];
+            pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v, close + 1))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &rest[end..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -347,6 +366,15 @@ mod tests {
             }
         }
         found
+    }
+
+    #[test]
+    fn fill_replaces_known_keys_and_leaves_other_braces() {
+        let pairs = [("n", "3"), ("tier", "VIP")];
+        assert_eq!(fill("Only {n} {tier} left, {n}!", &pairs), "Only 3 VIP left, 3!");
+        assert_eq!(fill("{other} {n} { n} {} {", &pairs), "{other} 3 { n} {} {");
+        assert_eq!(fill("Café {tier}…", &pairs), "Café VIP…");
+        assert_eq!(fill("", &pairs), "");
     }
 
     #[test]
