@@ -1,5 +1,7 @@
 // Renames the wasm's imports from the JS glue (`__wbg_addEventListener_847fd86b8c33ec43`)
-// to short names (`_0`, `_1`, … `_z`, `_10`, …) in both the wasm and the glue. wasm-bindgen gives every
+// to short names (`_0`, `_1`, … `_z`, `_10`, …) in both the wasm and the glue, and likewise the
+// exports wasm-bindgen names after closure types (`wasm_bindgen_a00c…___convert__closures_____
+// invoke___…`, 100 to 200 bytes each) to `wb0`, `wb1`, …. wasm-bindgen gives every
 // import a 16-hex-digit hash, which no compressor can shrink and which every buyer downloads
 // twice; about 1.5 KB of brotli. The e2e tests run on the result, so a mismatch cannot pass.
 //
@@ -55,12 +57,29 @@ const exportNames = new Set(WebAssembly.Module.exports(new WebAssembly.Module(wa
 
 const parts = [wasm.subarray(0, 8)];
 const renames = new Map();
+const exportRenames = new Map();
 let at = 8;
 while (at < wasm.length) {
   const id = wasm[at];
   const [size, start] = readLeb(wasm, at + 1);
   const end = start + size;
-  if (id !== 2) {
+  if (id === 7) {
+    let [count, p] = readLeb(wasm, start);
+    const entries = [leb(count)];
+    while (count--) {
+      let field;
+      [field, p] = name(wasm, p);
+      const descEnd = readLeb(wasm, p + 1)[1]; // kind byte, index
+      if (/^wasm_bindgen_[0-9a-f]+___convert__closures/.test(field)) {
+        if (!exportRenames.has(field)) exportRenames.set(field, `wb${exportRenames.size.toString(36)}`);
+        field = exportRenames.get(field);
+      }
+      entries.push(encodeName(field), wasm.subarray(p, descEnd));
+      p = descEnd;
+    }
+    const body = Buffer.concat(entries);
+    parts.push(Buffer.from([7]), leb(body.length), body);
+  } else if (id !== 2) {
     parts.push(wasm.subarray(at, end));
   } else {
     let [count, p] = readLeb(wasm, start);
@@ -91,8 +110,14 @@ for (const [from, to] of renames) {
   if (found !== 1) throw new Error(`${from} appears ${found} times in ${gluePath}; expected once`);
   glue = glue.replace(pattern, to);
 }
+for (const [from, to] of exportRenames) {
+  const pattern = new RegExp(`\\b${from}\\b`, 'g');
+  if (!pattern.test(glue)) throw new Error(`${from} is exported but not used by ${gluePath}`);
+  if (new RegExp(`\\b${to}\\b`).test(glue)) throw new Error(`${to} is already a name in ${gluePath}`);
+  glue = glue.replace(pattern, to);
+}
 const out = Buffer.concat(parts);
 new WebAssembly.Module(out); // still a valid module
 writeFileSync(wasmPath, out);
 writeFileSync(gluePath, glue);
-console.error(`shortened ${renames.size} import names`);
+console.error(`shortened ${renames.size} import names and ${exportRenames.size} export names`);
