@@ -7,123 +7,39 @@ use tessera_core::{Field, Problem};
 
 /// `Texts` and its reader. English is compiled in; every other language is a file in `lang/`
 /// (`es.txt`…) fetched only by the buyers who read it, so the wasm every buyer downloads carries
-/// one table instead of five (measured in bench/RESULTS.md, issue 8).
+/// one table instead of five (measured in bench/RESULTS.md, issue 8). The strings are one array
+/// read by position, so reading a file is one loop rather than code for each key.
 macro_rules! texts {
-    ($($key:ident),* $(,)?) => {
+    (lowercase_field: $lowercase_field:expr; $($key:ident: $english:expr,)*) => {
+        #[allow(non_camel_case_types)]
+        enum Key {
+            $($key,)*
+        }
+
+        /// The keys, in the order a language file lists them.
+        const KEYS: &[&str] = &[$(stringify!($key),)*];
+
         pub struct Texts {
-            $(pub $key: &'static str,)*
+            strings: [&'static str; KEYS.len()],
             /// Whether a field's label is lower-cased when it fills `{field}` in `field_missing`
             /// ("Please enter your full name."). False where nouns keep their capitals (German).
             pub lowercase_field: bool,
         }
 
         impl Texts {
-            /// The keys, in the order a language file lists them.
-            #[cfg(test)]
-            pub const KEYS: &'static [&'static str] = &[$(stringify!($key),)* "lowercase_field"];
-
-            /// A language file: `key: value` lines, `#` comments. A key it lacks reads in
-            /// English, so a file a release behind still labels every control.
-            pub fn parse(file: &'static str) -> Texts {
-                let pairs: Vec<(&str, &str)> =
-                    file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once(": ")).collect();
-                let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim());
-                Texts {
-                    $($key: get(stringify!($key)).unwrap_or(EN.$key),)*
-                    lowercase_field: get("lowercase_field").map_or(EN.lowercase_field, |v| v == "true"),
+            $(
+                pub fn $key(&self) -> &'static str {
+                    self.strings[Key::$key as usize]
                 }
-            }
-
-            /// Every string as (key, value).
-            #[cfg(test)]
-            fn all(&self) -> Vec<(&'static str, &'static str)> {
-                vec![$((stringify!($key), self.$key)),*]
-            }
+            )*
         }
+
+        pub const EN: Texts = Texts { strings: [$($english,)*], lowercase_field: $lowercase_field };
     };
 }
 
 texts! {
-    loading,
-    events_heading,
-    no_events,
-    from_price,
-    view_tickets,
-    back_to_events,
-    choose_tickets,
-    sold_out,
-    few_left,
-    left,
-    quantity,
-    decrease,
-    increase,
-    quantity_hint,
-    your_details,
-    name,
-    email,
-    phone,
-    optional,
-    order_summary,
-    total,
-    checkout,
-    checkout_pending,
-    pick_a_tier,
-    not_on_sale,
-    all_sold_out,
-    fix_fields,
-    err_unreachable,
-    err_not_found,
-    err_sold_out,
-    err_busy,
-    err_rate_limited,
-    err_unavailable,
-    err_generic,
-    retry,
-    paid_title,
-    paid_body,
-    paid_body_generic,
-    cancelled_title,
-    cancelled_body,
-    dismiss,
-    field_missing,
-    field_invalid_email,
-    field_invalid_phone,
-    field_invalid,
-    field_too_long,
-    qty_min,
-    qty_max,
-    qty_available,
-    tier_sold_out,
-    tier_unknown,
-    promo_toggle,
-    promo_label,
-    promo_apply,
-    promo_applying,
-    promo_remove,
-    promo_applied,
-    promo_unknown,
-    promo_expired,
-    promo_used_up,
-    promo_inactive,
-    promo_too_short,
-    promo_invalid,
-    discount,
-    live_left,
-    live_sold_out,
-    live_pick_another,
-    live_lowered,
-    stale,
-    event_cancelled,
-    sale_opens,
-    off_sale,
-    quantity_range,
-    sold_on,
-    finish_there,
-    continue_on,
-    resold,
-}
-
-pub const EN: Texts = Texts {
+    lowercase_field: true;
     loading: "Loading tickets…",
     events_heading: "Upcoming events",
     no_events: "There are no events on sale right now.",
@@ -202,8 +118,30 @@ pub const EN: Texts = Texts {
     finish_there: "You'll finish your purchase there.",
     continue_on: "Continue on {platform}",
     resold: "Tickets resold on {platform}: {n}",
-    lowercase_field: true,
-};
+}
+
+impl Texts {
+    /// A language file: `key: value` lines, `#` comments. A key it lacks reads in English,
+    /// so a file a release behind still labels every control.
+    pub fn parse(file: &'static str) -> Texts {
+        let mut t = Texts { strings: EN.strings, lowercase_field: EN.lowercase_field };
+        for (key, value) in file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once(": ")) {
+            let value = value.trim();
+            match KEYS.iter().position(|k| *k == key) {
+                Some(i) => t.strings[i] = value,
+                None if key == "lowercase_field" => t.lowercase_field = value == "true",
+                None => {}
+            }
+        }
+        t
+    }
+
+    /// Every string as (key, value).
+    #[cfg(test)]
+    fn all(&self) -> Vec<(&'static str, &'static str)> {
+        KEYS.iter().copied().zip(self.strings).collect()
+    }
+}
 
 /// The language file for a BCP 47 tag (`None`: English), chosen by its primary language
 /// subtag alone, ignoring case (`_` is accepted as a separator too, as in `pt_BR`):
@@ -290,34 +228,34 @@ pub fn problem(t: &Texts, field: Field, problem: Problem) -> String {
     let n = |n: u32| n.to_string();
     match (field, problem) {
         (Field::PromoCode, p) => match p {
-            Problem::Expired => t.promo_expired,
-            Problem::UsedUp => t.promo_used_up,
-            Problem::Inactive => t.promo_inactive,
-            Problem::BelowMinimum(_) => t.promo_too_short,
-            Problem::Invalid | Problem::TooLong(_) => t.promo_invalid,
-            _ => t.promo_unknown,
+            Problem::Expired => t.promo_expired(),
+            Problem::UsedUp => t.promo_used_up(),
+            Problem::Inactive => t.promo_inactive(),
+            Problem::BelowMinimum(_) => t.promo_too_short(),
+            Problem::Invalid | Problem::TooLong(_) => t.promo_invalid(),
+            _ => t.promo_unknown(),
         }
         .into(),
-        (Field::Quantity, Problem::BelowMinimum(_)) => t.qty_min.into(),
-        (Field::Quantity, Problem::AboveMaximum(m)) => fill(t.qty_max, &[("n", &n(m))]),
-        (Field::Quantity, Problem::AboveAvailability(a)) if a > 0 => fill(t.qty_available, &[("n", &n(a))]),
-        (_, Problem::SoldOut) | (_, Problem::AboveAvailability(_)) => t.tier_sold_out.into(),
-        (Field::TierId, _) => t.tier_unknown.into(),
-        (_, Problem::NotOnSale) => t.not_on_sale.into(),
-        (Field::Email, Problem::Invalid) => t.field_invalid_email.into(),
-        (Field::Phone, Problem::Invalid) => t.field_invalid_phone.into(),
-        (_, Problem::TooLong(m)) => fill(t.field_too_long, &[("n", &n(m))]),
+        (Field::Quantity, Problem::BelowMinimum(_)) => t.qty_min().into(),
+        (Field::Quantity, Problem::AboveMaximum(m)) => fill(t.qty_max(), &[("n", &n(m))]),
+        (Field::Quantity, Problem::AboveAvailability(a)) if a > 0 => fill(t.qty_available(), &[("n", &n(a))]),
+        (_, Problem::SoldOut) | (_, Problem::AboveAvailability(_)) => t.tier_sold_out().into(),
+        (Field::TierId, _) => t.tier_unknown().into(),
+        (_, Problem::NotOnSale) => t.not_on_sale().into(),
+        (Field::Email, Problem::Invalid) => t.field_invalid_email().into(),
+        (Field::Phone, Problem::Invalid) => t.field_invalid_phone().into(),
+        (_, Problem::TooLong(m)) => fill(t.field_too_long(), &[("n", &n(m))]),
         (f, Problem::Missing) => {
             let what = match f {
-                Field::Name => t.name,
-                Field::Email => t.email,
-                Field::Phone => t.phone,
-                _ => t.quantity,
+                Field::Name => t.name(),
+                Field::Email => t.email(),
+                Field::Phone => t.phone(),
+                _ => t.quantity(),
             };
             let what = if t.lowercase_field { lower_first(what) } else { what.to_owned() };
-            fill(t.field_missing, &[("field", &what)])
+            fill(t.field_missing(), &[("field", &what)])
         }
-        _ => t.field_invalid.into(),
+        _ => t.field_invalid().into(),
     }
 }
 
@@ -424,20 +362,21 @@ mod tests {
     /// would silently read in English, so it is caught here.
     #[test]
     fn every_language_file_lists_every_key_in_order() {
+        let expected: Vec<&str> = KEYS.iter().copied().chain(["lowercase_field"]).collect();
         for (code, file) in FILES {
             let keys: Vec<&str> = file
                 .lines()
                 .filter(|l| !l.starts_with('#'))
                 .map(|l| l.split_once(": ").map_or(l, |(k, _)| k))
                 .collect();
-            assert_eq!(keys, Texts::KEYS, "lang/{code}.txt");
+            assert_eq!(keys, expected, "lang/{code}.txt");
         }
     }
 
     #[test]
     fn a_key_a_file_lacks_reads_in_english() {
         let t = Texts::parse("# a file a release behind\nloading: Cargando…\nlowercase_field: false\n");
-        assert_eq!((t.loading, t.checkout, t.lowercase_field), ("Cargando…", EN.checkout, false));
+        assert_eq!((t.loading(), t.checkout(), t.lowercase_field), ("Cargando…", EN.checkout(), false));
     }
 
     #[test]
@@ -471,7 +410,7 @@ mod tests {
     #[test]
     fn lowering_the_first_letter_lowers_every_label_fully() {
         for (name, t) in tables().iter().filter(|(_, t)| t.lowercase_field) {
-            for label in [t.name, t.email, t.phone, t.quantity] {
+            for label in [t.name(), t.email(), t.phone(), t.quantity()] {
                 assert_eq!(lower_first(label), label.to_lowercase(), "{name}: {label}");
             }
         }

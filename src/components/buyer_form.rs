@@ -12,10 +12,10 @@ pub fn buyer_form(order: OrderState) -> El {
     let t = use_ctx().t;
     el_class("fieldset", "tessera-buyer")
         .attr("part", "buyer")
-        .child(el("legend").text(t.your_details))
-        .child(text_field(Field::Name, order.name, order, t.name, "text", "name", false))
-        .child(text_field(Field::Email, order.email, order, t.email, "email", "email", false))
-        .child(text_field(Field::Phone, order.phone, order, t.phone, "tel", "tel", true))
+        .child(el("legend").text(t.your_details()))
+        .child(text_field(Field::Name, order.name, order, t.name(), "text", "name", false))
+        .child(text_field(Field::Email, order.email, order, t.email(), "email", "email", false))
+        .child(text_field(Field::Phone, order.phone, order, t.phone(), "tel", "tel", true))
 }
 
 fn text_field(
@@ -41,7 +41,7 @@ fn text_field(
         .prop_fn("value", move || value.get().into())
         .on("input", move |ev| value.set(target_value(&ev)))
         .on("blur", move |_| order.touch(field));
-    let optional = optional.then(|| el_class("span", "tessera-optional").text(" (").text(t.optional).text(")"));
+    let optional = optional.then(|| el_class("span", "tessera-optional").text(" (").text(t.optional()).text(")"));
     el_class("div", "tessera-field")
         .child(el("label").attr("for", &id).text(label).child_opt(optional))
         .child(input)

@@ -28,8 +28,8 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
     let card = move |e: tessera_core::EventSummary| {
         let id = e.id.to_string();
         let from =
-            e.lowest_price.map(|m| fill(t.from_price, &[("price", &locale.with_value(|l| format::money(m, l)))]));
-        let label = fill(t.view_tickets, &[("title", &e.title)]);
+            e.lowest_price.map(|m| fill(t.from_price(), &[("price", &locale.with_value(|l| format::money(m, l)))]));
+        let label = fill(t.view_tickets(), &[("title", &e.title)]);
         let time = el("time").attr("datetime", &e.start_datetime);
         let (start, l) = (e.start_datetime.clone(), locale.get_value());
         let mut meta = el_class("p", "tessera-meta")
@@ -39,7 +39,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
         }
         let mut from = el_class("p", "tessera-from").text(&from.unwrap_or_default());
         if e.available == 0 {
-            from = from.text(" · ").text(t.sold_out);
+            from = from.text(" · ").text(t.sold_out());
         }
         el_class("li", "tessera-event-card")
             .attr("part", "event-card")
@@ -51,12 +51,12 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
                     .attr("type", "button")
                     .attr("aria-label", &label)
                     .on("click", move |_| open.set(Some(id.clone())))
-                    .text(t.choose_tickets),
+                    .text(t.choose_tickets()),
             )
     };
     let list = move || {
         Some(match page.get() {
-            None => el_class("p", "tessera-loading").attr("role", "status").text(t.loading),
+            None => el_class("p", "tessera-loading").attr("role", "status").text(t.loading()),
             Some(Err(problem)) => {
                 let retry = Handler::new(move |_| {
                     page.set(None);
@@ -64,7 +64,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
                 });
                 problem_view(problem, Some(retry))
             }
-            Some(Ok(p)) if p.events.is_empty() => el_class("p", "tessera-empty").text(t.no_events),
+            Some(Ok(p)) if p.events.is_empty() => el_class("p", "tessera-empty").text(t.no_events()),
             Some(Ok(p)) => el_class("ul", "tessera-event-list")
                 .attr("part", "event-list")
                 .children(p.events.into_iter().map(card).collect()),
@@ -80,7 +80,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
             }
             None => el_class("section", "tessera-events")
                 .attr("part", "events")
-                .child(el_class("h2", "tessera-title").text(t.events_heading))
+                .child(el_class("h2", "tessera-title").text(t.events_heading()))
                 .dyn_child(list),
         })
     })

@@ -62,7 +62,8 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
         order.event.set(Some(event));
         if status != was && status != EventStatus::Active {
             // The view switches to the reason; screen readers hear it too.
-            return heard.set(if status == EventStatus::Cancelled { t.event_cancelled } else { t.not_on_sale }.into());
+            return heard
+                .set(if status == EventStatus::Cancelled { t.event_cancelled() } else { t.not_on_sale() }.into());
         }
         if handing_off.get_value() {
             return;
@@ -74,13 +75,13 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             let mine = chosen.as_ref() == Some(&c.id);
             let line = if !open && mine {
                 order.tier.set(None);
-                fill(t.live_pick_another, &[("tier", tier)])
+                fill(t.live_pick_another(), &[("tier", tier)])
             } else if c.after == 0 {
-                fill(t.live_sold_out, &[("tier", tier)])
+                fill(t.live_sold_out(), &[("tier", tier)])
             } else if mine && order.clamp_quantity() {
-                fill(t.live_lowered, &[("tier", tier), ("n", &n)])
+                fill(t.live_lowered(), &[("tier", tier), ("n", &n)])
             } else {
-                fill(t.live_left, &[("tier", tier), ("n", &n)])
+                fill(t.live_left(), &[("tier", tier), ("n", &n)])
             };
             if mine {
                 shown.push(line.clone());
@@ -258,12 +259,12 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                 });
                 return problem_view(problem, Some(retry));
             }
-            return el_class("p", "tessera-loading").attr("role", "status").text(t.loading);
+            return el_class("p", "tessera-loading").attr("role", "status").text(t.loading());
         };
         let closed = match status {
             EventStatus::Active => None,
-            EventStatus::Cancelled => Some(t.event_cancelled),
-            _ => Some(t.not_on_sale),
+            EventStatus::Cancelled => Some(t.event_cancelled()),
+            _ => Some(t.not_on_sale()),
         };
         if let Some(why) = closed {
             return el_class("p", "tessera-closed").text(why);
@@ -275,14 +276,14 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             .child(tier_picker(order, elsewhere))
             .child(el_class("p", "tessera-live-note").attr("role", "status").text_fn(move || {
                 if stale.get() {
-                    t.stale.to_owned()
+                    t.stale().to_owned()
                 } else {
                     note.get()
                 }
             }))
             .dyn_child(move || {
                 let resale = order.event.with(|e| e.as_ref().and_then(|e| e.resale.clone()).filter(|r| r.sold > 0))?;
-                let line = fill(t.resold, &[("platform", &resale.platform), ("n", &resale.sold.to_string())]);
+                let line = fill(t.resold(), &[("platform", &resale.platform), ("n", &resale.sold.to_string())]);
                 Some(el_class("p", "tessera-resale").text(&line))
             });
         if can_buy {
@@ -299,20 +300,20 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                     .attr("type", "submit")
                     .attr("part", "checkout-button")
                     .attr_fn("aria-disabled", move || Some(placing.get().to_string()))
-                    .text_fn(move || (if placing.get() { t.checkout_pending } else { t.checkout }).to_owned()),
+                    .text_fn(move || (if placing.get() { t.checkout_pending() } else { t.checkout() }).to_owned()),
             );
         }
         form = form.dyn_child(move || {
             let all_gone = order.event.with(|e| e.as_ref().is_some_and(|e| e.tiers.iter().all(|t| t.available == 0)));
-            all_gone.then(|| el_class("p", "tessera-closed").text(t.all_sold_out))
+            all_gone.then(|| el_class("p", "tessera-closed").text(t.all_sold_out()))
         });
         // Bought on the platform's own page: the tiers without radios, what happens next, and
         // a link there (the whole page goes, as to a hosted checkout) when the platform gave one.
         if let Some(place) = place {
             let name = [("platform", place.platform.as_str())];
-            let link = place.link().map(|url| (url.to_owned(), fill(t.continue_on, &name)));
-            let said = fill(t.sold_on, &name);
-            let said = if link.is_some() { format!("{said} {}", t.finish_there) } else { said };
+            let link = place.link().map(|url| (url.to_owned(), fill(t.continue_on(), &name)));
+            let said = fill(t.sold_on(), &name);
+            let said = if link.is_some() { format!("{said} {}", t.finish_there()) } else { said };
             form = form.child(el_class("p", "tessera-elsewhere").text(&said));
             if let Some((url, label)) = link {
                 let host = host.get_value();
@@ -339,7 +340,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             .attr("type", "button")
             .on("click", move |_| back.run(()))
             .text("← ")
-            .text(t.back_to_events)
+            .text(t.back_to_events())
     });
     el_class("section", "tessera-event")
         .attr("part", "event")

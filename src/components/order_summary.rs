@@ -24,12 +24,12 @@ pub fn order_summary(order: OrderState) -> El {
     let discount = move || price().map(|p| format!("−{}", money(p.discount))).unwrap_or_default();
     let total = move || price().map(|p| money(p.total)).unwrap_or_default();
     let discount_label = move || {
-        order.promo.with(|p| p.as_ref().map(|p| fill(t.discount, &[("code", p.code.as_str())])).unwrap_or_default())
+        order.promo.with(|p| p.as_ref().map(|p| fill(t.discount(), &[("code", p.code.as_str())])).unwrap_or_default())
     };
     let line = |class: &str| el_class("div", class);
     el_class("section", "tessera-summary")
         .attr("part", "summary")
-        .attr("aria-label", t.order_summary)
+        .attr("aria-label", t.order_summary())
         .flag_fn("hidden", move || price().is_none())
         .child(
             el("dl")
@@ -44,7 +44,7 @@ pub fn order_summary(order: OrderState) -> El {
                     line("tessera-line tessera-total")
                         .attr("aria-live", "polite")
                         .attr("aria-atomic", "true")
-                        .child(el("dt").text(t.total))
+                        .child(el("dt").text(t.total()))
                         .child(el_class("dd", "tessera-total-amount").text_fn(total)),
                 ),
         )

@@ -6,15 +6,15 @@ use crate::text::{fill, Texts};
 
 pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
     match problem {
-        ApiProblem::Unreachable => t.err_unreachable.into(),
-        ApiProblem::NotFound => t.err_not_found.into(),
-        ApiProblem::SoldOut => t.err_sold_out.into(),
-        ApiProblem::Invalid(_) => t.fix_fields.into(),
-        ApiProblem::RateLimited(s) => fill(t.err_rate_limited, &[("n", &s.to_string())]),
-        ApiProblem::Busy(s) => fill(t.err_busy, &[("n", &s.to_string())]),
-        ApiProblem::Unavailable => t.err_unavailable.into(),
+        ApiProblem::Unreachable => t.err_unreachable().into(),
+        ApiProblem::NotFound => t.err_not_found().into(),
+        ApiProblem::SoldOut => t.err_sold_out().into(),
+        ApiProblem::Invalid(_) => t.fix_fields().into(),
+        ApiProblem::RateLimited(s) => fill(t.err_rate_limited(), &[("n", &s.to_string())]),
+        ApiProblem::Busy(s) => fill(t.err_busy(), &[("n", &s.to_string())]),
+        ApiProblem::Unavailable => t.err_unavailable().into(),
         ApiProblem::Other(m) if !m.is_empty() => m.clone(),
-        ApiProblem::Other(_) => t.err_generic.into(),
+        ApiProblem::Other(_) => t.err_generic().into(),
     }
 }
 
@@ -27,6 +27,6 @@ pub fn problem_view(problem: ApiProblem, retry: Option<Handler<()>>) -> El {
         .attr("part", "problem")
         .child(el("p").text(&message))
         .child_opt(retry.map(|r| {
-            el_class("button", "tessera-retry").attr("type", "button").on("click", move |_| r.run(())).text(t.retry)
+            el_class("button", "tessera-retry").attr("type", "button").on("click", move |_| r.run(())).text(t.retry())
         }))
 }

@@ -66,7 +66,7 @@ pub fn promo_field(order: OrderState) -> El {
                     Discount::FixedAmount { amount } => locale.with_value(|l| format::money(amount, l)),
                     percentage => percentage.describe(),
                 };
-                fill(t.promo_applied, &[("code", p.code.as_str()), ("off", &off)])
+                fill(t.promo_applied(), &[("code", p.code.as_str()), ("off", &off)])
             })
         })
     };
@@ -83,7 +83,9 @@ pub fn promo_field(order: OrderState) -> El {
     let build = move || match state() {
         0 => el_class("p", "tessera-promo-applied")
             .child(el("span").text_fn(move || applied_text().unwrap_or_default()))
-            .child(el_class("button", "tessera-link").attr("type", "button").on("click", remove).text(t.promo_remove)),
+            .child(
+                el_class("button", "tessera-link").attr("type", "button").on("click", remove).text(t.promo_remove()),
+            ),
         1 => el_class("button", "tessera-link")
             .attr("type", "button")
             .attr("aria-expanded", "false")
@@ -91,7 +93,7 @@ pub fn promo_field(order: OrderState) -> El {
                 open.set(true);
                 focus_code();
             })
-            .text(t.promo_toggle),
+            .text(t.promo_toggle()),
         _ => {
             let input = el("input")
                 .attr("id", "tessera-promo")
@@ -118,9 +120,9 @@ pub fn promo_field(order: OrderState) -> El {
                 .attr("type", "button")
                 .on("click", move |_| apply())
                 .attr_fn("aria-disabled", move || Some(pending.get().to_string()))
-                .text_fn(move || (if pending.get() { t.promo_applying } else { t.promo_apply }).to_owned());
+                .text_fn(move || (if pending.get() { t.promo_applying() } else { t.promo_apply() }).to_owned());
             el_class("div", "tessera-field")
-                .child(el("label").attr("for", "tessera-promo").text(t.promo_label))
+                .child(el("label").attr("for", "tessera-promo").text(t.promo_label()))
                 .child(el_class("div", "tessera-promo-row").child(input).child(apply_button))
         }
     };

@@ -20,9 +20,9 @@ pub fn quantity_picker(order: OrderState) -> El {
     let hint = move || {
         let (min, n) = (min(), max().to_string());
         if min > 1 {
-            fill(t.quantity_range, &[("min", &min.to_string()), ("n", &n)])
+            fill(t.quantity_range(), &[("min", &min.to_string()), ("n", &n)])
         } else {
-            fill(t.quantity_hint, &[("n", &n)])
+            fill(t.quantity_hint(), &[("n", &n)])
         }
     };
     let step = |label: &str| {
@@ -43,18 +43,18 @@ pub fn quantity_picker(order: OrderState) -> El {
         .on("change", move |ev| set(target_value(&ev).trim().parse::<i64>().unwrap_or(1)));
     el_class("div", "tessera-quantity")
         .attr("part", "quantity")
-        .child(el("label").attr("for", "tessera-qty").text(t.quantity))
+        .child(el("label").attr("for", "tessera-qty").text(t.quantity()))
         .child(
             el_class("div", "tessera-stepper")
                 .child(
-                    step(t.decrease)
+                    step(t.decrease())
                         .flag_fn("disabled", move || order.quantity.get() <= min())
                         .on("click", move |_| set(i64::from(order.quantity.get()) - 1))
                         .text("−"),
                 )
                 .child(input)
                 .child(
-                    step(t.increase)
+                    step(t.increase())
                         .flag_fn("disabled", move || order.quantity.get() >= max())
                         .on("click", move |_| set(i64::from(order.quantity.get()) + 1))
                         .text("+"),

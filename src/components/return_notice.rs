@@ -13,7 +13,7 @@ pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
         Outcome::Paid => {
             let body = match &returned.pending {
                 Some(p) => fill(
-                    t.paid_body,
+                    t.paid_body(),
                     &[
                         ("quantity", &p.quantity.to_string()),
                         ("tier", &p.tier_name),
@@ -21,12 +21,12 @@ pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
                         ("email", &p.email),
                     ],
                 ),
-                None => t.paid_body_generic.to_owned(),
+                None => t.paid_body_generic().to_owned(),
             };
-            ("tessera-notice tessera-notice-success", t.paid_title, body)
+            ("tessera-notice tessera-notice-success", t.paid_title(), body)
         }
         Outcome::Cancelled => {
-            ("tessera-notice tessera-notice-cancelled", t.cancelled_title, t.cancelled_body.to_owned())
+            ("tessera-notice tessera-notice-cancelled", t.cancelled_title(), t.cancelled_body().to_owned())
         }
     };
     el_class("div", class)
@@ -40,6 +40,6 @@ pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
             el_class("button", "tessera-dismiss")
                 .attr("type", "button")
                 .on("click", move |_| on_dismiss.run(()))
-                .text(t.dismiss),
+                .text(t.dismiss()),
         )
 }

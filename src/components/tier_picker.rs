@@ -34,7 +34,7 @@ pub fn tier_picker(order: OrderState, list_only: bool) -> El {
             })
         })
     };
-    el_class("fieldset", "tessera-tiers").attr("part", "tiers").child(el("legend").text(t.choose_tickets)).switch(
+    el_class("fieldset", "tessera-tiers").attr("part", "tiers").child(el("legend").text(t.choose_tickets())).switch(
         tiers,
         move || {
             tiers()
@@ -50,10 +50,10 @@ pub fn tier_picker(order: OrderState, list_only: bool) -> El {
 /// (in the platform's own offset, as event times are shown) or "Not on sale".
 fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
     if tier.sale_closed {
-        return Some(t.off_sale.into());
+        return Some(t.off_sale().into());
     }
     let opens = tier.sale_opens_at.as_deref()?;
-    Some(fill(t.sale_opens, &[("when", &format::event_date(opens, locale))]))
+    Some(fill(t.sale_opens(), &[("when", &format::event_date(opens, locale))]))
 }
 
 fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, order: OrderState, list_only: bool) -> El {
@@ -100,11 +100,11 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
     let off = Kept::new(off);
     let left = move || match (off.get_value(), state().0) {
         (Some(why), _) => ("tessera-tier-left", why),
-        (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out.to_owned()),
+        (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out().to_owned()),
         (None, Availability::FewLeft(n)) => {
-            ("tessera-tier-left tessera-few", fill(t.few_left, &[("n", &n.to_string())]))
+            ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &n.to_string())]))
         }
-        (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left, &[("n", &n.to_string())])),
+        (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left(), &[("n", &n.to_string())])),
     };
     let price = format::money(price, &ctx.locale);
     let radio = el("input")

@@ -10,13 +10,13 @@ after(async () => { await browser?.close(); await proxy?.stop(); });
 
 const LOCALES = [
   { locale: 'en-PH', checkout: 'Continue to payment', tiers: 'Choose your tickets' },
-  { locale: 'es-ES', checkout: 'Continuar al pago' },
+  { locale: 'es-ES', checkout: 'Continuar al pago', promo: '¿Tienes un código promocional?' },
   { locale: 'de-DE', checkout: 'Weiter zur Zahlung' },
   { locale: 'pt-BR', checkout: 'Ir para o pagamento' },
   { locale: 'fil-PH' },
 ];
 
-for (const { locale, checkout } of LOCALES) {
+for (const { locale, checkout, promo } of LOCALES) {
   test(`${locale}: own strings and money format`, async () => {
     const page = await browser.newPage();
     await page.goto(proxy.url + '/');
@@ -35,6 +35,8 @@ for (const { locale, checkout } of LOCALES) {
     assert.ok(label.includes(expectedPrice), `${label} shows ${expectedPrice}`);
     const button = widget.locator('button[type=submit]');
     if (checkout) assert.equal((await button.innerText()).trim(), checkout);
+    // Read from its language file as UTF-8, accents and all.
+    if (promo) await widget.getByRole('button', { name: promo }).waitFor();
     if (!locale.startsWith('en')) {
       assert.notEqual((await button.innerText()).trim(), 'Continue to payment', 'not the English string');
     }
