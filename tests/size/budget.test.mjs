@@ -12,10 +12,13 @@ const FILES = ['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tes
 // A buyer reading another language than English also fetches its file from lang/.
 const LANGUAGES = readdirSync(dist + 'lang').filter((f) => f.endsWith('.txt')).map((f) => 'lang/' + f);
 
-// Issue 5's budget was 120,000 bytes. With the views built by src/dom.rs instead of view!
-// (issue 8) the widget is 86,082 bytes: the budget is that plus 10%, so the gain cannot slip
-// away unnoticed. Issue 8's own target (below pretix's 58,536 bytes) is not met yet.
-const BUDGET = 95_000;
+// Issue 5's budget was 120,000 bytes; issue 8's second session brought it to 95,000. Its third
+// session (Leptos's reactive core without the umbrella crate, one signal type, languages as files)
+// left the widget at 71,123 bytes in English: the budget is that plus 10%, rounded down, so the
+// gain cannot slip away unnoticed. A buyer reading another language also fetches its file
+// (1,729 bytes at most), which the budget covers too. Issue 8's own target (below pretix's
+// 58,536 bytes) is not met yet.
+const BUDGET = 78_200;
 
 const measure = (name) => {
   const raw = readFileSync(dist + name);
