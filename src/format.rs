@@ -50,7 +50,24 @@ pub fn money(m: Money, locale: &str) -> String {
         .call1(&JsValue::NULL, &JsValue::from_f64(value))
         .ok()
         .and_then(|v| v.as_string())
-        .unwrap_or_else(|| m.display())
+        // A browser without this currency's data still shows the amount.
+        .unwrap_or_else(|| format!("{code} {}", m.to_major_string()))
+}
+
+/// A percentage discount in the buyer's locale ("20%", "20 %", "12.5%") from basis points.
+pub fn percent(basis_points: u32, locale: &str) -> String {
+    let fmt: Intl::NumberFormat = formatter(format!("{locale} %"), || {
+        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "percent"), ("maximumFractionDigits", "2")]))
+            .into()
+    })
+    .unchecked_into();
+    let share = f64::from(basis_points) / 10_000.0;
+    fmt.format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(share))
+        .ok()
+        .and_then(|v| v.as_string())
+        // No `{share}`: formatting an f64 would bring Rust's float printing (10 KB) into the wasm.
+        .unwrap_or_else(|| format!("{}.{:02}%", basis_points / 100, basis_points % 100))
 }
 
 /// The wall-clock fields of an RFC 3339 time ("2026-12-12T20:00:00+08:00" → 2026, 12, 12,

@@ -98,6 +98,13 @@ fn money_is_formatted_by_the_browser_for_the_locale() {
 }
 
 #[wasm_bindgen_test]
+fn percentage_discounts_are_formatted_for_the_locale() {
+    assert_eq!(format::percent(2_000, "en-PH"), "20%");
+    assert_eq!(format::percent(1_250, "en-US"), "12.5%");
+    assert_eq!(format::percent(1_250, "de-DE").replace('\u{a0}', " "), "12,5 %");
+}
+
+#[wasm_bindgen_test]
 fn event_dates_show_the_events_own_wall_clock_time() {
     let shown = format::event_date("2026-12-12T20:00:00+08:00", "en-US");
     assert!(shown.contains("Dec") && shown.contains("12") && shown.contains("8:00"), "{shown}");

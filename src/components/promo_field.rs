@@ -62,10 +62,10 @@ pub fn promo_field(order: OrderState) -> El {
     let applied_text = move || {
         order.promo.with(|p| {
             p.as_ref().map(|p| {
-                let off = match p.discount {
-                    Discount::FixedAmount { amount } => locale.with_value(|l| format::money(amount, l)),
-                    percentage => percentage.describe(),
-                };
+                let off = locale.with_value(|l| match p.discount {
+                    Discount::FixedAmount { amount } => format::money(amount, l),
+                    Discount::Percentage { basis_points } => format::percent(basis_points, l),
+                });
                 fill(t.promo_applied(), &[("code", p.code.as_str()), ("off", &off)])
             })
         })
