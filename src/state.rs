@@ -4,28 +4,46 @@
 //! Why not `RwSignal<T>` and `StoredValue<T>`: Leptos instantiates their graph code (arena slot,
 //! lock, subscriber set, notification, disposal) once for every value type `T`. Measured on this
 //! widget (bench/RESULTS.md, issue 8) that was about 30 KB of wasm for a dozen types. Here every
-//! value sits behind one type-erased arena slot (`StoredValue<Rc<dyn Any>>`) next to an
-//! `ArcTrigger`, so the graph code exists once and each `T` adds a downcast and a `RefCell`.
-//! Like Leptos's own, both handles are `Copy` and end with the owner that made them.
+//! value sits behind one type-erased slot next to an `ArcTrigger`, so the graph code exists once
+//! and each `T` adds a downcast and a `RefCell`. Like Leptos's own, both handles are `Copy` and
+//! end with the owner that made them (`on_cleanup`).
+//!
+//! The slots are a thread-local `SlotMap` (the crate Leptos's own arena uses) rather than a
+//! `StoredValue<_, LocalStorage>`: that one checks on every read that it is on the thread that
+//! made it, which brings std's thread handles, and with them the system allocator, into the
+//! wasm. The widget has one thread.
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use reactive_graph::owner::{LocalStorage, StoredValue};
+use reactive_graph::owner::on_cleanup;
 use reactive_graph::signal::ArcTrigger;
-use reactive_graph::traits::{GetValue, Notify, Track};
+use reactive_graph::traits::{Notify, Track};
+use slotmap::{DefaultKey, SlotMap};
 
-type Slot = StoredValue<Rc<dyn Any>, LocalStorage>;
+type Slot = DefaultKey;
 
-fn slot(value: Rc<dyn Any>) -> Slot {
-    StoredValue::new_local(value)
+thread_local! {
+    static SLOTS: RefCell<SlotMap<Slot, Rc<dyn Any>>> = RefCell::new(SlotMap::new());
 }
 
-/// The value behind a slot; `None` once its owner is gone.
+/// A new slot for `value`, emptied when the current owner ends (never, outside any owner).
+fn slot(value: Rc<dyn Any>) -> Slot {
+    let slot = SLOTS.with_borrow_mut(|s| s.insert(value));
+    on_cleanup(move || {
+        // Dropped after the borrow: a value's drop may end other slots.
+        let gone = SLOTS.with_borrow_mut(|s| s.remove(slot));
+        drop(gone);
+    });
+    slot
+}
+
+/// The value behind a slot; `None` once its owner is gone (the key's generation tells a
+/// reused slot from the one it was).
 fn fetch(slot: Slot) -> Option<Rc<dyn Any>> {
-    slot.try_get_value()
+    SLOTS.with_borrow(|s| s.get(slot).cloned())
 }
 
 const GONE: &str = "a signal read after its owner ended";
