@@ -14,11 +14,11 @@ const LANGUAGES = readdirSync(dist + 'lang').filter((f) => f.endsWith('.txt')).m
 
 // Issue 5's budget was 120,000 bytes; issue 8's second session brought it to 95,000. Its third
 // session (Leptos's reactive core without the umbrella crate, one signal type, languages as files)
-// left the widget at 71,123 bytes in English: the budget is that plus 10%, rounded down, so the
+// left the widget at 70,359 bytes in English: the budget is that plus 10%, rounded down, so the
 // gain cannot slip away unnoticed. A buyer reading another language also fetches its file
 // (1,729 bytes at most), which the budget covers too. Issue 8's own target (below pretix's
 // 58,536 bytes) is not met yet.
-const BUDGET = 78_200;
+const BUDGET = 77_300;
 
 const measure = (name) => {
   const raw = readFileSync(dist + name);
