@@ -46,6 +46,14 @@ for (const { locale, checkout, promo } of LOCALES) {
 
 // Languages other than English are files fetched beside the wasm; one that cannot be read
 // (a CDN hiccup, a strict proxy) must leave the buyer with an English widget, not none.
+test('language files are served as UTF-8 text, compressed, to any origin', async () => {
+  const r = await fetch(proxy.url + '/widget/lang/de.txt', { headers: { Origin: 'https://shop.example', 'Accept-Encoding': 'br' } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  assert.match(await r.text(), /^checkout: Weiter zur Zahlung$/m);
+});
+
 test('a language file that cannot be fetched leaves the buyer with English', async () => {
   const page = await browser.newPage();
   const asked = [];

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
-use axum::response::{Html, IntoResponse};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::path::Path;
@@ -37,9 +37,19 @@ pub fn routes(widget_dir: &Path) -> Router<AppState> {
                     header::ACCESS_CONTROL_ALLOW_ORIGIN,
                     HeaderValue::from_static("*"),
                 ))
+                .layer(axum::middleware::map_response(utf8_text))
                 .service(widget),
         )
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+}
+
+/// The widget's language files (`lang/*.txt`) are UTF-8; `ServeDir` names them `text/plain`
+/// without a charset, which a browser showing one would read as Latin-1.
+async fn utf8_text<B>(mut response: Response<B>) -> Response<B> {
+    if response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == "text/plain") {
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    }
+    response
 }
 
 fn render_demo(app: &AppState) -> String {
