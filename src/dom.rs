@@ -13,6 +13,7 @@ use crate::state::Kept;
 use reactive_graph::effect::RenderEffect;
 use reactive_graph::graph::untrack;
 use reactive_graph::owner::Owner;
+use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};
@@ -233,18 +234,30 @@ impl El {
 /// Runs `f` once the browser has painted what the DOM holds now: in a task queued from the next
 /// animation frame, which comes just before that paint.
 fn after_paint(f: Box<dyn FnOnce()>) {
-    let Some(window) = web_sys::window() else { return };
-    let w = window.clone();
-    let task = js_once(move || {
-        let _ = w.set_timeout_with_callback(js_once(f).unchecked_ref());
-    });
-    let _ = window.request_animation_frame(task.unchecked_ref());
+    next_frame(move || set_timeout(f, Duration::ZERO));
+}
+
+/// Runs `f` before the browser's next paint, once this render pass is in the DOM.
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(js_once(f).unchecked_ref());
+    }
+}
+
+/// Runs `f` once, `pause` from now.
+pub fn set_timeout(f: impl FnOnce() + 'static, pause: Duration) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            js_once(f).unchecked_ref(),
+            pause.as_millis() as i32,
+        );
+    }
 }
 
 /// `f` as a JS function for a timer or a frame to call once. Every such callback is the same
 /// `dyn FnMut()` closure type, so wasm-bindgen emits its glue once (`Closure::once_into_js`
 /// emits it for each closure).
-pub fn js_once(f: impl FnOnce() + 'static) -> JsValue {
+fn js_once(f: impl FnOnce() + 'static) -> JsValue {
     js_once_boxed(Box::new(f))
 }
 

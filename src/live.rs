@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{self, EventRead};
+use crate::dom::set_timeout;
 use crate::state::{Handler, Kept};
 
 /// How often to ask when streaming is impossible; polls go through the proxy's cache.
@@ -105,12 +106,4 @@ pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive:
         },
         POLL_EVERY,
     );
-}
-
-/// Runs `f` once, `pause` from now.
-fn set_timeout(f: impl FnOnce() + 'static, pause: Duration) {
-    let f = crate::dom::js_once(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), pause.as_millis() as i32);
-    }
 }

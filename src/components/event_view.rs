@@ -371,7 +371,7 @@ fn focus_first_invalid(ev: &web_sys::Event) {
     use wasm_bindgen::JsCast;
     let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
     // Run after this render pass has marked the fields.
-    super::next_frame(move || {
+    crate::dom::next_frame(move || {
         if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                 let _ = el.focus();

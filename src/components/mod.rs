@@ -39,17 +39,9 @@ pub use widget::{use_ctx, widget, Ctx};
 /// whose machinery costs the wasm more than this lookup.
 pub fn focus_soon(host: &web_sys::HtmlElement, id: &'static str) {
     let host = host.clone();
-    next_frame(move || {
+    crate::dom::next_frame(move || {
         if let Some(el) = host.shadow_root().and_then(|root| root.get_element_by_id(id)) {
             let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
         }
     });
-}
-
-/// Runs `f` before the browser's next paint, once this render pass is in the DOM.
-pub fn next_frame(f: impl FnOnce() + 'static) {
-    let f = crate::dom::js_once(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&f));
-    }
 }
