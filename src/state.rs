@@ -160,7 +160,7 @@ impl<T: Clone + 'static> Kept<T> {
 }
 
 /// A callback one component hands another: `Copy`, and ends with its owner. Leptos's
-/// `Handler<In>` would bring a `StoredValue` instantiation of its own for every `In`.
+/// `Callback<In>` would bring a `StoredValue` instantiation of its own for every `In`.
 pub struct Handler<In>(Kept<Rc<dyn Fn(In)>>);
 
 impl<In> Clone for Handler<In> {
