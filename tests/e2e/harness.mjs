@@ -201,6 +201,17 @@ function recordResponsesOf(browser) {
 }
 
 /** Saves a screenshot of the page (or one widget) under tests/e2e/artifacts/. */
+/** Waits until `check()` is truthy, asking every 250 ms for at most `ms`. */
+export async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export async function screenshot(target, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await target.screenshot({ path: join(ARTIFACTS, `${name}.png`) });

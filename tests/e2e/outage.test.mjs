@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import { startProxy, launchBrowser, screenshot } from './harness.mjs';
+import { startProxy, launchBrowser, screenshot, until } from './harness.mjs';
 
 const JAZZ = '344c5b2c-7de4-4174-863f-682207408add';
 const KEY = 'hh_live_e2e_outage_platform_key';
@@ -62,17 +62,6 @@ after(async () => {
   await relay?.close();
   await platform?.stop();
 });
-
-/** Waits until `check()` is truthy, asking every 250 ms for at most `ms`. */
-async function until(check, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('while the platform is down the widget keeps its tiers and says they may be out of date; a fresh read clears it', async () => {
   const page = await browser.newPage();
