@@ -37,6 +37,11 @@ fn formatter(key: String, make: impl FnOnce() -> Object) -> Object {
     })
 }
 
+/// What an Intl formatter's `format` makes of `value`; `None` if it throws.
+fn apply(format: js_sys::Function, value: &JsValue) -> Option<String> {
+    format.call1(&JsValue::NULL, value).ok().and_then(|v| v.as_string())
+}
+
 pub fn money(m: Money, locale: &str) -> String {
     let scale = 10f64.powi(m.currency.exponent() as i32);
     // Display only: the amount itself stays integral everywhere else.
@@ -46,10 +51,7 @@ pub fn money(m: Money, locale: &str) -> String {
         Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", code)])).into()
     })
     .unchecked_into();
-    fmt.format()
-        .call1(&JsValue::NULL, &JsValue::from_f64(value))
-        .ok()
-        .and_then(|v| v.as_string())
+    apply(fmt.format(), &JsValue::from_f64(value))
         // A browser without this currency's data still shows the amount.
         .unwrap_or_else(|| format!("{code} {}", m.to_major_string()))
 }
@@ -62,10 +64,7 @@ pub fn percent(basis_points: u32, locale: &str) -> String {
     })
     .unchecked_into();
     let share = f64::from(basis_points) / 10_000.0;
-    fmt.format()
-        .call1(&JsValue::NULL, &JsValue::from_f64(share))
-        .ok()
-        .and_then(|v| v.as_string())
+    apply(fmt.format(), &JsValue::from_f64(share))
         // No `{share}`: formatting an f64 would bring Rust's float printing (10 KB) into the wasm.
         .unwrap_or_else(|| format!("{}.{:02}%", basis_points / 100, basis_points % 100))
 }
@@ -117,7 +116,7 @@ pub fn event_date(rfc3339: &str, locale: &str) -> String {
         .into()
     })
     .unchecked_into();
-    fmt.format().call1(&JsValue::NULL, &date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| rfc3339.to_owned())
+    apply(fmt.format(), &date).unwrap_or_else(|| rfc3339.to_owned())
 }
 
 #[cfg(test)]
