@@ -114,12 +114,12 @@ async fn read<T: FromJs>(response: Option<Response>) -> Result<T, ApiProblem> {
 }
 
 pub async fn event(proxy: &str, id: &str) -> Result<EventRead, ApiProblem> {
-    let url = format!("{proxy}/api/v1/events/{}", js_sys::encode_uri_component(id));
+    let url = [proxy, "/api/v1/events/", &String::from(js_sys::encode_uri_component(id))].concat();
     read(fetch(&url, &RequestInit::new()).await).await
 }
 
 pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
-    read(fetch(&format!("{proxy}/api/v1/events"), &RequestInit::new()).await).await
+    read(fetch(&[proxy, "/api/v1/events"].concat(), &RequestInit::new()).await).await
 }
 
 async fn post<T: FromJs>(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Result<T, ApiProblem> {
@@ -142,11 +142,11 @@ pub async fn checkout(
     order: &CheckoutRequest,
     idempotency_key: &str,
 ) -> Result<CheckoutStarted, ApiProblem> {
-    post(&format!("{proxy}/api/v1/checkout"), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await
+    post(&[proxy, "/api/v1/checkout"].concat(), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await
 }
 
 /// The rule of `code` for the event; the widget prices the discount itself from then on.
 pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
     let body = wire::object(&[("event_id", event_id.into()), ("code", code.into())]);
-    post(&format!("{proxy}/api/v1/promo-preview"), body, &[]).await
+    post(&[proxy, "/api/v1/promo-preview"].concat(), body, &[]).await
 }

@@ -62,6 +62,11 @@ impl El {
         self.attr_boxed(name, Box::new(f))
     }
 
+    /// An ARIA state (`aria-invalid`, `aria-disabled`) that says "true" or "false" as `f` does.
+    pub fn aria_fn(self, name: &'static str, f: impl Fn() -> bool + 'static) -> Self {
+        self.attr_boxed(name, Box::new(move || Some(String::from(if f() { "true" } else { "false" }))))
+    }
+
     /// A boolean attribute (`disabled`, `hidden`) present while `f` is true.
     pub fn flag_fn(self, name: &'static str, f: impl Fn() -> bool + 'static) -> Self {
         self.attr_boxed(name, Box::new(move || f().then(String::new)))

@@ -4,6 +4,7 @@
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use std::cell::RefCell;
+use tessera_core::digits::{decimal, push_zero_padded};
 use tessera_core::Money;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -47,18 +48,18 @@ pub fn money(m: Money, locale: &str) -> String {
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;
     let code = m.currency.code();
-    let fmt: Intl::NumberFormat = formatter(format!("{locale} {code}"), || {
+    let fmt: Intl::NumberFormat = formatter([locale, " ", code].concat(), || {
         Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", code)])).into()
     })
     .unchecked_into();
     apply(fmt.format(), &JsValue::from_f64(value))
         // A browser without this currency's data still shows the amount.
-        .unwrap_or_else(|| format!("{code} {}", m.to_major_string()))
+        .unwrap_or_else(|| [code, " ", &m.to_major_string()].concat())
 }
 
 /// A percentage discount in the buyer's locale ("20%", "20 %", "12.5%") from basis points.
 pub fn percent(basis_points: u32, locale: &str) -> String {
-    let fmt: Intl::NumberFormat = formatter(format!("{locale} %"), || {
+    let fmt: Intl::NumberFormat = formatter([locale, " %"].concat(), || {
         Intl::NumberFormat::new(&locales(locale), &options(&[("style", "percent"), ("maximumFractionDigits", "2")]))
             .into()
     })
@@ -66,7 +67,12 @@ pub fn percent(basis_points: u32, locale: &str) -> String {
     let share = f64::from(basis_points) / 10_000.0;
     apply(fmt.format(), &JsValue::from_f64(share))
         // No `{share}`: formatting an f64 would bring Rust's float printing (10 KB) into the wasm.
-        .unwrap_or_else(|| format!("{}.{:02}%", basis_points / 100, basis_points % 100))
+        .unwrap_or_else(|| {
+            let mut text = decimal((basis_points / 100).into());
+            text.push('.');
+            push_zero_padded(&mut text, (basis_points % 100).into(), 2);
+            text + "%"
+        })
 }
 
 /// The wall-clock fields of an RFC 3339 time ("2026-12-12T20:00:00+08:00" → 2026, 12, 12,

@@ -53,7 +53,7 @@ pub struct Return {
 }
 
 fn storage_key(event_id: &str) -> String {
-    format!("tessera:pending:{event_id}")
+    ["tessera:pending:", event_id].concat()
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -20,7 +20,7 @@ pub fn send(host: &HtmlElement, name: &str, detail: &JsValue) {
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_detail(detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("tessera:{name}"), &init) {
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&["tessera:", name].concat(), &init) {
         let _ = host.dispatch_event(&event);
     }
 }

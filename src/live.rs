@@ -44,7 +44,8 @@ fn open(
     if failures >= STREAM_ATTEMPTS {
         return instead(proxy, event_id, on_snapshot, alive);
     }
-    let url = format!("{proxy}/api/v1/events/{}/live", js_sys::encode_uri_component(&event_id));
+    let url =
+        [proxy.as_str(), "/api/v1/events/", &String::from(js_sys::encode_uri_component(&event_id)), "/live"].concat();
     let Ok(source) = EventSource::new(&url) else { return instead(proxy, event_id, on_snapshot, alive) };
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {

@@ -105,7 +105,7 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
     // hidden until the sheet has arrived, so unstyled controls never jump under a buyer's click.
     if let Ok(link) = document.create_element("link") {
         let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", &format!("{}tessera.css", assets.base));
+        let _ = link.set_attribute("href", &[assets.base.as_str(), "tessera.css"].concat());
         let _ = root.style().set_property("display", "none");
         let reveal = {
             let root = root.clone();

@@ -58,15 +58,15 @@ impl OrderState {
     pub fn request(&self) -> CheckoutRequest {
         let phone = self.phone.get();
         CheckoutRequest {
-            event_id: self.event.with(|e| e.as_ref().map(|e| e.id.to_string()).unwrap_or_default()),
-            tier_id: self.tier.get().map(|t| t.to_string()).unwrap_or_default(),
+            event_id: self.event.with(|e| e.as_ref().map(|e| e.id.as_str().to_owned()).unwrap_or_default()),
+            tier_id: self.tier.get().map(String::from).unwrap_or_default(),
             quantity: i64::from(self.quantity.get()),
             customer: Customer {
                 name: self.name.get(),
                 email: self.email.get(),
                 phone: (!phone.trim().is_empty()).then_some(phone),
             },
-            promo_code: self.promo.with(|p| p.as_ref().map(|p| p.code.to_string())),
+            promo_code: self.promo.with(|p| p.as_ref().map(|p| p.code.as_str().to_owned())),
         }
     }
 

@@ -2,6 +2,7 @@
 //! `lang/`, not a hunt through components. `{n}`, `{email}`… are filled in by `fill`.
 
 use std::cell::RefCell;
+use tessera_core::digits::decimal;
 
 use tessera_core::{Field, Problem};
 
@@ -184,7 +185,7 @@ pub async fn load(base: &str, locale: &str) -> &'static Texts {
         return t;
     }
     let Some(code) = language(locale) else { return &EN };
-    let Some(file) = crate::api::get_text(&format!("{base}lang/{code}.txt")).await else { return &EN };
+    let Some(file) = crate::api::get_text(&[base, "lang/", code, ".txt"].concat()).await else { return &EN };
     // Another widget on the page may have read it meanwhile.
     if let Some(t) = ready(locale) {
         return t;
@@ -225,7 +226,7 @@ pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
 
 /// A core validation problem as a sentence for the buyer.
 pub fn problem(t: &Texts, field: Field, problem: Problem) -> String {
-    let n = |n: u32| n.to_string();
+    let n = |n: u32| decimal(n.into());
     match (field, problem) {
         (Field::PromoCode, p) => match p {
             Problem::Expired => t.promo_expired(),

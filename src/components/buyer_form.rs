@@ -28,15 +28,15 @@ fn text_field(
     optional: bool,
 ) -> El {
     let t = use_ctx().t;
-    let id = format!("tessera-{kind}");
-    let error_id = Kept::new(format!("{id}-error"));
+    let id = ["tessera-", kind].concat();
+    let error_id = Kept::new([id.as_str(), "-error"].concat());
     let error = move || order.visible_problem(field).map(|p| problem(t, field, p));
     let mut input = el("input").attr("id", &id).attr("type", kind).attr("autocomplete", autocomplete);
     if !optional {
         input = input.attr("required", "");
     }
     let input = input
-        .attr_fn("aria-invalid", move || Some(error().is_some().to_string()))
+        .aria_fn("aria-invalid", move || error().is_some())
         .attr_fn("aria-describedby", move || error().map(|_| error_id.get_value()))
         .prop_fn("value", move || value.get().into())
         .on("input", move |ev| value.set(target_value(&ev)))

@@ -26,7 +26,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
 
     let locale = Kept::new(ctx.locale.clone());
     let card = move |e: tessera_core::EventSummary| {
-        let id = e.id.to_string();
+        let id = e.id.as_str().to_owned();
         let from =
             e.lowest_price.map(|m| fill(t.from_price(), &[("price", &locale.with_value(|l| format::money(m, l)))]));
         let label = fill(t.view_tickets(), &[("title", &e.title)]);

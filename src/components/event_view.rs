@@ -1,3 +1,4 @@
+use tessera_core::digits::decimal;
 use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
 use wasm_bindgen_futures::spawn_local;
 
@@ -71,7 +72,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
         let chosen = order.tier.get_untracked();
         let (mut said, mut shown) = (Vec::new(), Vec::new());
         for (c, open) in changes.into_iter().zip(open) {
-            let (tier, n) = (c.name.as_str(), c.after.to_string());
+            let (tier, n) = (c.name.as_str(), decimal(c.after.into()));
             let mine = chosen.as_ref() == Some(&c.id);
             let line = if !open && mine {
                 order.tier.set(None);
@@ -163,7 +164,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                 emit(&host.get_value(), "checkout", &detail);
                 let pending = PendingOrder {
                     event_title: event.title.clone(),
-                    tier_id: tier.id.to_string(),
+                    tier_id: tier.id.as_str().to_owned(),
                     tier_name: tier.name.clone(),
                     quantity: order.quantity.get_untracked(),
                     email: order.email.get_untracked().trim().to_owned(),
@@ -283,7 +284,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             }))
             .dyn_child(move || {
                 let resale = order.event.with(|e| e.as_ref().and_then(|e| e.resale.clone()).filter(|r| r.sold > 0))?;
-                let line = fill(t.resold(), &[("platform", &resale.platform), ("n", &resale.sold.to_string())]);
+                let line = fill(t.resold(), &[("platform", &resale.platform), ("n", &decimal(resale.sold.into()))]);
                 Some(el_class("p", "tessera-resale").text(&line))
             });
         if can_buy {
@@ -299,7 +300,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                 el_class("button", "tessera-checkout")
                     .attr("type", "submit")
                     .attr("part", "checkout-button")
-                    .attr_fn("aria-disabled", move || Some(placing.get().to_string()))
+                    .aria_fn("aria-disabled", move || placing.get())
                     .text_fn(move || (if placing.get() { t.checkout_pending() } else { t.checkout() }).to_owned()),
             );
         }
@@ -313,11 +314,12 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             let name = [("platform", place.platform.as_str())];
             let link = place.link().map(|url| (url.to_owned(), fill(t.continue_on(), &name)));
             let said = fill(t.sold_on(), &name);
-            let said = if link.is_some() { format!("{said} {}", t.finish_there()) } else { said };
+            let said = if link.is_some() { [said.as_str(), " ", t.finish_there()].concat() } else { said };
             form = form.child(el_class("p", "tessera-elsewhere").text(&said));
             if let Some((url, label)) = link {
                 let host = host.get_value();
-                let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
+                let event_id =
+                    order.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned())).unwrap_or_default();
                 let pairs =
                     [("event_id", event_id.into()), ("platform", place.platform.into()), ("url", url.as_str().into())];
                 // `tessera:handoff` for the host page's analytics; the link then goes as usual.
@@ -362,7 +364,10 @@ fn idempotency_key() -> String {
         .ok()
         .and_then(|v| v.as_string());
     // Integers, not floats: formatting an f64 would pull float printing into the wasm.
-    random.unwrap_or_else(|| format!("t-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64))
+    random.unwrap_or_else(|| {
+        let (now, random) = (js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64);
+        ["t-", &decimal(now), "-", &decimal(random)].concat()
+    })
 }
 
 /// Moves focus to the first field marked invalid, so keyboard and screen-reader users land

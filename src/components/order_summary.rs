@@ -4,6 +4,7 @@ use crate::format;
 use crate::order_state::OrderState;
 use crate::state::Kept;
 use crate::text::fill;
+use tessera_core::digits::decimal;
 
 /// The order priced by `tessera-core` (`OrderPrice::with_discount`), the function the proxy
 /// also runs. The nodes stay in place while the amounts change, so the polite live region on
@@ -18,10 +19,10 @@ pub fn order_summary(order: OrderState) -> El {
     let money = move |m| locale.with_value(|l| format::money(m, l));
     let what = move || {
         let tier = order.selected_tier().map(|t| t.name).unwrap_or_default();
-        format!("{} × {}", price().map(|p| p.quantity).unwrap_or(0), tier)
+        [decimal(price().map_or(0, |p| p.quantity).into()).as_str(), " × ", &tier].concat()
     };
     let subtotal = move || price().map(|p| money(p.subtotal)).unwrap_or_default();
-    let discount = move || price().map(|p| format!("−{}", money(p.discount))).unwrap_or_default();
+    let discount = move || price().map(|p| ["−", &money(p.discount)].concat()).unwrap_or_default();
     let total = move || price().map(|p| money(p.total)).unwrap_or_default();
     let discount_label = move || {
         order.promo.with(|p| p.as_ref().map(|p| fill(t.discount(), &[("code", p.code.as_str())])).unwrap_or_default())

@@ -3,6 +3,7 @@ use crate::api::ApiProblem;
 use crate::dom::{el, el_class, El};
 use crate::state::Handler;
 use crate::text::{fill, Texts};
+use tessera_core::digits::decimal;
 
 pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
     match problem {
@@ -10,8 +11,8 @@ pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
         ApiProblem::NotFound => t.err_not_found().into(),
         ApiProblem::SoldOut => t.err_sold_out().into(),
         ApiProblem::Invalid(_) => t.fix_fields().into(),
-        ApiProblem::RateLimited(s) => fill(t.err_rate_limited(), &[("n", &s.to_string())]),
-        ApiProblem::Busy(s) => fill(t.err_busy(), &[("n", &s.to_string())]),
+        ApiProblem::RateLimited(s) => fill(t.err_rate_limited(), &[("n", &decimal((*s).into()))]),
+        ApiProblem::Busy(s) => fill(t.err_busy(), &[("n", &decimal((*s).into()))]),
         ApiProblem::Unavailable => t.err_unavailable().into(),
         ApiProblem::Other(m) if !m.is_empty() => m.clone(),
         ApiProblem::Other(_) => t.err_generic().into(),

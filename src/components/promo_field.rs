@@ -32,7 +32,9 @@ pub fn promo_field(order: OrderState) -> El {
             // Checked here first: a code that cannot exist costs no request.
             Err(p) => return order.promo_problem.set(Some(p.into())),
         };
-        let Some(event_id) = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())) else { return };
+        let Some(event_id) = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned())) else {
+            return;
+        };
         pending.set(true);
         spawn_local(async move {
             let result = api::promo_preview(&proxy.get_value(), &event_id, code.as_str()).await;
@@ -101,7 +103,7 @@ pub fn promo_field(order: OrderState) -> El {
                 .attr("autocomplete", "off")
                 .attr("autocapitalize", "characters")
                 .attr("spellcheck", "false")
-                .attr_fn("aria-invalid", move || Some(error().is_some().to_string()))
+                .aria_fn("aria-invalid", move || error().is_some())
                 .attr_fn("aria-describedby", move || error().map(|_| "tessera-promo-error".to_owned()))
                 .prop_fn("value", move || typed.get().into())
                 .on("input", move |ev| {
@@ -119,7 +121,7 @@ pub fn promo_field(order: OrderState) -> El {
             let apply_button = el_class("button", "tessera-promo-apply")
                 .attr("type", "button")
                 .on("click", move |_| apply())
-                .attr_fn("aria-disabled", move || Some(pending.get().to_string()))
+                .aria_fn("aria-disabled", move || pending.get())
                 .text_fn(move || (if pending.get() { t.promo_applying() } else { t.promo_apply() }).to_owned());
             el_class("div", "tessera-field")
                 .child(el("label").attr("for", "tessera-promo").text(t.promo_label()))

@@ -1,3 +1,4 @@
+use tessera_core::digits::decimal;
 use tessera_core::Field;
 
 use super::use_ctx;
@@ -18,9 +19,9 @@ pub fn quantity_picker(order: OrderState) -> El {
     };
     let error = move || order.visible_problem(Field::Quantity).map(|p| problem(t, Field::Quantity, p));
     let hint = move || {
-        let (min, n) = (min(), max().to_string());
+        let (min, n) = (min(), decimal(max().into()));
         if min > 1 {
-            fill(t.quantity_range(), &[("min", &min.to_string()), ("n", &n)])
+            fill(t.quantity_range(), &[("min", &decimal(min.into())), ("n", &n)])
         } else {
             fill(t.quantity_hint(), &[("n", &n)])
         }
@@ -35,11 +36,11 @@ pub fn quantity_picker(order: OrderState) -> El {
         .attr("id", "tessera-qty")
         .attr("type", "number")
         .attr("inputmode", "numeric")
-        .attr_fn("min", move || Some(min().to_string()))
-        .attr_fn("max", move || Some(max().to_string()))
+        .attr_fn("min", move || Some(decimal(min().into())))
+        .attr_fn("max", move || Some(decimal(max().into())))
         .attr("aria-describedby", "tessera-qty-hint")
-        .attr_fn("aria-invalid", move || Some(error().is_some().to_string()))
-        .prop_fn("value", move || order.quantity.get().to_string().into())
+        .aria_fn("aria-invalid", move || error().is_some())
+        .prop_fn("value", move || decimal(order.quantity.get().into()).into())
         .on("change", move |ev| set(target_value(&ev).trim().parse::<i64>().unwrap_or(1)));
     el_class("div", "tessera-quantity")
         .attr("part", "quantity")

@@ -3,6 +3,7 @@ use crate::dom::{el, el_class, El};
 use crate::handoff::{Outcome, Return};
 use crate::state::Handler;
 use crate::text::fill;
+use tessera_core::digits::decimal;
 
 /// Tells the buyer how the hosted checkout ended. Focus moves here so screen readers read it.
 pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
@@ -15,7 +16,7 @@ pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
                 Some(p) => fill(
                     t.paid_body(),
                     &[
-                        ("quantity", &p.quantity.to_string()),
+                        ("quantity", &decimal(p.quantity.into())),
                         ("tier", &p.tier_name),
                         ("event", &p.event_title),
                         ("email", &p.email),

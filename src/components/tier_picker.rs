@@ -1,3 +1,4 @@
+use tessera_core::digits::decimal;
 use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
 use super::use_ctx;
@@ -59,7 +60,7 @@ fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
 fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, order: OrderState, list_only: bool) -> El {
     let ctx = use_ctx();
     let t = ctx.t;
-    let dom_id = format!("tier-{id}");
+    let dom_id = ["tier-", id.as_str()].concat();
     let tier_id = Kept::new(id.clone());
     // What is left, and whether an order of this tier is possible now.
     // Not a Memo: a Memo of its own type costs the wasm more than working this out again.
@@ -81,7 +82,8 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
         move || {
             order.tier.set(Some(tier_id.get_value()));
             order.clamp_quantity();
-            let event_id = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.to_string())).unwrap_or_default();
+            let event_id =
+                order.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned())).unwrap_or_default();
             let detail = [
                 ("event_id", event_id.into()),
                 ("tier_id", tier_id.get_value().as_str().into()),
@@ -102,9 +104,9 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
         (Some(why), _) => ("tessera-tier-left", why),
         (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out().to_owned()),
         (None, Availability::FewLeft(n)) => {
-            ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &n.to_string())]))
+            ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &decimal(n.into()))]))
         }
-        (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left(), &[("n", &n.to_string())])),
+        (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left(), &[("n", &decimal(n.into()))])),
     };
     let price = format::money(price, &ctx.locale);
     let radio = el("input")

@@ -23,7 +23,7 @@ macro_rules! id_type {
                 if ok {
                     Ok($name(raw.to_owned()))
                 } else {
-                    Err(format!("{} must be 1 to 100 letters, digits, '-', '_', '.' or ':'", $what))
+                    Err([$what, " must be 1 to 100 letters, digits, '-', '_', '.' or ':'"].concat())
                 }
             }
 

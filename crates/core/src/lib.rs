@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod buyer;
+pub mod digits;
 pub mod event;
 pub mod live;
 pub mod money;

@@ -147,11 +147,13 @@ impl Money {
         let exp = self.currency.exponent();
         let scale = 10u64.pow(exp);
         let abs = self.amount.unsigned_abs();
-        let sign = if self.amount < 0 { "-" } else { "" };
-        if exp == 0 {
-            return format!("{sign}{abs}");
+        let mut out = String::from(if self.amount < 0 { "-" } else { "" });
+        crate::digits::push_decimal(&mut out, abs / scale);
+        if exp > 0 {
+            out.push('.');
+            crate::digits::push_zero_padded(&mut out, abs % scale, exp as usize);
         }
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exp as usize)
+        out
     }
 
     pub fn times(&self, n: u32) -> Result<Money, MoneyError> {
