@@ -20,6 +20,12 @@ pub mod wire;
 
 use wasm_bindgen::prelude::*;
 
+/// talc instead of std's dlmalloc: 1.8 KB less brotli (bench/RESULTS.md, issue 8). The widget is
+/// single-threaded wasm, which is what this constructor is for (it panics anywhere else).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Called by the loader with the URL of the folder it was served from.
 #[wasm_bindgen]
 pub fn boot(base: &str, default_proxy: &str) {
