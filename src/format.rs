@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use std::cell::RefCell;
-use tessera_core::digits::{decimal, push_zero_padded};
+use tessera_core::text::{decimal, push_zero_padded};
 use tessera_core::Money;
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -2,7 +2,7 @@
 //! `lang/`, not a hunt through components. `{n}`, `{email}`… are filled in by `fill`.
 
 use std::cell::RefCell;
-use tessera_core::digits::decimal;
+use tessera_core::text::decimal;
 
 use tessera_core::{Field, Problem};
 
@@ -122,11 +122,12 @@ texts! {
 }
 
 impl Texts {
-    /// A language file: `key: value` lines, `#` comments. A key it lacks reads in English,
+    /// A language file: `key: value` lines, `#` comments. (Split at a `char`, not at `": "`:
+    /// a `&str` pattern brings the two-way string searcher into the wasm.) A key it lacks reads in English,
     /// so a file a release behind still labels every control.
     pub fn parse(file: &'static str) -> Texts {
         let mut t = Texts { strings: EN.strings, lowercase_field: EN.lowercase_field };
-        for (key, value) in file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once(": ")) {
+        for (key, value) in file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once(':')) {
             let value = value.trim();
             match KEYS.iter().position(|k| *k == key) {
                 Some(i) => t.strings[i] = value,

@@ -1,4 +1,4 @@
-use tessera_core::digits::decimal;
+use tessera_core::text::decimal;
 use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
 use wasm_bindgen_futures::spawn_local;
 

@@ -4,7 +4,7 @@ use crate::format;
 use crate::order_state::OrderState;
 use crate::state::Kept;
 use crate::text::fill;
-use tessera_core::digits::decimal;
+use tessera_core::text::decimal;
 
 /// The order priced by `tessera-core` (`OrderPrice::with_discount`), the function the proxy
 /// also runs. The nodes stay in place while the amounts change, so the polite live region on

@@ -3,7 +3,7 @@ use crate::api::ApiProblem;
 use crate::dom::{el, el_class, El};
 use crate::state::Handler;
 use crate::text::{fill, Texts};
-use tessera_core::digits::decimal;
+use tessera_core::text::decimal;
 
 pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
     match problem {

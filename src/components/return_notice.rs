@@ -3,7 +3,7 @@ use crate::dom::{el, el_class, El};
 use crate::handoff::{Outcome, Return};
 use crate::state::Handler;
 use crate::text::fill;
-use tessera_core::digits::decimal;
+use tessera_core::text::decimal;
 
 /// Tells the buyer how the hosted checkout ended. Focus moves here so screen readers read it.
 pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {

@@ -1,4 +1,4 @@
-use tessera_core::digits::decimal;
+use tessera_core::text::decimal;
 use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
 use super::use_ctx;

@@ -15,7 +15,7 @@ impl BuyerName {
         if name.is_empty() {
             return Err(Problem::Missing);
         }
-        if name.chars().count() > Self::MAX_CHARS {
+        if crate::text::char_count(name) > Self::MAX_CHARS {
             return Err(Problem::TooLong(Self::MAX_CHARS as u32));
         }
         if name.chars().any(char::is_control) {
@@ -49,12 +49,12 @@ impl Email {
         let Some((local, domain)) = email.split_once('@') else {
             return Err(Problem::Invalid);
         };
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && !domain.contains('@');
-        let chars_ok = !email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;".contains(c));
+        // No empty label: not ".example.com", "example.com." or "example..com". Char patterns
+        // only, as the widget runs this too: a `&str` one brings a string searcher into its wasm.
+        let domain_ok = domain.contains('.') && !domain.split('.').any(str::is_empty) && !domain.contains('@');
+        let chars_ok = !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '(' | ')' | ',' | ';'));
         if local.is_empty() || !domain_ok || !chars_ok {
             return Err(Problem::Invalid);
         }
@@ -77,7 +77,7 @@ impl Phone {
         if phone.is_empty() {
             return Ok(None);
         }
-        let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let allowed = phone.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
         let digits = phone.chars().filter(char::is_ascii_digit).count();
         let plus_ok = phone.rfind('+').is_none_or(|i| i == 0);
         if !allowed || !plus_ok || !(6..=15).contains(&digits) {

@@ -7,7 +7,6 @@
 
 pub mod availability;
 pub mod buyer;
-pub mod digits;
 pub mod event;
 pub mod live;
 pub mod money;
@@ -15,6 +14,7 @@ pub mod money;
 mod openapi;
 pub mod order;
 pub mod promo;
+pub mod text;
 
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};

@@ -148,10 +148,10 @@ impl Money {
         let scale = 10u64.pow(exp);
         let abs = self.amount.unsigned_abs();
         let mut out = String::from(if self.amount < 0 { "-" } else { "" });
-        crate::digits::push_decimal(&mut out, abs / scale);
+        crate::text::push_decimal(&mut out, abs / scale);
         if exp > 0 {
             out.push('.');
-            crate::digits::push_zero_padded(&mut out, abs % scale, exp as usize);
+            crate::text::push_zero_padded(&mut out, abs % scale, exp as usize);
         }
         out
     }

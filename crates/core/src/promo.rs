@@ -58,7 +58,7 @@ pub struct PromoCode(String);
 impl PromoCode {
     pub fn parse(raw: &str) -> Result<Self, PromoProblem> {
         let code = raw.trim();
-        let chars = code.chars().count();
+        let chars = crate::text::char_count(code);
         if chars < CODE_MIN_CHARS {
             return Err(PromoProblem::TooShort);
         }

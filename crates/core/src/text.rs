@@ -1,6 +1,7 @@
-//! Integers as decimal text without `core::fmt`. The widget's wasm carries no formatting
-//! machinery at all when nothing it runs calls `format!` or `to_string` on a number; that
-//! machinery (`Formatter`, padding, `fmt::write`) was about 5 KB raw (bench/RESULTS.md, issue 8).
+//! Numbers as decimal text and characters counted, without what std would bring into the
+//! widget's wasm for them: `core::fmt` (`Formatter`, padding, `fmt::write`: about 5 KB raw once
+//! nothing the widget runs calls `format!` or `to_string` on a number) and the unrolled counting
+//! loop of `chars().count()` (bench/RESULTS.md, issue 8).
 
 /// `n` in decimal ("0", "1500").
 pub fn decimal(n: u64) -> String {
@@ -36,6 +37,13 @@ pub fn push_zero_padded(out: &mut String, n: u64, width: usize) {
     out.push_str(&text);
 }
 
+/// How many characters `s` has, like `s.chars().count()`, whose unrolled loop is 0.6 KB of wasm
+/// for strings of a few dozen characters.
+pub fn char_count(s: &str) -> usize {
+    // Every character has exactly one byte that is not a UTF-8 continuation byte (10xxxxxx).
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +52,13 @@ mod tests {
     fn decimal_matches_display() {
         for n in [0, 1, 9, 10, 99, 100, 1_500, 65_535, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn char_count_counts_characters_not_bytes() {
+        for s in ["", "abc", "José", "₱1,000", "日本語テキスト", "👩‍💻 dev"] {
+            assert_eq!(char_count(s), s.chars().count(), "{s}");
         }
     }
 
