@@ -48,13 +48,13 @@ pub fn money(m: Money, locale: &str) -> String {
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;
     let code = m.currency.code();
-    let fmt: Intl::NumberFormat = formatter([locale, " ", code].concat(), || {
-        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", code)])).into()
+    let fmt: Intl::NumberFormat = formatter([locale, " ", &code].concat(), || {
+        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", &code)])).into()
     })
     .unchecked_into();
     apply(fmt.format(), &JsValue::from_f64(value))
         // A browser without this currency's data still shows the amount.
-        .unwrap_or_else(|| [code, " ", &m.to_major_string()].concat())
+        .unwrap_or_else(|| [code.as_str(), " ", &m.to_major_string()].concat())
 }
 
 /// A percentage discount in the buyer's locale ("20%", "20 %", "12.5%") from basis points.

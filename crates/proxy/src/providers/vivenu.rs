@@ -528,7 +528,7 @@ mod tests {
         let hooks = webhooks(false).with_currency(Currency::parse("CHF").unwrap());
         let Ok(Parsed::Apply(d)) = hooks.parse(&HeaderMap::new(), EVENT_CREATED.as_bytes()) else { panic!() };
         let Change::Upsert { event } = &d.changes[0] else { panic!("an upsert") };
-        assert_eq!((event.currency.code(), event.tiers[0].price_minor), ("CHF", 1050));
+        assert_eq!((event.currency.code(), event.tiers[0].price_minor), ("CHF".to_owned(), 1050));
     }
 
     #[test]
