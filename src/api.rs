@@ -81,14 +81,16 @@ pub async fn get_text(url: &str) -> Option<String> {
     text(&response).await
 }
 
-async fn read<T: FromJs>(response: Option<Response>) -> Result<T, ApiProblem> {
+/// The parsed JSON of a 2xx answer, or the problem any other answer (or none) means. Not generic:
+/// one copy of this for all four calls, each of which then reads its own type (`decode`).
+async fn answer(response: Option<Response>) -> Result<JsValue, ApiProblem> {
     let response = response.ok_or(ApiProblem::Unreachable)?;
     let status = response.status();
     let retry_after: Option<u32> =
         response.headers().get("retry-after").ok().flatten().and_then(|v| v.trim().parse().ok());
     let text = text(&response).await.ok_or(ApiProblem::Unreachable)?;
     if (200..300).contains(&status) {
-        return wire::parse(&text).ok_or_else(|| ApiProblem::Other("unreadable answer".into()));
+        return js_sys::JSON::parse(&text).map_err(|_| unreadable());
     }
     let error = wire::parse::<ErrorBody>(&text);
     Err(match status {
@@ -113,16 +115,28 @@ async fn read<T: FromJs>(response: Option<Response>) -> Result<T, ApiProblem> {
     })
 }
 
+fn unreadable() -> ApiProblem {
+    ApiProblem::Other("unreadable answer".into())
+}
+
+/// A 2xx answer read as `T`.
+fn decode<T: FromJs>(json: Result<JsValue, ApiProblem>) -> Result<T, ApiProblem> {
+    T::from_js(&json?).ok_or_else(unreadable)
+}
+
+async fn get(url: &str) -> Result<JsValue, ApiProblem> {
+    answer(fetch(url, &RequestInit::new()).await).await
+}
+
 pub async fn event(proxy: &str, id: &str) -> Result<EventRead, ApiProblem> {
-    let url = [proxy, "/api/v1/events/", &String::from(js_sys::encode_uri_component(id))].concat();
-    read(fetch(&url, &RequestInit::new()).await).await
+    decode(get(&[proxy, "/api/v1/events/", &String::from(js_sys::encode_uri_component(id))].concat()).await)
 }
 
 pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
-    read(fetch(&[proxy, "/api/v1/events"].concat(), &RequestInit::new()).await).await
+    decode(get(&[proxy, "/api/v1/events"].concat()).await)
 }
 
-async fn post<T: FromJs>(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Result<T, ApiProblem> {
+async fn post(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Result<JsValue, ApiProblem> {
     let body = wire::stringify(&body).ok_or_else(|| ApiProblem::Other(String::new()))?;
     let init = RequestInit::new();
     init.set_method("POST");
@@ -133,7 +147,7 @@ async fn post<T: FromJs>(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Re
         let _ = js_sys::Reflect::set(&headers, &(*name).into(), &(*value).into());
     }
     init.set_headers(&headers);
-    read(fetch(url, &init).await).await
+    answer(fetch(url, &init).await).await
 }
 
 /// Asks for a checkout session; a retry with the same `idempotency_key` gets the same one.
@@ -142,11 +156,11 @@ pub async fn checkout(
     order: &CheckoutRequest,
     idempotency_key: &str,
 ) -> Result<CheckoutStarted, ApiProblem> {
-    post(&[proxy, "/api/v1/checkout"].concat(), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await
+    decode(post(&[proxy, "/api/v1/checkout"].concat(), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await)
 }
 
 /// The rule of `code` for the event; the widget prices the discount itself from then on.
 pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
     let body = wire::object(&[("event_id", event_id.into()), ("code", code.into())]);
-    post(&[proxy, "/api/v1/promo-preview"].concat(), body, &[]).await
+    decode(post(&[proxy, "/api/v1/promo-preview"].concat(), body, &[]).await)
 }
