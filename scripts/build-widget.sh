@@ -8,9 +8,13 @@ step "building the widget (trunk build --release)"
 widget_release_env trunk build --release --offline >/dev/null
 # Minified for the wire with esbuild (npm, package-lock.json): the wasm-bindgen glue, the loader
 # and the stylesheet. The sources stay readable in the repository.
-for f in dist/tessera-widget.js dist/tessera.js; do
-  esbuild "$f" --minify --log-level=warning --outfile="$f" --allow-overwrite
-done
+esbuild dist/tessera.js --minify --log-level=warning --outfile=dist/tessera.js --allow-overwrite
+# The glue is bundled from an entry that names what the loader calls, so what it never calls
+# (`initSync`) is left out.
+mv dist/tessera-widget.js dist/tessera-widget.full.js
+echo 'export { default, boot, mount } from "./dist/tessera-widget.full.js";' |
+  esbuild --bundle --format=esm --minify --log-level=warning --outfile=dist/tessera-widget.js
+rm dist/tessera-widget.full.js
 esbuild dist/tessera.css --minify --log-level=warning --outfile=dist/tessera.css --allow-overwrite
 node scripts/shorten-imports.mjs dist/tessera-widget_bg.wasm dist/tessera-widget.js
 for f in dist/*.wasm dist/*.js dist/*.css dist/lang/*.txt; do

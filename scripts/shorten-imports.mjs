@@ -1,7 +1,8 @@
 // Renames the wasm's imports from the JS glue (`__wbg_addEventListener_847fd86b8c33ec43`)
 // to short names (`_0`, `_1`, … `_z`, `_10`, …) in both the wasm and the glue, and likewise the
 // exports wasm-bindgen names after closure types (`wasm_bindgen_a00c…___convert__closures_____
-// invoke___…`, 100 to 200 bytes each) to `wb0`, `wb1`, …. wasm-bindgen gives every
+// invoke___…`, 100 to 200 bytes each) to `wb0`, `wb1`, …, and the module all imports come
+// from (`./tessera-widget_bg.js`, written before each of them) to `w`. wasm-bindgen gives every
 // import a 16-hex-digit hash, which no compressor can shrink and which every buyer downloads
 // twice; about 1.5 KB of brotli. The e2e tests run on the result, so a mismatch cannot pass.
 //
@@ -57,6 +58,8 @@ const exportNames = new Set(WebAssembly.Module.exports(new WebAssembly.Module(wa
 
 const parts = [wasm.subarray(0, 8)];
 const renames = new Map();
+const GLUE_MODULE = 'w';
+const modules = new Set();
 const exportRenames = new Map();
 let at = 8;
 while (at < wasm.length) {
@@ -94,6 +97,10 @@ while (at < wasm.length) {
         if (!renames.has(field)) renames.set(field, `_${renames.size.toString(36)}`);
         field = renames.get(field);
       }
+      if (module.startsWith('./')) {
+        modules.add(module);
+        module = GLUE_MODULE;
+      }
       entries.push(encodeName(module), encodeName(field), wasm.subarray(p, descEnd));
       p = descEnd;
     }
@@ -104,6 +111,13 @@ while (at < wasm.length) {
 }
 
 if (new Set(renames.values()).size !== renames.size) throw new Error('two imports got the same short name');
+if (modules.size !== 1) throw new Error(`expected the glue as the one import module, found ${[...modules].join(', ')}`);
+for (const module of modules) {
+  const key = JSON.stringify(module);
+  const found = glue.split(key).length - 1;
+  if (found !== 1) throw new Error(`${key} appears ${found} times in ${gluePath}; expected once`);
+  glue = glue.replace(key, GLUE_MODULE);
+}
 for (const [from, to] of renames) {
   const pattern = new RegExp(`\\b${from}\\b`, 'g');
   const found = glue.match(pattern)?.length ?? 0;
