@@ -26,8 +26,9 @@ thread_local! {
     static FORMATTERS: RefCell<Vec<(String, Object)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The formatter for `key`, made by `make` the first time.
-fn formatter(key: String, make: impl FnOnce() -> Object) -> Object {
+/// The formatter for `key`, made by `make` the first time. `make` is a `&dyn`: a generic one
+/// would copy this lookup into each of the three formatters' callers.
+fn formatter(key: String, make: &dyn Fn() -> Object) -> Object {
     FORMATTERS.with_borrow_mut(|all| match all.iter().find(|(k, _)| *k == key) {
         Some((_, f)) => f.clone(),
         None => {
@@ -48,7 +49,7 @@ pub fn money(m: Money, locale: &str) -> String {
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;
     let code = m.currency.code();
-    let fmt: Intl::NumberFormat = formatter([locale, " ", &code].concat(), || {
+    let fmt: Intl::NumberFormat = formatter([locale, " ", &code].concat(), &|| {
         Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", &code)])).into()
     })
     .unchecked_into();
@@ -59,7 +60,7 @@ pub fn money(m: Money, locale: &str) -> String {
 
 /// A percentage discount in the buyer's locale ("20%", "20 %", "12.5%") from basis points.
 pub fn percent(basis_points: u32, locale: &str) -> String {
-    let fmt: Intl::NumberFormat = formatter([locale, " %"].concat(), || {
+    let fmt: Intl::NumberFormat = formatter([locale, " %"].concat(), &|| {
         Intl::NumberFormat::new(&locales(locale), &options(&[("style", "percent"), ("maximumFractionDigits", "2")]))
             .into()
     })
@@ -106,7 +107,7 @@ pub fn event_date(rfc3339: &str, locale: &str) -> String {
         + f64::from(day - 1) * 86_400_000.0
         + f64::from(hour * 3600 + minute * 60) * 1000.0;
     let date = Date::new(&JsValue::from_f64(ms));
-    let fmt: Intl::DateTimeFormat = formatter(locale.to_owned(), || {
+    let fmt: Intl::DateTimeFormat = formatter(locale.to_owned(), &|| {
         Intl::DateTimeFormat::new(
             &locales(locale),
             &options(&[
