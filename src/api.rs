@@ -128,8 +128,13 @@ async fn get(url: &str) -> Result<JsValue, ApiProblem> {
     answer(fetch(url, &RequestInit::new()).await).await
 }
 
+/// `{proxy}/api/v1/events/{id}`: the event's read, and with `/live` after it its stream.
+pub fn event_url(proxy: &str, id: &str) -> String {
+    [proxy, "/api/v1/events/", &String::from(js_sys::encode_uri_component(id))].concat()
+}
+
 pub async fn event(proxy: &str, id: &str) -> Result<EventRead, ApiProblem> {
-    decode(get(&[proxy, "/api/v1/events/", &String::from(js_sys::encode_uri_component(id))].concat()).await)
+    decode(get(&event_url(proxy, id)).await)
 }
 
 pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {

@@ -20,7 +20,7 @@ pub mod wire;
 
 use wasm_bindgen::prelude::*;
 
-/// talc instead of std's dlmalloc: 1.8 KB less brotli (bench/RESULTS.md, issue 8). The widget is
+/// talc instead of std's dlmalloc: 1.6 KB less brotli (bench/RESULTS.md, issue 8). The widget is
 /// single-threaded wasm, which is what this constructor is for (it panics anywhere else).
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]

@@ -44,8 +44,7 @@ fn open(
     if failures >= STREAM_ATTEMPTS {
         return instead(proxy, event_id, on_snapshot, alive);
     }
-    let url =
-        [proxy.as_str(), "/api/v1/events/", &String::from(js_sys::encode_uri_component(&event_id)), "/live"].concat();
+    let url = crate::api::event_url(&proxy, &event_id) + "/live";
     let Ok(source) = EventSource::new(&url) else { return instead(proxy, event_id, on_snapshot, alive) };
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {

@@ -55,6 +55,11 @@ impl OrderState {
         self.selected_tier().map(|t| Quantity::min_for(&t)).unwrap_or(1)
     }
 
+    /// The id of the event shown, read untracked (for host events and requests, not views).
+    pub fn event_id(&self) -> Option<String> {
+        self.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned()))
+    }
+
     pub fn request(&self) -> CheckoutRequest {
         let phone = self.phone.get();
         CheckoutRequest {

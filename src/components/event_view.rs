@@ -318,8 +318,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             form = form.child(el_class("p", "tessera-elsewhere").text(&said));
             if let Some((url, label)) = link {
                 let host = host.get_value();
-                let event_id =
-                    order.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned())).unwrap_or_default();
+                let event_id = order.event_id().unwrap_or_default();
                 let pairs =
                     [("event_id", event_id.into()), ("platform", place.platform.into()), ("url", url.as_str().into())];
                 // `tessera:handoff` for the host page's analytics; the link then goes as usual.

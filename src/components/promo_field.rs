@@ -32,9 +32,7 @@ pub fn promo_field(order: OrderState) -> El {
             // Checked here first: a code that cannot exist costs no request.
             Err(p) => return order.promo_problem.set(Some(p.into())),
         };
-        let Some(event_id) = order.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned())) else {
-            return;
-        };
+        let Some(event_id) = order.event_id() else { return };
         pending.set(true);
         spawn_local(async move {
             let result = api::promo_preview(&proxy.get_value(), &event_id, code.as_str()).await;

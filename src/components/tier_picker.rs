@@ -82,8 +82,7 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
         move || {
             order.tier.set(Some(tier_id.get_value()));
             order.clamp_quantity();
-            let event_id =
-                order.event.with_untracked(|e| e.as_ref().map(|e| e.id.as_str().to_owned())).unwrap_or_default();
+            let event_id = order.event_id().unwrap_or_default();
             let detail = [
                 ("event_id", event_id.into()),
                 ("tier_id", tier_id.get_value().as_str().into()),
