@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/common.sh
+# A test run builds each crate once; incremental caches would only take disk.
+export CARGO_INCREMENTAL=0
 
 step "core, sandbox and proxy: unit and integration tests (real HTTP, real SQLite)"
 cargo test -p tessera-core -p tessera-sandbox -p tessera-proxy
