@@ -26,6 +26,9 @@ const PRETIX_DIR = opt('--pretix', join(ROOT, 'bench', 'out', 'pretix-assets'));
 const CACHED_READS = opt('--cached-reads', null);
 const SSE = opt('--sse', null);
 const WRITE = args.includes('--write-results');
+// `--ab DIR`: instead of pretix, a second tessera build (a copy of another dist/) served by a
+// second proxy; only the two builds' first-price times are printed. For trying one change.
+const AB = opt('--ab', null);
 const OUT = join(ROOT, 'bench', 'out', 'compare');
 mkdirSync(OUT, { recursive: true });
 const log = (...a) => console.error('   ', ...a);
@@ -64,6 +67,7 @@ const unexpected = [];
 log('starting the release proxy (embedded sandbox) and the two local origins');
 const host = await listen((req, res) => hostPages(req, res));
 const proxy = await startProxy({ TESSERA_ALLOWED_ORIGINS: host.url, TESSERA_WIDGET_DIR: DIST });
+const proxyB = AB ? await startProxy({ TESSERA_ALLOWED_ORIGINS: host.url, TESSERA_WIDGET_DIR: AB }) : null;
 
 /** The release proxy with its embedded sandbox on a free port (as tests/e2e/harness.mjs starts it). */
 async function startProxy(env) {
@@ -184,6 +188,8 @@ function hostPages(req, res) {
       `<link rel="stylesheet" type="text/css" href="${pretix.url}/demo/jazz/widget/v2.css" crossorigin>
 <script type="text/javascript" src="${pretix.url}/widget/v2.en.js" async crossorigin></script>`,
       `<pretix-widget event="${pretix.url}/demo/jazz/"></pretix-widget>`),
+    '/tessera-b.html': () => page('tessera b', `<script async src="${proxyB.url}/widget/tessera.js"></script>`,
+      `<tessera-tickets event="${event.id}"></tessera-tickets>`),
     '/blank.html': () => page('blank', '', '<p>No widget.</p>'),
   }[path];
   if (!html) return notFound(req, res);
@@ -247,6 +253,10 @@ const sides = {
   tessera: { url: () => `${host.url}/tessera.html`, selector: '.tessera-tier-price', api: '/api/v1/events/' },
   pretix: { url: () => `${host.url}/pretix.html`, selector: '.pretix-widget-pricebox span', api: '/widget/product_list' },
 };
+if (AB) {
+  delete sides.pretix;
+  sides['tessera-b'] = { ...sides.tessera, url: () => `${host.url}/tessera-b.html` };
+}
 
 // Debian's Chromium (scripts/setup.sh), launched with the end-to-end tests' flags.
 const browser = await chromium.launch({
@@ -348,6 +358,48 @@ if (process.env.PROFILE) {
   log(`first price ${r.firstPrice.toFixed(0)} ms, instantiated ${r.instantiated.toFixed(0)} ms`);
   for (const [k, v] of [...self].sort((a, c) => c[1] - a[1]).slice(0, 40)) log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
   await browser.close(); await proxy.stop(); host.server.close(); pretix.server.close();
+  process.exit(0);
+}
+// `TRACE=1 node bench/compare.mjs …`: one tessera load (4× throttled) under Chrome's tracer; the
+// renderer main thread's top-level tasks over 1 ms are printed in order, with where they start
+// relative to navigation: what the main thread does before the first price, and where it waits.
+if (process.env.TRACE) {
+  const side = process.env.TRACE === 'pretix' ? 'pretix' : 'tessera';
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await p.addInitScript(probe, sides[side].selector);
+  await browser.startTracing(p, { categories: ['toplevel', 'blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8.wasm', 'loading'] });
+  await p.goto(sides[side].url(), { waitUntil: 'commit' });
+  await p.waitForFunction(() => window.__bench && window.__bench.frame, null, { timeout: 30_000 });
+  const marks = await p.evaluate(() => ({ price: window.__bench.firstPrice, instantiated: window.__bench.instantiated }));
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  writeFileSync(join(OUT, `${side}.trace.json`), JSON.stringify(events));
+  const main = events.find((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain' &&
+    events.some((x) => x.pid === e.pid && x.name === 'navigationStart'));
+  const nav = events.find((e) => e.pid === main.pid && e.name === 'navigationStart').ts;
+  const top = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask');
+  const inside = (t) => events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e !== t &&
+    e.ts >= t.ts && e.ts + (e.dur || 0) <= t.ts + t.dur && e.name !== 'RunTask');
+  log(`instantiated ${marks.instantiated?.toFixed(0)} ms, first price ${marks.price.toFixed(0)} ms (after navigation start)`);
+  for (const t of top) {
+    if (t.dur < 1000 || t.ts < nav) continue;
+    const kids = inside(t).sort((a, c) => c.dur - a.dur).slice(0, 3).map((e) => `${e.name} ${(e.dur / 1000).toFixed(1)}`);
+    log(`${((t.ts - nav) / 1000).toFixed(0).padStart(5)} ms +${(t.dur / 1000).toFixed(1).padStart(6)}  ${kids.join(', ')}`);
+  }
+  await context.close(); await browser.close(); await proxy.stop(); host.server.close(); pretix.server.close();
+  process.exit(0);
+}
+if (AB) {
+  for (const rate of [1, 4]) {
+    const t = { tessera: [], 'tessera-b': [] };
+    for (let i = 0; i < RUNS; i++) for (const side of Object.keys(t)) t[side].push((await load(side, { rate })).firstPrice);
+    const [a, b] = [median(t.tessera), median(t['tessera-b'])];
+    log(`${rate}×: dist/ ${a.toFixed(0)} ms (p90 ${pct(t.tessera, 0.9).toFixed(0)}), ${AB} ${b.toFixed(0)} ms ` +
+      `(p90 ${pct(t['tessera-b'], 0.9).toFixed(0)}); dist/ ÷ other ${(a / b).toFixed(2)}`);
+  }
+  await browser.close(); await proxy.stop(); await proxyB.stop(); host.server.close(); pretix.server.close();
   process.exit(0);
 }
 const inspect = {};
