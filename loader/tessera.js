@@ -24,7 +24,7 @@
       // The wasm is asked for beside its glue, not after the glue has run: one round trip less.
       var wasm = fetch(base + 'tessera-widget_bg.wasm');
       loading = import(base + 'tessera-widget.js').then(function (m) {
-        return m.default({ module_or_path: wasm }).then(function () { return m; });
+        return m.default(wasm).then(function () { return m; });
       });
       loading.catch(function (e) { console.error('tessera: the widget could not load', e); });
     }

@@ -11,6 +11,7 @@ widget_release_env trunk build --release --offline >/dev/null
 esbuild dist/tessera.js --minify --log-level=warning --outfile=dist/tessera.js --allow-overwrite
 # The glue is bundled from an entry that names what the loader calls, so what it never calls
 # (`initSync`) is left out.
+node scripts/slim-glue.mjs dist/tessera-widget.js
 mv dist/tessera-widget.js dist/tessera-widget.full.js
 echo 'export { default, boot, mount } from "./dist/tessera-widget.full.js";' |
   esbuild --bundle --format=esm --minify --log-level=warning --outfile=dist/tessera-widget.js
