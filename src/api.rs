@@ -64,8 +64,9 @@ impl FromJs for CheckoutStarted {
 
 /// `fetch(url, init)`; `None` when there was no answer at all (offline, CORS, DNS).
 async fn fetch(url: &str, init: &RequestInit) -> Option<Response> {
-    let promise: Promise = web_sys::window()?.fetch_with_str_and_init(url, init);
-    JsFuture::from(promise).await.ok()?.dyn_into().ok()
+    let promise: Promise = crate::dom::window().fetch_with_str_and_init(url, init);
+    // fetch resolves with a Response or rejects.
+    Some(JsFuture::from(promise).await.ok()?.unchecked_into())
 }
 
 async fn text(response: &Response) -> Option<String> {

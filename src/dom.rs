@@ -21,9 +21,21 @@ use web_sys::{Element, Node};
 /// One element being built; `.0` once it is done.
 pub struct El(pub Element);
 
-fn document() -> web_sys::Document {
-    // The widget only ever runs in a page.
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    // The page's `window`, read once. `web_sys::window()` finds it through `globalThis` and an
+    // `instanceof` check, which costs the wasm an import and code for what is always there.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: web_sys::Window;
+}
+
+/// The page's window: the widget only ever runs in a page.
+pub fn window() -> web_sys::Window {
+    WINDOW.with(web_sys::Window::clone)
+}
+
+pub fn document() -> web_sys::Document {
+    window().document().expect("a document")
 }
 
 /// `<tag>`.
@@ -244,19 +256,15 @@ fn after_paint(f: Box<dyn FnOnce()>) {
 
 /// Runs `f` before the browser's next paint, once this render pass is in the DOM.
 pub fn next_frame(f: impl FnOnce() + 'static) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(js_once(f).unchecked_ref());
-    }
+    let _ = window().request_animation_frame(js_once(f).unchecked_ref());
 }
 
 /// Runs `f` once, `pause` from now.
 pub fn set_timeout(f: impl FnOnce() + 'static, pause: Duration) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-            js_once(f).unchecked_ref(),
-            pause.as_millis() as i32,
-        );
-    }
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+        js_once(f).unchecked_ref(),
+        pause.as_millis() as i32,
+    );
 }
 
 /// `f` as a JS function for a timer or a frame to call once. Every such callback is the same

@@ -57,7 +57,7 @@ fn storage_key(event_id: &str) -> String {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
+    crate::dom::window().session_storage().ok()?
 }
 
 pub fn remember(event_id: &str, order: &PendingOrder) {
@@ -70,7 +70,7 @@ pub fn remember(event_id: &str, order: &PendingOrder) {
 /// Reads the return parameters once, then removes them from the address bar (a reload
 /// should not announce the payment again) and forgets the remembered order.
 pub fn take_return() -> Option<Return> {
-    let window = web_sys::window()?;
+    let window = crate::dom::window();
     let href = window.location().href().ok()?;
     let url = web_sys::Url::new(&href).ok()?;
     let params = url.search_params();
@@ -96,7 +96,7 @@ pub fn take_return() -> Option<Return> {
 
 /// Sends the whole page (not just a frame) to the hosted checkout.
 pub fn go_to(url: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let window = crate::dom::window();
     let top = window.top().ok().flatten();
     let moved = top.map(|t| t.location().set_href(url).is_ok()).unwrap_or(false);
     if !moved {

@@ -62,17 +62,18 @@ pub fn options_from_element(el: &Element) -> MountOptions {
 }
 
 fn browser_locale() -> String {
-    web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en".into())
+    crate::dom::window().navigator().language().unwrap_or_else(|| "en".into())
 }
 
 /// Mounts every host element in the document; the widget for the event the buyer returns
 /// to (or, failing that, the first list) is told about the payment outcome.
 pub fn mount_all(assets: &Assets) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(nodes) = document.query_selector_all(SELECTOR) else { return };
+    let Ok(nodes) = crate::dom::document().query_selector_all(SELECTOR) else { return };
     let elements: Vec<HtmlElement> = (0..nodes.length())
         .filter_map(|i| nodes.item(i))
-        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        // Unchecked: an element that is not HTML cannot take a shadow root, and `mount` stops
+        // there before using it as one.
+        .map(|n| n.unchecked_into::<HtmlElement>())
         .filter(|el| el.shadow_root().is_none() && !el.has_attribute("data-tessera-manual"))
         .collect();
     let options: Vec<MountOptions> = elements.iter().map(|el| options_from_element(el)).collect();
@@ -95,12 +96,12 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
         return; // already mounted: including the script twice must not double the widget
     }
     let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else { return };
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let document = crate::dom::document();
 
     let Ok(root) = document.create_element("div") else { return };
     let _ = root.set_attribute("class", "tessera");
     let _ = root.set_attribute("part", "root");
-    let Ok(root) = root.dyn_into::<HtmlElement>() else { return };
+    let root = root.unchecked_into::<HtmlElement>();
     // A <link> rather than inline <style>: works under a strict style-src CSP. The widget stays
     // hidden until the sheet has arrived, so unstyled controls never jump under a buyer's click.
     if let Ok(link) = document.create_element("link") {

@@ -373,13 +373,13 @@ fn idempotency_key() -> String {
 /// on what needs fixing.
 fn focus_first_invalid(ev: &web_sys::Event) {
     use wasm_bindgen::JsCast;
-    let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    // The submit event's target is the form.
+    let Some(form) = ev.target().map(|t| t.unchecked_into::<web_sys::Element>()) else { return };
     // Run after this render pass has marked the fields.
     crate::dom::next_frame(move || {
         if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
+            // Only the widget's own inputs are marked invalid.
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
         }
     });
 }
