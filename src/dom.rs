@@ -29,6 +29,36 @@ extern "C" {
     static WINDOW: web_sys::Window;
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// Any DOM object (document, element, window), for the calls the widget makes all the time,
+    /// bound without web-sys's `catch`: they cannot throw with the widget's constant tags and
+    /// names, its own nodes and its own listeners, and each `catch` costs the glue a wrapper and
+    /// every call a check (bench/RESULTS.md).
+    pub type Dom;
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create(this: &Dom, tag: &str) -> Element;
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    pub fn set(this: &Dom, name: &str, value: &str);
+    #[wasm_bindgen(method, js_name = removeAttribute)]
+    pub fn unset(this: &Dom, name: &str);
+    #[wasm_bindgen(method, js_name = appendChild)]
+    pub fn append(this: &Dom, child: &Node);
+    #[wasm_bindgen(method, js_name = insertBefore)]
+    fn insert(this: &Dom, child: &Node, before: &Node);
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    pub fn listen(this: &Dom, kind: &str, f: &JsValue);
+    #[wasm_bindgen(method, js_name = requestAnimationFrame)]
+    fn frame(this: &Dom, f: &JsValue);
+    #[wasm_bindgen(method, js_name = setTimeout)]
+    fn timeout(this: &Dom, f: &JsValue, ms: u32);
+}
+
+/// `node` (or the window) for the calls above.
+pub fn dom(node: &JsValue) -> &Dom {
+    node.unchecked_ref()
+}
+
 /// The page's window: the widget only ever runs in a page.
 pub fn window() -> web_sys::Window {
     WINDOW.with(web_sys::Window::clone)
@@ -40,7 +70,7 @@ pub fn document() -> web_sys::Document {
 
 /// `<tag>`.
 pub fn el(tag: &str) -> El {
-    El(document().create_element(tag).expect("a valid tag name"))
+    El(dom(&document()).create(tag))
 }
 
 /// `<tag class="…">`, the most common start.
@@ -65,7 +95,7 @@ fn effect_boxed(mut f: Box<dyn FnMut()>) {
 
 impl El {
     pub fn attr(self, name: &str, value: &str) -> Self {
-        let _ = self.0.set_attribute(name, value);
+        dom(&self.0).set(name, value);
         self
     }
 
@@ -92,10 +122,10 @@ impl El {
             if last.as_ref() == Some(&value) {
                 return;
             }
-            let _ = match &value {
-                Some(v) => el.set_attribute(name, v),
-                None => el.remove_attribute(name),
-            };
+            match &value {
+                Some(v) => dom(&el).set(name, v),
+                None => dom(&el).unset(name),
+            }
             last = Some(value);
         }));
         self
@@ -129,12 +159,12 @@ impl El {
     fn on_boxed(self, event: &str, f: Box<dyn FnMut(web_sys::Event)>) -> Self {
         // Given to the browser: it is collected with the element.
         let f = Closure::wrap(f).into_js_value();
-        let _ = self.0.add_event_listener_with_callback(event, f.unchecked_ref());
+        dom(&self.0).listen(event, &f);
         self
     }
 
     pub fn text(self, text: &str) -> Self {
-        let _ = self.0.append_child(&document().create_text_node(text));
+        dom(&self.0).append(&document().create_text_node(text));
         self
     }
 
@@ -146,7 +176,7 @@ impl El {
             return self.text(&f());
         }
         let node = document().create_text_node("");
-        let _ = self.0.append_child(&node);
+        dom(&self.0).append(&node);
         after_paint(Box::new(move || node.set_data(&f())));
         self
     }
@@ -158,7 +188,7 @@ impl El {
 
     fn text_boxed(self, f: Box<dyn Fn() -> String>) -> Self {
         let node = document().create_text_node("");
-        let _ = self.0.append_child(&node);
+        dom(&self.0).append(&node);
         let mut last: Option<String> = None;
         effect_boxed(Box::new(move || {
             let text = f();
@@ -171,7 +201,7 @@ impl El {
     }
 
     pub fn child(self, child: El) -> Self {
-        let _ = self.0.append_child(&child.0);
+        dom(&self.0).append(&child.0);
         self
     }
 
@@ -221,7 +251,7 @@ impl El {
         let parent = self.0.clone();
         // Later siblings stay after the region's own nodes.
         let marker: Node = document().create_comment("").into();
-        let _ = parent.append_child(&marker);
+        dom(&parent).append(&marker);
         // The parts' owner hangs off the view's owner, not the effect's: an effect clears its
         // own owner before every run, which would end the effects of parts kept as they are.
         let base = Owner::current().unwrap_or_default();
@@ -240,7 +270,7 @@ impl El {
                 old.remove();
             }
             for part in parts {
-                let _ = parent.insert_before(&part.0, Some(&marker));
+                dom(&parent).insert(&part.0, &marker);
                 shown.push(part.0);
             }
         }));
@@ -256,15 +286,12 @@ fn after_paint(f: Box<dyn FnOnce()>) {
 
 /// Runs `f` before the browser's next paint, once this render pass is in the DOM.
 pub fn next_frame(f: impl FnOnce() + 'static) {
-    let _ = window().request_animation_frame(js_once(f).unchecked_ref());
+    dom(&window()).frame(&js_once(f));
 }
 
 /// Runs `f` once, `pause` from now.
 pub fn set_timeout(f: impl FnOnce() + 'static, pause: Duration) {
-    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-        js_once(f).unchecked_ref(),
-        pause.as_millis() as i32,
-    );
+    dom(&window()).timeout(&js_once(f), pause.as_millis() as u32);
 }
 
 /// `f` as a JS function for a timer or a frame to call once. Every such callback is the same
@@ -290,7 +317,7 @@ pub fn mount_in(root: &Node, view: impl FnOnce() -> El) -> Owner {
     init_executor();
     let owner = Owner::new();
     let node = owner.with(view);
-    let _ = root.append_child(&node.0);
+    dom(root).append(&node.0);
     owner
 }
 

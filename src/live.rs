@@ -53,7 +53,7 @@ fn open(
             on_snapshot.run(snapshot);
         }
     });
-    let _ = source.add_event_listener_with_callback("availability", on_message.as_ref().unchecked_ref());
+    crate::dom::dom(&source).listen("availability", on_message.as_ref());
     on_message.forget();
 
     let opened = Kept::new(false);

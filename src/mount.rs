@@ -6,7 +6,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::components::widget;
-use crate::dom::El;
+use crate::dom::{dom, el, el_class, El};
 use crate::handoff::{self, Return};
 use crate::text;
 
@@ -96,30 +96,18 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
         return; // already mounted: including the script twice must not double the widget
     }
     let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else { return };
-    let document = crate::dom::document();
-
-    let Ok(root) = document.create_element("div") else { return };
-    let _ = root.set_attribute("class", "tessera");
-    let _ = root.set_attribute("part", "root");
-    let root = root.unchecked_into::<HtmlElement>();
     // A <link> rather than inline <style>: works under a strict style-src CSP. The widget stays
     // hidden until the sheet has arrived, so unstyled controls never jump under a buyer's click.
-    if let Ok(link) = document.create_element("link") {
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", &[assets.base.as_str(), "tessera.css"].concat());
-        let _ = root.style().set_property("display", "none");
-        let reveal = {
-            let root = root.clone();
-            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                let _ = root.style().remove_property("display");
-            })
-            .into_js_value()
-        };
-        // A missing sheet must not hide the widget: show it plain rather than not at all.
-        let _ = link.add_event_listener_with_callback("load", reveal.unchecked_ref());
-        let _ = link.add_event_listener_with_callback("error", reveal.unchecked_ref());
-        let _ = shadow.append_child(&link);
-    }
+    let root = el_class("div", "tessera").attr("part", "root").attr("hidden", "").0;
+    let link = el("link").attr("rel", "stylesheet").attr("href", &[assets.base.as_str(), "tessera.css"].concat()).0;
+    let reveal = {
+        let root = root.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || dom(&root).unset("hidden")).into_js_value()
+    };
+    // A missing sheet must not hide the widget: show it plain rather than not at all.
+    dom(&link).listen("load", &reveal);
+    dom(&link).listen("error", &reveal);
+    dom(&shadow).append(&link);
 
     let event = opts.event.clone();
     let config = WidgetConfig {
@@ -131,7 +119,7 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
     };
     let locale = config.locale.clone();
     // The widget lives as long as the page: its owner is never dropped.
-    let show = move |t| std::mem::forget(crate::dom::mount_in(&shadow, move || widget(El(root.into()), config, t)));
+    let show = move |t| std::mem::forget(crate::dom::mount_in(&shadow, move || widget(El(root), config, t)));
     // English is compiled in; another language waits for its file (once per page).
     match text::ready(&locale) {
         Some(t) => show(t),
