@@ -52,6 +52,15 @@ extern "C" {
     fn frame(this: &Dom, f: &JsValue);
     #[wasm_bindgen(method, js_name = setTimeout)]
     fn timeout(this: &Dom, f: &JsValue, ms: u32);
+    #[wasm_bindgen(method, js_name = querySelector)]
+    pub fn query(this: &Dom, selector: &str) -> Option<Element>;
+    #[wasm_bindgen(method, js_name = querySelectorAll)]
+    pub fn query_all(this: &Dom, selector: &str) -> web_sys::NodeList;
+    /// A host page's listener that throws is reported by the browser, not thrown here.
+    #[wasm_bindgen(method, js_name = dispatchEvent)]
+    pub fn dispatch(this: &Dom, event: &web_sys::Event);
+    #[wasm_bindgen(method)]
+    pub fn focus(this: &Dom);
 }
 
 /// `node` (or the window) for the calls above.

@@ -4,8 +4,8 @@
 //! their analytics. They bubble
 //! and cross the shadow root, so one listener on `document` hears every widget.
 
-use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, HtmlElement};
 
 use crate::wire;
 
@@ -16,11 +16,8 @@ pub fn emit(host: &HtmlElement, name: &str, pairs: &[(&str, JsValue)]) {
 
 /// Sends `tessera:{name}` from `host` with `detail` (made once, sent on every click).
 pub fn send(host: &HtmlElement, name: &str, detail: &JsValue) {
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&["tessera:", name].concat(), &init) {
-        let _ = host.dispatch_event(&event);
+    let init = wire::object(&[("bubbles", JsValue::TRUE), ("composed", JsValue::TRUE), ("detail", detail.clone())]);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&["tessera:", name].concat(), init.unchecked_ref()) {
+        crate::dom::dom(host).dispatch(&event);
     }
 }

@@ -68,7 +68,7 @@ fn browser_locale() -> String {
 /// Mounts every host element in the document; the widget for the event the buyer returns
 /// to (or, failing that, the first list) is told about the payment outcome.
 pub fn mount_all(assets: &Assets) {
-    let Ok(nodes) = crate::dom::document().query_selector_all(SELECTOR) else { return };
+    let nodes = dom(&crate::dom::document()).query_all(SELECTOR);
     let elements: Vec<HtmlElement> = (0..nodes.length())
         .filter_map(|i| nodes.item(i))
         // Unchecked: an element that is not HTML cannot take a shadow root, and `mount` stops

@@ -5,7 +5,7 @@
 //! `EventSource` (see `serve`), fed what the proxy's serde writes.
 #![cfg(target_arch = "wasm32")]
 
-use reactive_graph::owner::{provide_context, Owner};
+use reactive_graph::owner::Owner;
 use tessera_core::{
     AppliedPromo, CheckoutRequest, Currency, Customer, Discount, Event, EventId, EventStatus, EventSummary, Field,
     FieldError, Money, Problem, PromoCode, Resale, Snapshot, SoldElsewhere, Tier, TierCount, TierId,
@@ -69,11 +69,10 @@ fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
 }
 
 /// Builds a component with `c` as its context, in `root`; dropping the owner ends it.
-fn mount(root: &HtmlElement, c: Ctx, view: impl FnOnce() -> El + 'static) -> Owner {
-    dom::mount_in(root, move || {
-        provide_context(c);
-        view()
-    })
+/// `view` built in `root` for the widget `c` (leaked, as `components::widget` does).
+fn mount(root: &HtmlElement, c: Ctx, view: impl FnOnce(&'static Ctx) -> El + 'static) -> Owner {
+    let c: &'static Ctx = Box::leak(Box::new(c));
+    dom::mount_in(root, move || view(c))
 }
 
 /// Lets Leptos run effects and re-render after a change.
@@ -115,7 +114,7 @@ fn event_dates_show_the_events_own_wall_clock_time() {
 async fn tiers_show_price_and_availability_and_sold_out_cannot_be_chosen() {
     let (root, order) = setup("ga");
     let c = ctx();
-    std::mem::forget(mount(&root, c, move || tier_picker(order, false)));
+    std::mem::forget(mount(&root, c, move |c| tier_picker(c, order, false)));
     settle().await;
     let text = root.text_content().unwrap();
     assert!(text.contains("General Admission") && text.contains("₱1,000.00") && text.contains("160 left"), "{text}");
@@ -133,7 +132,7 @@ async fn tiers_show_price_and_availability_and_sold_out_cannot_be_chosen() {
 async fn quantity_is_bounded_by_what_the_tier_has_left() {
     let (root, order) = setup("vip");
     let c = ctx();
-    std::mem::forget(mount(&root, c, move || quantity_picker(order)));
+    std::mem::forget(mount(&root, c, move |c| quantity_picker(c, order)));
     settle().await;
     let more = find(&root, "button[aria-label='More tickets']");
     for _ in 0..5 {
@@ -156,7 +155,7 @@ async fn quantity_is_bounded_by_what_the_tier_has_left() {
 async fn buyer_fields_show_inline_problems_once_left_and_link_them_for_screen_readers() {
     let (root, order) = setup("ga");
     let c = ctx();
-    std::mem::forget(mount(&root, c, move || buyer_form(order)));
+    std::mem::forget(mount(&root, c, move |c| buyer_form(c, order)));
     settle().await;
     let email = input(&root, "#tessera-email");
     assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("false"));
@@ -187,7 +186,7 @@ async fn buyer_fields_show_inline_problems_once_left_and_link_them_for_screen_re
 async fn the_summary_prices_the_order_with_core_and_follows_the_quantity() {
     let (root, order) = setup("ga");
     let c = ctx();
-    std::mem::forget(mount(&root, c, move || order_summary(order)));
+    std::mem::forget(mount(&root, c, move |c| order_summary(c, order)));
     order.quantity.set(2);
     settle().await;
     let text = root.text_content().unwrap();
@@ -339,7 +338,7 @@ async fn tiers_outside_their_sale_period_show_name_price_and_why_and_cannot_be_c
     order.settle_selection(None);
     assert_eq!(order.tier.get_untracked().unwrap().as_str(), "ga", "the first tier on sale is chosen");
     let c = ctx();
-    std::mem::forget(mount(&root, c, move || tier_picker(order, false)));
+    std::mem::forget(mount(&root, c, move |c| tier_picker(c, order, false)));
     settle().await;
     let when = format::event_date("2030-03-01T10:00:00-03:00", "en-PH");
     let presale = find(&root, "label[for=tier-presale]").text_content().unwrap();
@@ -366,7 +365,7 @@ async fn quantity_starts_at_the_tiers_minimum_and_stays_within_its_rules() {
     order.settle_selection(None);
     assert_eq!(order.quantity.get_untracked(), 2, "a tier of at least 2 starts at 2");
     let c = ctx();
-    std::mem::forget(mount(&root, c, move || quantity_picker(order)));
+    std::mem::forget(mount(&root, c, move |c| quantity_picker(c, order)));
     settle().await;
     assert_eq!(input(&root, "#tessera-qty").value(), "2");
     let fewer = find(&root, "button[aria-label='Fewer tickets']");
@@ -472,7 +471,7 @@ async fn event_view(event: &Event, stale: bool) -> (HtmlElement, HtmlElement, im
     let (root, _) = setup("ga");
     let c = ctx();
     let host = c.host.clone();
-    let handle = mount(&root, c, move || components::event_view(id, None, None));
+    let handle = mount(&root, c, move |c| components::event_view(c, id, None, None));
     until_shown(&root, &event.title, 3).await;
     settle().await;
     (root, host, handle)

@@ -1,6 +1,6 @@
 use wasm_bindgen_futures::spawn_local;
 
-use super::{event_view, problem_view, use_ctx};
+use super::{event_view, problem_view, Ctx};
 use crate::api::{self, ApiProblem, EventPage};
 use crate::dom::{el, el_class, El};
 use crate::format;
@@ -9,8 +9,7 @@ use crate::state::{Handler, Kept, Sig};
 use crate::text::fill;
 
 /// List mode: every event on sale; choosing one opens its tickets in place, in `parent`.
-pub fn event_list(parent: El, returned: Option<Return>) -> El {
-    let ctx = use_ctx();
+pub fn event_list(ctx: &'static Ctx, parent: El, returned: Option<Return>) -> El {
     let t = ctx.t;
     let page = Sig::new(None::<Result<EventPage, ApiProblem>>);
     // Coming back from a checkout started here: open that event again.
@@ -24,16 +23,15 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
     });
     load.with_value(|l| l());
 
-    let locale = Kept::new(ctx.locale.clone());
+    let locale = ctx.locale.as_str();
     let card = move |e: tessera_core::EventSummary| {
         let id = e.id.as_str().to_owned();
-        let from =
-            e.lowest_price.map(|m| fill(t.from_price(), &[("price", &locale.with_value(|l| format::money(m, l)))]));
+        let from = e.lowest_price.map(|m| fill(t.from_price(), &[("price", &format::money(m, locale))]));
         let label = fill(t.view_tickets(), &[("title", &e.title)]);
         let time = el("time").attr("datetime", &e.start_datetime);
-        let (start, l) = (e.start_datetime.clone(), locale.get_value());
+        let start = e.start_datetime.clone();
         let mut meta = el_class("p", "tessera-meta")
-            .child(time.text_soon(format::dates_ready(&l), move || format::event_date(&start, &l)));
+            .child(time.text_soon(format::dates_ready(locale), move || format::event_date(&start, locale)));
         if let Some(venue) = &e.venue_name {
             meta = meta.text(" · ").text(venue);
         }
@@ -62,7 +60,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
                     page.set(None);
                     load.with_value(|l| l());
                 });
-                problem_view(problem, Some(retry))
+                problem_view(ctx, problem, Some(retry))
             }
             Some(Ok(p)) if p.events.is_empty() => el_class("p", "tessera-empty").text(t.no_events()),
             Some(Ok(p)) => el_class("ul", "tessera-event-list")
@@ -76,7 +74,7 @@ pub fn event_list(parent: El, returned: Option<Return>) -> El {
             Some(id) => {
                 let back = Handler::new(move |_| open.set(None));
                 let ret = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
-                event_view(id, ret, Some(back))
+                event_view(ctx, id, ret, Some(back))
             }
             None => el_class("section", "tessera-events")
                 .attr("part", "events")

@@ -2,9 +2,7 @@ use tessera_core::text::decimal;
 use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
 use wasm_bindgen_futures::spawn_local;
 
-use super::{
-    buyer_form, order_summary, problem_view, promo_field, quantity_picker, return_notice, tier_picker, use_ctx,
-};
+use super::{buyer_form, order_summary, problem_view, promo_field, quantity_picker, return_notice, tier_picker, Ctx};
 use crate::api::{self, ApiProblem, CheckoutStarted};
 use crate::dom::{el, el_class, El};
 use crate::format;
@@ -19,11 +17,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// One event: its tiers, the order form and what happened to the last order. `on_back` (list
 /// mode) goes back to all events.
-pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Handler<()>>) -> El {
-    let ctx = use_ctx();
+pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>, on_back: Option<Handler<()>>) -> El {
     let t = ctx.t;
     let order = OrderState::new();
-    let host = Kept::new(ctx.host.clone());
     let load_problem = Sig::new(None::<ApiProblem>);
     let alert = Sig::new(None::<ApiProblem>);
     let notice = Sig::new(returned.clone());
@@ -105,7 +101,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                 following.set_value(true);
                 live::follow(proxy.clone(), id.clone(), on_snapshot);
                 let detail = [("event_id", event.id.as_str().into()), ("title", event.title.as_str().into())];
-                emit(&host.get_value(), "ready", &detail);
+                emit(&ctx.host, "ready", &detail);
             }
             // Asked again while stale, the proxy has the same last copy: nothing to redraw under
             // a buyer who is filling in the form.
@@ -135,7 +131,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                         }
                     }
                     Err(problem) => {
-                        emit_error(&host.get_value(), t, &problem);
+                        emit_error(&ctx.host, t, &problem);
                         load_problem.set(Some(problem));
                     }
                 }
@@ -149,7 +145,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
     // (after a timeout, say) finds the session the first press opened instead of a second one.
     let attempt = Kept::new(None::<(CheckoutRequest, String)>);
     let placing = Sig::new(false);
-    let proxy = Kept::new(ctx.proxy.clone());
+    let proxy = ctx.proxy.as_str();
     let on_answer = move |result: Result<CheckoutStarted, ApiProblem>| match result {
         Ok(CheckoutStarted { checkout_url }) => {
             if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected_tier()) {
@@ -161,7 +157,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                     ("total", order.price().map(|p| p.total.to_js()).unwrap_or(JsValue::NULL)),
                     ("promo_code", str_or_null(promo.as_ref().map(|p| p.code.as_str()))),
                 ];
-                emit(&host.get_value(), "checkout", &detail);
+                emit(&ctx.host, "checkout", &detail);
                 let pending = PendingOrder {
                     event_title: event.title.clone(),
                     tier_id: tier.id.as_str().to_owned(),
@@ -184,7 +180,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             alert.set(None);
         }
         Err(problem) => {
-            emit_error(&host.get_value(), t, &problem);
+            emit_error(&ctx.host, t, &problem);
             // Seats may have gone: show what is left now.
             if problem == ApiProblem::SoldOut {
                 load.with_value(|l| l());
@@ -211,7 +207,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
         handing_off.set_value(true);
         placing.set(true);
         spawn_local(async move {
-            let result = api::checkout(&proxy.get_value(), &request, &key).await;
+            let result = api::checkout(proxy, &request, &key).await;
             placing.set(false);
             if result.is_err() {
                 handing_off.set_value(false);
@@ -226,7 +222,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
     };
     let header = move || {
         let Some((title, start, venue)) = header_key() else { return vec![] };
-        let locale = use_ctx().locale;
+        let locale = ctx.locale.clone();
         let time = el("time").attr("datetime", &start);
         let meta = el_class("p", "tessera-meta")
             .child(time.text_soon(format::dates_ready(&locale), move || format::event_date(&start, &locale)))
@@ -258,7 +254,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
                     load_problem.set(None);
                     load.with_value(|l| l());
                 });
-                return problem_view(problem, Some(retry));
+                return problem_view(ctx, problem, Some(retry));
             }
             return el_class("p", "tessera-loading").attr("role", "status").text(t.loading());
         };
@@ -274,7 +270,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
         let mut form = el_class("form", "tessera-form")
             .attr("novalidate", "")
             .on("submit", on_submit)
-            .child(tier_picker(order, elsewhere))
+            .child(tier_picker(ctx, order, elsewhere))
             .child(el_class("p", "tessera-live-note").attr("role", "status").text_fn(move || {
                 if stale.get() {
                     t.stale().to_owned()
@@ -289,12 +285,12 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             });
         if can_buy {
             form = form
-                .child(quantity_picker(order))
-                .child(buyer_form(order))
-                .child(promo_field(order))
-                .child(order_summary(order));
+                .child(quantity_picker(ctx, order))
+                .child(buyer_form(ctx, order))
+                .child(promo_field(ctx, order))
+                .child(order_summary(ctx, order));
         }
-        form = form.dyn_child(move || alert.get().map(|p| problem_view(p, None)));
+        form = form.dyn_child(move || alert.get().map(|p| problem_view(ctx, p, None)));
         if can_buy {
             form = form.child(
                 el_class("button", "tessera-checkout")
@@ -317,7 +313,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
             let said = if link.is_some() { [said.as_str(), " ", t.finish_there()].concat() } else { said };
             form = form.child(el_class("p", "tessera-elsewhere").text(&said));
             if let Some((url, label)) = link {
-                let host = host.get_value();
+                let host = ctx.host.clone();
                 let event_id = order.event_id().unwrap_or_default();
                 let pairs =
                     [("event_id", event_id.into()), ("platform", place.platform.into()), ("url", url.as_str().into())];
@@ -346,7 +342,7 @@ pub fn event_view(event_id: String, returned: Option<Return>, on_back: Option<Ha
     el_class("section", "tessera-event")
         .attr("part", "event")
         .child_opt(back)
-        .dyn_child(move || notice.get().map(|r| return_notice(r, Handler::new(move |_| notice.set(None)))))
+        .dyn_child(move || notice.get().map(|r| return_notice(ctx, r, Handler::new(move |_| notice.set(None)))))
         .switch(header_key, header)
         .switch(body_key, move || vec![body()])
         .child(el_class("p", "tessera-visually-hidden").attr("aria-live", "polite").text_fn(move || heard.get()))
@@ -377,9 +373,9 @@ fn focus_first_invalid(ev: &web_sys::Event) {
     let Some(form) = ev.target().map(|t| t.unchecked_into::<web_sys::Element>()) else { return };
     // Run after this render pass has marked the fields.
     crate::dom::next_frame(move || {
-        if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
+        if let Some(el) = crate::dom::dom(&form).query("[aria-invalid=\"true\"]") {
             // Only the widget's own inputs are marked invalid.
-            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            crate::dom::dom(&el).focus();
         }
     });
 }

@@ -32,7 +32,7 @@ pub use promo_field::promo_field;
 pub use quantity_picker::quantity_picker;
 pub use return_notice::return_notice;
 pub use tier_picker::tier_picker;
-pub use widget::{use_ctx, widget, Ctx};
+pub use widget::{widget, Ctx};
 
 /// Moves focus to the element `id` of this widget once the current render is in the page (by
 /// the next frame). Looked up in the widget's shadow root rather than held in a `NodeRef`,
@@ -41,7 +41,7 @@ pub fn focus_soon(host: &web_sys::HtmlElement, id: &'static str) {
     let host = host.clone();
     crate::dom::next_frame(move || {
         if let Some(el) = host.shadow_root().and_then(|root| root.get_element_by_id(id)) {
-            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+            crate::dom::dom(&el).focus();
         }
     });
 }

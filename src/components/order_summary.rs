@@ -1,22 +1,20 @@
-use super::use_ctx;
+use super::Ctx;
 use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::order_state::OrderState;
-use crate::state::Kept;
 use crate::text::fill;
 use tessera_core::text::decimal;
 
 /// The order priced by `tessera-core` (`OrderPrice::with_discount`), the function the proxy
 /// also runs. The nodes stay in place while the amounts change, so the polite live region on
 /// the total tells screen-reader users each new total.
-pub fn order_summary(order: OrderState) -> El {
-    let ctx = use_ctx();
+pub fn order_summary(ctx: &'static Ctx, order: OrderState) -> El {
     let t = ctx.t;
-    let locale = Kept::new(ctx.locale.clone());
+    let locale = ctx.locale.as_str();
     // Not a Memo: each amount below is worked out again on a change (cheap) and only written
     // to the page when its text differs.
     let price = move || order.price();
-    let money = move |m| locale.with_value(|l| format::money(m, l));
+    let money = move |m| format::money(m, locale);
     let what = move || {
         let tier = order.selected_tier().map(|t| t.name).unwrap_or_default();
         [decimal(price().map_or(0, |p| p.quantity).into()).as_str(), " × ", &tier].concat()

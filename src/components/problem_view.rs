@@ -1,4 +1,4 @@
-use super::use_ctx;
+use super::Ctx;
 use crate::api::ApiProblem;
 use crate::dom::{el, el_class, El};
 use crate::state::Handler;
@@ -20,8 +20,8 @@ pub fn problem_message(t: &Texts, problem: &ApiProblem) -> String {
 }
 
 /// What went wrong, said so a buyer knows what to do; with a retry button where retrying helps.
-pub fn problem_view(problem: ApiProblem, retry: Option<Handler<()>>) -> El {
-    let t = use_ctx().t;
+pub fn problem_view(ctx: &'static Ctx, problem: ApiProblem, retry: Option<Handler<()>>) -> El {
+    let t = ctx.t;
     let message = problem_message(t, &problem);
     el_class("div", "tessera-problem")
         .attr("role", "alert")

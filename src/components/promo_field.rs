@@ -1,29 +1,27 @@
 use tessera_core::{Discount, Field, Problem, PromoCode};
 use wasm_bindgen_futures::spawn_local;
 
-use super::{focus_soon, problem_message, use_ctx};
+use super::{focus_soon, problem_message, Ctx};
 use crate::api::{self, ApiProblem};
 use crate::dom::{el, el_class, target_value, El};
 use crate::format;
 use crate::order_state::OrderState;
-use crate::state::{Kept, Sig};
+use crate::state::Sig;
 use crate::text::{fill, problem};
 
 /// "Have a promo code?": one request to learn the code's rule, then the discount follows
 /// every change of tier and quantity locally (see `OrderState::price`).
-pub fn promo_field(order: OrderState) -> El {
-    let ctx = use_ctx();
+pub fn promo_field(ctx: &'static Ctx, order: OrderState) -> El {
     let t = ctx.t;
-    let proxy = Kept::new(ctx.proxy.clone());
-    let locale = Kept::new(ctx.locale.clone());
+    let proxy = ctx.proxy.as_str();
+    let locale = ctx.locale.as_str();
     let open = Sig::new(false);
     let typed = Sig::new(String::new());
     let pending = Sig::new(false);
     // Not about the code itself: offline, rate limited…
     let trouble = Sig::new(None::<String>);
-    let host = Kept::new(ctx.host.clone());
     // Focus goes to the code field once it is shown.
-    let focus_code = move || host.with_value(|h| focus_soon(h, "tessera-promo"));
+    let focus_code = move || focus_soon(&ctx.host, "tessera-promo");
 
     let apply = move || {
         trouble.set(None);
@@ -35,7 +33,7 @@ pub fn promo_field(order: OrderState) -> El {
         let Some(event_id) = order.event_id() else { return };
         pending.set(true);
         spawn_local(async move {
-            let result = api::promo_preview(&proxy.get_value(), &event_id, code.as_str()).await;
+            let result = api::promo_preview(proxy, &event_id, code.as_str()).await;
             pending.set(false);
             match result {
                 Ok(applied) => {
@@ -62,10 +60,10 @@ pub fn promo_field(order: OrderState) -> El {
     let applied_text = move || {
         order.promo.with(|p| {
             p.as_ref().map(|p| {
-                let off = locale.with_value(|l| match p.discount {
-                    Discount::FixedAmount { amount } => format::money(amount, l),
-                    Discount::Percentage { basis_points } => format::percent(basis_points, l),
-                });
+                let off = match p.discount {
+                    Discount::FixedAmount { amount } => format::money(amount, locale),
+                    Discount::Percentage { basis_points } => format::percent(basis_points, locale),
+                };
                 fill(t.promo_applied(), &[("code", p.code.as_str()), ("off", &off)])
             })
         })

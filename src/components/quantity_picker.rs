@@ -1,7 +1,7 @@
 use tessera_core::text::decimal;
 use tessera_core::Field;
 
-use super::use_ctx;
+use super::Ctx;
 use crate::dom::{el, el_class, target_value, El};
 use crate::order_state::OrderState;
 use crate::text::{fill, problem};
@@ -9,8 +9,8 @@ use crate::text::{fill, problem};
 /// A bounded number field with − and + buttons: never below the tier's minimum per order
 /// (1 unless the platform says more), never above what the tier has left or the per-order
 /// limit.
-pub fn quantity_picker(order: OrderState) -> El {
-    let t = use_ctx().t;
+pub fn quantity_picker(ctx: &'static Ctx, order: OrderState) -> El {
+    let t = ctx.t;
     let min = move || order.min_quantity();
     let max = move || order.max_quantity().max(min());
     let set = move |n: i64| {

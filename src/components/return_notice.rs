@@ -1,4 +1,4 @@
-use super::{focus_soon, use_ctx};
+use super::{focus_soon, Ctx};
 use crate::dom::{el, el_class, El};
 use crate::handoff::{Outcome, Return};
 use crate::state::Handler;
@@ -6,8 +6,7 @@ use crate::text::fill;
 use tessera_core::text::decimal;
 
 /// Tells the buyer how the hosted checkout ended. Focus moves here so screen readers read it.
-pub fn return_notice(returned: Return, on_dismiss: Handler<()>) -> El {
-    let ctx = use_ctx();
+pub fn return_notice(ctx: &'static Ctx, returned: Return, on_dismiss: Handler<()>) -> El {
     let t = ctx.t;
     focus_soon(&ctx.host, "tessera-notice");
     let (class, title, body) = match &returned.outcome {

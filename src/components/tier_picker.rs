@@ -1,7 +1,7 @@
 use tessera_core::text::decimal;
 use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
-use super::use_ctx;
+use super::Ctx;
 use crate::dom::{el, el_class, El};
 use crate::format;
 use crate::host_events::emit;
@@ -15,10 +15,9 @@ use crate::wire::ToJs;
 /// exists, but cannot be chosen. `list_only`: the same rows with their radios off (and hidden
 /// by the stylesheet), where the tickets are bought on another platform's page and there is
 /// nothing to choose here.
-pub fn tier_picker(order: OrderState, list_only: bool) -> El {
-    let ctx = use_ctx();
+pub fn tier_picker(ctx: &'static Ctx, order: OrderState, list_only: bool) -> El {
     let t = ctx.t;
-    let locale = Kept::new(ctx.locale);
+    let locale = ctx.locale.as_str();
     // Names, prices and sale periods are drawn once per list; live updates change only
     // counts, so the list is redrawn only when the tiers themselves change (a reload).
     // Not a Memo (a type of its own costs wasm bytes): `switch` compares the same list.
@@ -28,7 +27,7 @@ pub fn tier_picker(order: OrderState, list_only: bool) -> El {
                 e.tiers
                     .iter()
                     .map(|tier| {
-                        let off = locale.with_value(|l| off_sale(t, tier, l));
+                        let off = off_sale(t, tier, locale);
                         (tier.id.clone(), tier.name.clone(), tier.price, off)
                     })
                     .collect::<Vec<_>>()
@@ -41,7 +40,7 @@ pub fn tier_picker(order: OrderState, list_only: bool) -> El {
             tiers()
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(id, name, price, off)| tier_option(id, name, price, off, order, list_only))
+                .map(|(id, name, price, off)| tier_option(ctx, id, name, price, off, order, list_only))
                 .collect()
         },
     )
@@ -57,8 +56,15 @@ fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
     Some(fill(t.sale_opens(), &[("when", &format::event_date(opens, locale))]))
 }
 
-fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, order: OrderState, list_only: bool) -> El {
-    let ctx = use_ctx();
+fn tier_option(
+    ctx: &'static Ctx,
+    id: TierId,
+    name: String,
+    price: Money,
+    off: Option<String>,
+    order: OrderState,
+    list_only: bool,
+) -> El {
     let t = ctx.t;
     let dom_id = ["tier-", id.as_str()].concat();
     let tier_id = Kept::new(id.clone());
@@ -76,7 +82,6 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
     // the radio is off, and hidden by the stylesheet.
     let closed = move || list_only || !state().1;
     let checked = move || order.tier.with(|sel| sel.as_ref() == Some(&tier_id.get_value()));
-    let host = Kept::new(ctx.host.clone());
     let chosen = {
         let name = name.clone();
         move || {
@@ -89,7 +94,7 @@ fn tier_option(id: TierId, name: String, price: Money, off: Option<String>, orde
                 ("tier_name", name.as_str().into()),
                 ("price", price.to_js()),
             ];
-            emit(&host.get_value(), "tier-change", &detail);
+            emit(&ctx.host, "tier-change", &detail);
         }
     };
     let class = move || match (list_only, closed(), checked()) {

@@ -1,5 +1,3 @@
-use reactive_graph::owner::{provide_context, use_context};
-
 use super::{event_list, event_view};
 use crate::dom::El;
 use crate::mount::WidgetConfig;
@@ -14,16 +12,16 @@ pub struct Ctx {
     pub host: web_sys::HtmlElement,
 }
 
-pub fn use_ctx() -> Ctx {
-    use_context::<Ctx>().expect("components render inside widget()")
-}
-
 /// One widget in `root`, in the strings `t`: an event, or the list of events when the site
 /// owner named none.
 pub fn widget(root: El, config: WidgetConfig, t: &'static Texts) -> El {
-    provide_context(Ctx { proxy: config.proxy.clone(), locale: config.locale.clone(), t, host: config.host.clone() });
+    // Passed to each component by hand, not as Leptos context: context's lookup by type cost the
+    // wasm 1.25 KB of brotli (bench/RESULTS.md). Leaked like the widget's owner (mount.rs): a
+    // widget lives as long as the page, and a `'static` reference is free to copy into closures.
+    let ctx: &'static Ctx =
+        Box::leak(Box::new(Ctx { proxy: config.proxy, locale: config.locale, t, host: config.host }));
     match config.event {
-        Some(id) => root.child(event_view(id, config.returned, None)),
-        None => event_list(root, config.returned),
+        Some(id) => root.child(event_view(ctx, id, config.returned, None)),
+        None => event_list(ctx, root, config.returned),
     }
 }
