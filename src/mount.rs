@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, HtmlElement};
 
 use crate::components::widget;
 use crate::dom::{dom, el, el_class, El};
@@ -95,7 +95,9 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
     if host.shadow_root().is_some() {
         return; // already mounted: including the script twice must not double the widget
     }
-    let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else { return };
+    // The init as a plain object: web-sys's `ShadowRootInit` costs an import and an enum table.
+    let init = crate::wire::object(&[("mode", "open".into())]);
+    let Ok(shadow) = host.attach_shadow(init.unchecked_ref()) else { return };
     // A <link> rather than inline <style>: works under a strict style-src CSP. The widget stays
     // hidden until the sheet has arrived, so unstyled controls never jump under a buyer's click.
     let root = el_class("div", "tessera").attr("part", "root").attr("hidden", "").0;
