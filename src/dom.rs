@@ -1,5 +1,5 @@
 //! The widget's view layer: elements built directly with the DOM, kept up to date by Leptos's
-//! reactive graph (signals, memos, `RenderEffect`, owners and context).
+//! reactive graph (signals, memos, `RenderEffect` and owners).
 //!
 //! Why not `view!`: Leptos's renderer (tachys) gives every view its own Rust type and builds,
 //! mounts and rebuilds each of them with code generated for that type. Measured on this widget
@@ -321,7 +321,7 @@ fn js_once_boxed(f: Box<dyn FnOnce()>) -> JsValue {
 }
 
 /// Builds a view under a new owner and puts it in `root`; the owner is what keeps the view's
-/// effects and context alive, and dropping it (or `cleanup`) ends them.
+/// effects and signals alive, and dropping it (or `cleanup`) ends them.
 pub fn mount_in(root: &Node, view: impl FnOnce() -> El) -> Owner {
     init_executor();
     let owner = Owner::new();
