@@ -267,7 +267,7 @@ const browser = await chromium.launch({
 const chromiumVersion = browser.version();
 
 /** One page load in a fresh context (cold HTTP and code caches). */
-async function load(side, { rate = 1, memory = false, network = false, profile = false } = {}) {
+async function load(side, { rate = 1, memory = false, network = false, profile = false, trace = false } = {}) {
   const context = await browser.newContext();
   try {
     const p = await context.newPage();
@@ -289,6 +289,10 @@ async function load(side, { rate = 1, memory = false, network = false, profile =
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
       await cdp.send('Profiler.start');
     }
+    if (trace) {
+      await browser.startTracing(p, { categories: ['toplevel', 'blink.user_timing', 'devtools.timeline',
+        'disabled-by-default-devtools.timeline', 'v8.execute', 'v8.wasm', 'loading'] });
+    }
     await p.goto(sides[side].url(), { waitUntil: 'commit' });
     await p.waitForFunction(() => window.__bench, null, { timeout: 30_000 });
     await Promise.race([
@@ -304,6 +308,7 @@ async function load(side, { rate = 1, memory = false, network = false, profile =
         wasmArrived: wasm ? wasm.responseEnd : null, instantiated: b.instantiated ?? null };
     }, sides[side].api);
     if (profile) r.profile = (await cdp.send('Profiler.stop')).profile;
+    if (trace) r.trace = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
     if (memory || network) {
       await p.waitForTimeout(1000); // settled: tessera's live stream open, both idle
       await cdp.send('HeapProfiler.collectGarbage');
@@ -335,6 +340,15 @@ async function blankHeap() {
 const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]; };
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
+/** Ends the browser, the proxies and the local origins. */
+async function shutdown() {
+  await browser.close();
+  await proxy.stop();
+  await proxyB?.stop();
+  host.server.close();
+  pretix.server.close();
+}
+
 // Warm the servers and the OS file cache (not the browser: every measured load has a fresh context).
 for (const side of Object.keys(sides)) {
   const w = await load(side, { network: true });
@@ -357,7 +371,7 @@ if (process.env.PROFILE) {
   });
   log(`first price ${r.firstPrice.toFixed(0)} ms, instantiated ${r.instantiated.toFixed(0)} ms`);
   for (const [k, v] of [...self].sort((a, c) => c[1] - a[1]).slice(0, 40)) log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
-  await browser.close(); await proxy.stop(); host.server.close(); pretix.server.close();
+  await shutdown();
   process.exit(0);
 }
 // `TRACE=1 node bench/compare.mjs …`: one tessera load (4× throttled) under Chrome's tracer; the
@@ -365,16 +379,8 @@ if (process.env.PROFILE) {
 // relative to navigation: what the main thread does before the first price, and where it waits.
 if (process.env.TRACE) {
   const side = process.env.TRACE === 'pretix' ? 'pretix' : 'tessera';
-  const context = await browser.newContext();
-  const p = await context.newPage();
-  const cdp = await context.newCDPSession(p);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await p.addInitScript(probe, sides[side].selector);
-  await browser.startTracing(p, { categories: ['toplevel', 'blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8.wasm', 'loading'] });
-  await p.goto(sides[side].url(), { waitUntil: 'commit' });
-  await p.waitForFunction(() => window.__bench && window.__bench.frame, null, { timeout: 30_000 });
-  const marks = await p.evaluate(() => ({ price: window.__bench.firstPrice, instantiated: window.__bench.instantiated }));
-  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  const r = await load(side, { rate: 4, trace: true });
+  const events = r.trace;
   writeFileSync(join(OUT, `${side}.trace.json`), JSON.stringify(events));
   const main = events.find((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain' &&
     events.some((x) => x.pid === e.pid && x.name === 'navigationStart'));
@@ -382,13 +388,13 @@ if (process.env.TRACE) {
   const top = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask');
   const inside = (t) => events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e !== t &&
     e.ts >= t.ts && e.ts + (e.dur || 0) <= t.ts + t.dur && e.name !== 'RunTask');
-  log(`instantiated ${marks.instantiated?.toFixed(0)} ms, first price ${marks.price.toFixed(0)} ms (after navigation start)`);
+  log(`instantiated ${r.instantiated?.toFixed(0)} ms, first price ${r.firstPrice.toFixed(0)} ms (after navigation start)`);
   for (const t of top) {
     if (t.dur < 1000 || t.ts < nav) continue;
     const kids = inside(t).sort((a, c) => c.dur - a.dur).slice(0, 3).map((e) => `${e.name} ${(e.dur / 1000).toFixed(1)}`);
     log(`${((t.ts - nav) / 1000).toFixed(0).padStart(5)} ms +${(t.dur / 1000).toFixed(1).padStart(6)}  ${kids.join(', ')}`);
   }
-  await context.close(); await browser.close(); await proxy.stop(); host.server.close(); pretix.server.close();
+  await shutdown();
   process.exit(0);
 }
 if (AB) {
@@ -399,7 +405,7 @@ if (AB) {
     log(`${rate}×: dist/ ${a.toFixed(0)} ms (p90 ${pct(t.tessera, 0.9).toFixed(0)}), ${AB} ${b.toFixed(0)} ms ` +
       `(p90 ${pct(t['tessera-b'], 0.9).toFixed(0)}); dist/ ÷ other ${(a / b).toFixed(2)}`);
   }
-  await browser.close(); await proxy.stop(); await proxyB.stop(); host.server.close(); pretix.server.close();
+  await shutdown();
   process.exit(0);
 }
 const inspect = {};
@@ -420,9 +426,7 @@ for (const rate of [1, 4]) {
 const loadAfter = os.loadavg()[0];
 const blank = [];
 for (let i = 0; i < 5; i++) blank.push(await blankHeap());
-await browser.close();
-await proxy.stop();
-host.server.close(); pretix.server.close();
+await shutdown();
 if (unexpected.length) log(`unexpected requests (404): ${[...new Set(unexpected)].join(', ')}`);
 writeFileSync(join(OUT, 'runs.json'), JSON.stringify({ timings, inspect, blank }, null, 2));
 
