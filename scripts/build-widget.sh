@@ -9,8 +9,9 @@ widget_release_env trunk build --release --offline >/dev/null
 # Minified for the wire with esbuild (npm, package-lock.json): the wasm-bindgen glue, the loader
 # and the stylesheet. The sources stay readable in the repository.
 esbuild dist/tessera.js --minify --log-level=warning --outfile=dist/tessera.js --allow-overwrite
-# The glue is bundled from an entry that names what the loader calls, so what it never calls
-# (`initSync`) is left out.
+# The glue keeps only the start-up path the loader takes (scripts/slim-glue.mjs), then is bundled
+# from an entry naming what the loader calls: bundling also drops what nothing calls, 16 B of
+# brotli less than minifying the file in place.
 node scripts/slim-glue.mjs dist/tessera-widget.js
 mv dist/tessera-widget.js dist/tessera-widget.full.js
 echo 'export { default, boot, mount } from "./dist/tessera-widget.full.js";' |

@@ -3,8 +3,9 @@
 // proxy) and calls `default` once. What goes: the synchronous `initSync`, loading from a URL, a
 // Request or bytes, the fallback for servers with the wrong MIME type and its long warnings,
 // the `encodeInto` polyfill (every browser with streaming wasm has encodeInto), and the branch
-// of `passStringToWasm0` for callers without `realloc` (there are none). About 0.5 KB of brotli. The text is wasm-bindgen 0.2's (its CLI is pinned in scripts/setup.sh): if
-// a new version writes it differently this fails the build rather than ship a broken glue.
+// of `passStringToWasm0` for callers without `realloc` (there are none). About 0.5 KB of brotli.
+// The text is wasm-bindgen 0.2's (its CLI is pinned in scripts/setup.sh): if a new version
+// writes it differently this fails the build rather than ship a broken glue.
 //
 // usage: node scripts/slim-glue.mjs dist/tessera-widget.js
 import { readFileSync, writeFileSync } from 'node:fs';
