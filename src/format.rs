@@ -1,5 +1,6 @@
 //! Money and dates through the browser's Intl, in the buyer's locale: no formatting tables
-//! shipped in the wasm. Dates are shown in the event's own UTC offset (a buyer abroad
+//! shipped in the wasm, except English money (`WRITTEN_HERE`), which is on the way to the first
+//! price. Dates are shown in the event's own UTC offset (a buyer abroad
 //! still sees the time printed on the ticket).
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
@@ -44,7 +45,16 @@ fn apply(format: js_sys::Function, value: &JsValue) -> Option<String> {
     format.call1(&JsValue::NULL, value).ok().and_then(|v| v.as_string())
 }
 
+/// The locales whose currency text the widget writes itself, with `Money::display`, for the
+/// currencies that have a sign there: the browser's first currency formatter costs about 55 ms
+/// at 4× CPU before the first price can show (bench/RESULTS.md). The widget's test
+/// `money_written_here_is_what_the_browsers_intl_writes` holds each to Intl.
+const WRITTEN_HERE: [&str; 5] = ["en", "en-US", "en-PH", "fil", "fil-PH"];
+
 pub fn money(m: Money, locale: &str) -> String {
+    if m.currency.symbol().is_some() && WRITTEN_HERE.contains(&locale) {
+        return m.display();
+    }
     let scale = 10f64.powi(m.currency.exponent() as i32);
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;

@@ -96,6 +96,38 @@ fn money_is_formatted_by_the_browser_for_the_locale() {
     assert_eq!(format::money(Money::new(1_000, Currency::BRL), "pt-BR").replace('\u{a0}', " "), "R$ 10,00");
 }
 
+/// What the browser's own Intl writes for `m` in `locale`.
+fn intl_money(m: Money, locale: &str) -> String {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"style".into(), &"currency".into()).unwrap();
+    js_sys::Reflect::set(&options, &"currency".into(), &m.currency.code().into()).unwrap();
+    let f = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &options);
+    let major = m.amount as f64 / 10f64.powi(m.currency.exponent() as i32);
+    f.format().call1(&wasm_bindgen::JsValue::NULL, &major.into()).unwrap().as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn money_written_here_is_what_the_browsers_intl_writes() {
+    // Every currency with a sign of its own here, one without, and ones of 0 and 3 digits.
+    let codes = ["PHP", "EUR", "BRL", "AUD", "USD", "GBP", "JPY", "CHF", "KWD", "CAD"];
+    let amounts = [0, 5, 99, 1_000, 100_000, 123_456_789, -40_000];
+    let mut checked = 0;
+    for locale in ["en", "en-US", "en-PH", "fil", "fil-PH"] {
+        for code in codes {
+            for amount in amounts {
+                let m = Money::new(amount, Currency::parse(code).unwrap());
+                assert_eq!(format::money(m, locale), intl_money(m, locale), "{locale} {code} {amount}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 5 * 10 * 7);
+    // Other English locales write some signs differently, so they stay with Intl.
+    let dollars = Money::new(500, Currency::USD);
+    assert_eq!(format::money(dollars, "en-GB"), "US$5.00");
+    assert_eq!(format::money(dollars, "en-CA"), "US$5.00");
+}
+
 #[wasm_bindgen_test]
 fn percentage_discounts_are_formatted_for_the_locale() {
     assert_eq!(format::percent(2_000, "en-PH"), "20%");
