@@ -9,10 +9,9 @@
 //! below only boxes its closure and hands it to a plain function: keep it that way, or each
 //! call site gets its own copy of the body.
 
-use crate::state::Kept;
 use reactive_graph::effect::RenderEffect;
 use reactive_graph::graph::untrack;
-use reactive_graph::owner::Owner;
+use reactive_graph::owner::{on_cleanup, Owner};
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -90,7 +89,7 @@ pub fn el_class(tag: &str, class: &str) -> El {
 /// Keeps `effect` running for as long as the current owner (the widget, or the part of it
 /// a `switch` built) is there.
 fn keep(effect: RenderEffect<()>) {
-    let _ = Kept::new(effect);
+    on_cleanup(move || drop(effect));
 }
 
 /// Runs `f` now and again whenever a signal it read changes.

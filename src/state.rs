@@ -5,8 +5,11 @@
 //! lock, subscriber set, notification, disposal) once for every value type `T`. Measured on this
 //! widget (bench/RESULTS.md, issue 8) that was about 30 KB of wasm for a dozen types. Here every
 //! value sits behind one type-erased slot next to an `ArcTrigger`, so the graph code exists once
-//! and each `T` adds a downcast and a `RefCell`. Like Leptos's own, both handles are `Copy` and
-//! end with the owner that made them (`on_cleanup`).
+//! and each `T` adds a downcast and a `RefCell`. A `Kept<T>` uses a `Sig<T>`'s slot, so the two
+//! share that per-type code (its `TypeId`, 16 bytes that do not compress, among it); this is why
+//! some kept values are held as the type a signal already has (`Option<TierId>`, not `TierId`).
+//! Like Leptos's own, both handles are `Copy` and end with the owner that made them
+//! (`on_cleanup`).
 //!
 //! The slots are a thread-local `SlotMap` (the crate Leptos's own arena uses) rather than a
 //! `StoredValue<_, LocalStorage>`: that one checks on every read that it is on the thread that
@@ -132,19 +135,21 @@ impl<T> Copy for Kept<T> {}
 
 impl<T: 'static> Kept<T> {
     pub fn new(value: T) -> Self {
-        Kept { slot: slot(Rc::new(RefCell::new(value))), ty: PhantomData }
+        Kept { slot: Sig::new(value).slot, ty: PhantomData }
     }
 
-    fn cell(&self) -> Option<Rc<RefCell<T>>> {
-        fetch(self.slot).and_then(|v| v.downcast().ok())
+    /// The same slot as a signal's: a `Kept<T>` and a `Sig<T>` then share one `Any` type (its
+    /// `TypeId` and downcast code) in the wasm. Its trigger is never tracked nor notified.
+    fn sig(&self) -> Sig<T> {
+        Sig { slot: self.slot, ty: PhantomData }
     }
 
     pub fn with_value<R>(&self, f: impl FnOnce(&T) -> R) -> R {
-        f(&self.cell().expect(GONE).borrow())
+        self.sig().with_untracked(f)
     }
 
     pub fn set_value(&self, value: T) {
-        *self.cell().expect(GONE).borrow_mut() = value;
+        *self.sig().inner().value.borrow_mut() = value;
     }
 }
 
@@ -155,7 +160,7 @@ impl<T: Clone + 'static> Kept<T> {
 
     /// `None` once the owner has ended (a late answer after the buyer moved on).
     pub fn try_get_value(&self) -> Option<T> {
-        self.cell().map(|c| c.borrow().clone())
+        self.sig().try_get_untracked()
     }
 }
 

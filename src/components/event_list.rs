@@ -17,11 +17,11 @@ pub fn event_list(ctx: &'static Ctx, parent: El, returned: Option<Return>) -> El
     let returned = Kept::new(returned);
 
     let proxy = ctx.proxy.clone();
-    let load = Kept::new(move || {
+    let load = Handler::new(move |()| {
         let proxy = proxy.clone();
         spawn_local(async move { page.set(Some(api::events(&proxy).await)) });
     });
-    load.with_value(|l| l());
+    load.run(());
 
     let locale = ctx.locale.as_str();
     let card = move |e: tessera_core::EventSummary| {
@@ -58,7 +58,7 @@ pub fn event_list(ctx: &'static Ctx, parent: El, returned: Option<Return>) -> El
             Some(Err(problem)) => {
                 let retry = Handler::new(move |_| {
                     page.set(None);
-                    load.with_value(|l| l());
+                    load.run(());
                 });
                 problem_view(ctx, problem, Some(retry))
             }

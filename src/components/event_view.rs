@@ -24,12 +24,12 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
     let alert = Sig::new(None::<ApiProblem>);
     let notice = Sig::new(returned.clone());
     // After a cancelled payment, offer the same tier and quantity again.
-    let preferred_tier =
-        Kept::new(returned.as_ref().filter(|r| r.outcome == Outcome::Cancelled).and_then(|r| r.pending.clone()));
-    if let Some(p) = preferred_tier.get_value() {
+    let again = returned.as_ref().filter(|r| r.outcome == Outcome::Cancelled).and_then(|r| r.pending.clone());
+    if let Some(p) = &again {
         order.quantity.set(p.quantity);
-        order.email.set(p.email);
+        order.email.set(p.email.clone());
     }
+    let preferred_tier = Kept::new(again.map(|p| p.tier_id));
 
     // Live counts: every change is told politely to screen readers; a change to the
     // buyer's own choice is also shown, beside the tiers.
@@ -108,8 +108,7 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
             if !still_stale {
                 order.event.set(Some(event));
             }
-            let preferred = preferred_tier.get_value().map(|p| p.tier_id);
-            order.settle_selection(preferred.as_deref());
+            order.settle_selection(preferred_tier.get_value().as_deref());
             load_problem.set(None);
         })
     };
@@ -117,7 +116,7 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
     let load = {
         let proxy = ctx.proxy.clone();
         let id = event_id.clone();
-        move || {
+        Handler::new(move |()| {
             let (proxy, id) = (proxy.clone(), id.clone());
             spawn_local(async move {
                 match api::event(&proxy, &id).await {
@@ -136,10 +135,9 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
                     }
                 }
             });
-        }
+        })
     };
-    let load = Kept::new(load);
-    load.with_value(|l| l());
+    load.run(());
 
     // One Idempotency-Key per order as placed: pressing Checkout again for the same order
     // (after a timeout, say) finds the session the first press opened instead of a second one.
@@ -183,7 +181,7 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
             emit_error(&ctx.host, t, &problem);
             // Seats may have gone: show what is left now.
             if problem == ApiProblem::SoldOut {
-                load.with_value(|l| l());
+                load.run(());
             }
             alert.set(Some(problem));
         }
@@ -252,7 +250,7 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
             if let Some(problem) = problem {
                 let retry = Handler::new(move |_| {
                     load_problem.set(None);
-                    load.with_value(|l| l());
+                    load.run(());
                 });
                 return problem_view(ctx, problem, Some(retry));
             }

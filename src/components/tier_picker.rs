@@ -67,13 +67,15 @@ fn tier_option(
 ) -> El {
     let t = ctx.t;
     let dom_id = ["tier-", id.as_str()].concat();
-    let tier_id = Kept::new(id.clone());
+    // Always `Some`: as an `Option` it shares its slot type with `order.tier`.
+    let tier_id = Kept::new(Some(id.clone()));
     // What is left, and whether an order of this tier is possible now.
     // Not a Memo: a Memo of its own type costs the wasm more than working this out again.
     let state = move || {
         order.event.with(|e| {
             e.as_ref()
-                .and_then(|e| e.tier(&tier_id.get_value()))
+                .zip(tier_id.get_value())
+                .and_then(|(e, id)| e.tier(&id))
                 .map(|t| (t.availability(), Quantity::max_for(t) > 0))
                 .unwrap_or((Availability::SoldOut, false))
         })
@@ -81,16 +83,16 @@ fn tier_option(
     // Where the tickets are bought on another platform's page there is nothing to choose:
     // the radio is off, and hidden by the stylesheet.
     let closed = move || list_only || !state().1;
-    let checked = move || order.tier.with(|sel| sel.as_ref() == Some(&tier_id.get_value()));
+    let checked = move || order.tier.with(|sel| *sel == tier_id.get_value());
     let chosen = {
-        let name = name.clone();
+        let (name, id) = (name.clone(), id.clone());
         move || {
-            order.tier.set(Some(tier_id.get_value()));
+            order.tier.set(tier_id.get_value());
             order.clamp_quantity();
             let event_id = order.event_id().unwrap_or_default();
             let detail = [
                 ("event_id", event_id.into()),
-                ("tier_id", tier_id.get_value().as_str().into()),
+                ("tier_id", id.as_str().into()),
                 ("tier_name", name.as_str().into()),
                 ("price", price.to_js()),
             ];

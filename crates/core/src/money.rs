@@ -215,7 +215,7 @@ impl Money {
         }
         let whole = crate::text::decimal(abs / scale);
         for (i, digit) in whole.bytes().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(char::from(digit));
