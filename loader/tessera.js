@@ -37,7 +37,17 @@
     mount: function (element, options) {
       // Claimed now, so the automatic scan does not mount it first without these options.
       element.setAttribute('data-tessera-manual', '');
-      return load().then(function (m) { m.mount(element, options || {}, base, proxy); });
+      return load().then(function (m) {
+        // The options become the element's attributes (which they take precedence over), and
+        // the widget reads the element as it reads any other.
+        ['event', 'proxy', 'locale'].forEach(function (name) {
+          var value = (options || {})[name];
+          if (value == null) return;
+          if (typeof value != 'string') throw new TypeError('tessera: bad options: event, proxy and locale must be strings');
+          element.setAttribute(name, value);
+        });
+        m.mount(element, base, proxy);
+      });
     }
   };
 

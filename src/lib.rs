@@ -33,20 +33,11 @@ pub fn boot(base: &str, default_proxy: &str) {
     mount::mount_all(&assets);
 }
 
-/// `Tessera.mount(element, options)` for pages that create elements themselves.
+/// `Tessera.mount(element, options)` for pages that create elements themselves. The loader has
+/// checked the options and written them onto the element as its attributes, so the element is
+/// read as `boot` reads any other (parsing the options here cost the wasm about 1.5 KB).
 #[wasm_bindgen]
-pub fn mount(element: web_sys::HtmlElement, options: JsValue, base: &str, default_proxy: &str) -> Result<(), JsValue> {
-    let mut opts: mount::MountOptions = if options.is_undefined() || options.is_null() {
-        mount::MountOptions::default()
-    } else {
-        <mount::MountOptions as wire::FromJs>::from_js(&options)
-            .ok_or_else(|| JsValue::from_str("tessera: bad options: event, proxy and locale must be strings"))?
-    };
-    let from_attrs = mount::options_from_element(&element);
-    opts.event = opts.event.or(from_attrs.event);
-    opts.proxy = opts.proxy.or(from_attrs.proxy);
-    opts.locale = opts.locale.or(from_attrs.locale);
+pub fn mount(element: web_sys::HtmlElement, base: &str, default_proxy: &str) {
     let assets = mount::Assets { base: base.to_owned(), default_proxy: default_proxy.to_owned() };
-    mount::mount(&element, opts, &assets, None);
-    Ok(())
+    mount::mount(&element, mount::options_from_element(&element), &assets, None);
 }

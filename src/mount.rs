@@ -24,23 +24,12 @@ pub struct WidgetConfig {
     pub host: HtmlElement,
 }
 
-/// Options of `Tessera.mount(element, options)`; the same names as the attributes.
+/// What a host element asks for, from its attributes.
 #[derive(Debug, Default)]
 pub struct MountOptions {
     pub event: Option<String>,
     pub proxy: Option<String>,
     pub locale: Option<String>,
-}
-
-impl crate::wire::FromJs for MountOptions {
-    fn from_js(v: &wasm_bindgen::JsValue) -> Option<Self> {
-        use crate::wire::optional_string;
-        Some(MountOptions {
-            event: optional_string(v, "event")?,
-            proxy: optional_string(v, "proxy")?,
-            locale: optional_string(v, "locale")?,
-        })
-    }
 }
 
 pub const SELECTOR: &str = "tessera-tickets, [data-tessera-event]";

@@ -32,6 +32,28 @@ test('an element added after load (as a single-page app does) gets its widget', 
   assert.equal(await page.locator('tessera-tickets, [data-tessera-event]').count(), 3);
 });
 
+test('Tessera.mount\'s options win over the element\'s attributes, and options that are not strings are refused', async () => {
+  const page = await browser.newPage();
+  await page.goto(proxy.url + '/');
+  const refused = await page.evaluate(() => {
+    const el = document.createElement('div');
+    document.querySelector('main').append(el);
+    return window.Tessera.mount(el, { event: 42 }).then(() => 'mounted', (e) => `${e.name}: ${e.message}`);
+  });
+  assert.equal(refused, 'TypeError: tessera: bad options: event, proxy and locale must be strings');
+  await page.evaluate((event) => {
+    const el = document.createElement('div');
+    el.id = 'manual';
+    el.setAttribute('data-tessera-event', 'no-such-event');
+    el.setAttribute('data-tessera-locale', 'en');
+    document.querySelector('main').append(el);
+    return window.Tessera.mount(el, { event, locale: 'de-DE' });
+  }, COMEDY);
+  const manual = page.locator('#manual');
+  await manual.getByRole('radio', { name: /Front Row/ }).waitFor();
+  await manual.getByRole('button', { name: 'Weiter zur Zahlung' }).waitFor();
+});
+
 test('the host page hears ready, tier-change, checkout and error', async () => {
   const page = await browser.newPage();
   const heard = [];
