@@ -121,19 +121,42 @@ texts! {
     resold: "Tickets resold on {platform}: {n}",
 }
 
+/// FNV-1a over the keys, in order. A language file gives it on its first line (`keys: …`); a file
+/// made for other keys (one a release behind, still in some cache) is then read as English
+/// rather than into the wrong places. Worked out at compile time, so the key names themselves
+/// stay out of the wasm (about 0.5 KB of brotli, bench/RESULTS.md).
+const KEYS_HASH: u32 = {
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < KEYS.len() {
+        let key = KEYS[i].as_bytes();
+        let mut j = 0;
+        while j <= key.len() {
+            let byte = if j < key.len() { key[j] } else { b'\n' };
+            hash = (hash ^ byte as u32).wrapping_mul(0x0100_0193);
+            j += 1;
+        }
+        i += 1;
+    }
+    hash
+};
+
 impl Texts {
-    /// A language file: `key: value` lines, `#` comments. (Split at a `char`, not at `": "`:
-    /// a `&str` pattern brings the two-way string searcher into the wasm.) A key it lacks reads in English,
-    /// so a file a release behind still labels every control.
+    /// A language file: `key: value` lines, `#` comments, read by position: `keys: KEYS_HASH`,
+    /// then one line for each key in `Texts`'s order, then `lowercase_field`. The keys are for
+    /// translators and for this crate's tests, which hold every file to that order. (Split at a
+    /// `char`, not at `": "`: a `&str` pattern brings the two-way string searcher into the wasm.)
     pub fn parse(file: &'static str) -> Texts {
         let mut t = Texts { strings: EN.strings, lowercase_field: EN.lowercase_field };
-        for (key, value) in file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once(':')) {
-            let value = value.trim();
-            match KEYS.iter().position(|k| *k == key) {
-                Some(i) => t.strings[i] = value,
-                None if key == "lowercase_field" => t.lowercase_field = value == "true",
-                None => {}
-            }
+        let mut values = file.lines().filter(|l| !l.starts_with('#')).filter_map(|l| Some(l.split_once(':')?.1.trim()));
+        if values.next() != Some(decimal(KEYS_HASH.into()).as_str()) {
+            return t;
+        }
+        for (string, value) in t.strings.iter_mut().zip(values.by_ref()) {
+            *string = value;
+        }
+        if let Some(value) = values.next() {
+            t.lowercase_field = value == "true";
         }
         t
     }
@@ -360,25 +383,39 @@ mod tests {
         }
     }
 
-    /// Every file lists every key once, in `Texts`'s order, and nothing else: a missing line
-    /// would silently read in English, so it is caught here.
+    /// Every file names the keys it was made for, then lists every key once, in `Texts`'s
+    /// order, and nothing else: the wasm reads the lines by position.
     #[test]
     fn every_language_file_lists_every_key_in_order() {
-        let expected: Vec<&str> = KEYS.iter().copied().chain(["lowercase_field"]).collect();
+        let expected: Vec<&str> = ["keys"].into_iter().chain(KEYS.iter().copied()).chain(["lowercase_field"]).collect();
         for (code, file) in FILES {
-            let keys: Vec<&str> = file
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .map(|l| l.split_once(": ").map_or(l, |(k, _)| k))
-                .collect();
+            let lines: Vec<(&str, &str)> =
+                file.lines().filter(|l| !l.starts_with('#')).map(|l| l.split_once(": ").unwrap_or((l, ""))).collect();
+            let keys: Vec<&str> = lines.iter().map(|(k, _)| *k).collect();
             assert_eq!(keys, expected, "lang/{code}.txt");
+            assert_eq!(lines[0].1, KEYS_HASH.to_string(), "lang/{code}.txt's keys line");
         }
     }
 
     #[test]
-    fn a_key_a_file_lacks_reads_in_english() {
-        let t = Texts::parse("# a file a release behind\nloading: Cargando…\nlowercase_field: false\n");
-        assert_eq!((t.loading(), t.checkout(), t.lowercase_field), ("Cargando…", EN.checkout(), false));
+    fn a_file_made_for_other_keys_reads_in_english() {
+        let behind = "# a file a release behind\nkeys: 12345\nloading: Cargando…\n";
+        assert_eq!(Texts::parse(behind).loading(), EN.loading());
+        let hash = KEYS_HASH.to_string();
+        let short = Box::leak(format!("keys: {hash}\nloading: Cargando…\n").into_boxed_str());
+        let t = Texts::parse(short);
+        assert_eq!((t.loading(), t.checkout(), t.lowercase_field), ("Cargando…", EN.checkout(), true));
+    }
+
+    #[test]
+    fn the_keys_hash_follows_the_keys_and_their_order() {
+        assert_ne!(KEYS_HASH, 0x811c_9dc5);
+        // The same FNV-1a at run time, over the keys as the files list them.
+        let mut hash: u32 = 0x811c_9dc5;
+        for byte in KEYS.iter().flat_map(|k| k.bytes().chain([b'\n'])) {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        assert_eq!(hash, KEYS_HASH);
     }
 
     #[test]
