@@ -9,6 +9,20 @@ use tessera_core::text::{decimal, push_zero_padded};
 use tessera_core::Money;
 use wasm_bindgen::{JsCast, JsValue};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Intl, js_name = getCanonicalLocales)]
+    fn canonical_locales(tag: &str) -> Result<Array, JsValue>;
+}
+
+/// `tag` as the browser's Intl takes it ("pt_BR" and "pt-br" → "pt-BR"); `None` when it is not a
+/// language tag at all ("x", "en US"). Intl throws on such a tag, and a formatter that cannot be
+/// made would stop the widget, so the site owner's tag is checked once, here.
+pub fn canonical_locale(tag: &str) -> Option<String> {
+    let tag: String = tag.chars().map(|c| if c == '_' { '-' } else { c }).collect();
+    canonical_locales(&tag).ok()?.get(0).as_string()
+}
+
 fn options(pairs: &[(&str, &str)]) -> Object {
     let o = Object::new();
     for (k, v) in pairs {

@@ -104,7 +104,8 @@ pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: 
     let config = WidgetConfig {
         host: host.clone(),
         proxy: opts.proxy.unwrap_or_else(|| assets.default_proxy.clone()).trim_end_matches('/').to_owned(),
-        locale: opts.locale.unwrap_or_else(browser_locale),
+        // A tag that is not one (a typo in an attribute) reads as the browser's language.
+        locale: opts.locale.and_then(|tag| crate::format::canonical_locale(&tag)).unwrap_or_else(browser_locale),
         returned: returned.filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str())),
         event,
     };

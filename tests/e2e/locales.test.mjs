@@ -71,3 +71,31 @@ test('a language file that cannot be fetched leaves the buyer with English', asy
   assert.equal((await widget.locator('button[type=submit]').innerText()).trim(), 'Continue to payment');
   await page.close();
 });
+
+// A site owner's tag as people write it ("pt_BR") or mistype it: Intl throws on what is not a
+// tag, and before this the widget stopped at its first price (and with it every widget on the page).
+test('a locale with an underscore is read as its tag, and one that is no tag as the browser\'s language', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(proxy.url + '/');
+  await page.evaluate(({ event }) => {
+    for (const [id, locale] of [['underscored', 'pt_BR'], ['typo', 'en US']]) {
+      const el = document.createElement('tessera-tickets');
+      el.id = id;
+      el.setAttribute('locale', locale);
+      document.querySelector('main').prepend(el);
+      window.Tessera.mount(el, { event });
+    }
+  }, { event: JAZZ });
+  const underscored = page.locator('#underscored');
+  await underscored.getByRole('button', { name: 'Ir para o pagamento' }).waitFor();
+  const [brazilian, browsers] = await page.evaluate(() => ['pt-BR', navigator.language].map((l) =>
+    new Intl.NumberFormat(l, { style: 'currency', currency: 'PHP' }).format(1000)));
+  assert.ok((await underscored.locator('label', { hasText: 'General Admission' }).innerText()).includes(brazilian));
+  const typo = page.locator('#typo');
+  await typo.getByRole('button', { name: 'Continue to payment' }).waitFor();
+  assert.ok((await typo.locator('label', { hasText: 'General Admission' }).innerText()).includes(browsers));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
