@@ -2,12 +2,12 @@
 //! no HTTP or JSON library compiled into the wasm.
 
 use js_sys::Promise;
-use tessera_core::{AppliedPromo, CheckoutRequest, Event, EventSummary, Field, FieldError};
+use tessera_core::{AppliedPromo, Event, EventSummary, Field, FieldError};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
 
-use crate::wire::{self, ErrorBody, FromJs, ToJs};
+use crate::wire::{self, ErrorBody, FromJs};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiProblem {
@@ -142,11 +142,11 @@ pub async fn events(proxy: &str) -> Result<EventPage, ApiProblem> {
     decode(get(&[proxy, "/api/v1/events"].concat()).await)
 }
 
-async fn post(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Result<JsValue, ApiProblem> {
-    let body = wire::stringify(&body).ok_or_else(|| ApiProblem::Other(String::new()))?;
+/// `POST url` with `body`, JSON already written.
+async fn post(url: &str, body: &str, extra: &[(&str, &str)]) -> Result<JsValue, ApiProblem> {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body));
+    init.set_body(&JsValue::from_str(body));
     let headers = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
     for (name, value) in extra {
@@ -156,17 +156,15 @@ async fn post(url: &str, body: JsValue, extra: &[(&str, &str)]) -> Result<JsValu
     answer(fetch(url, &init).await).await
 }
 
-/// Asks for a checkout session; a retry with the same `idempotency_key` gets the same one.
-pub async fn checkout(
-    proxy: &str,
-    order: &CheckoutRequest,
-    idempotency_key: &str,
-) -> Result<CheckoutStarted, ApiProblem> {
-    decode(post(&[proxy, "/api/v1/checkout"].concat(), order.to_js(), &[("Idempotency-Key", idempotency_key)]).await)
+/// Asks for a checkout session for `order` (a `CheckoutRequest`'s JSON); a retry with the same
+/// `idempotency_key` gets the same one.
+pub async fn checkout(proxy: &str, order: &str, idempotency_key: &str) -> Result<CheckoutStarted, ApiProblem> {
+    decode(post(&[proxy, "/api/v1/checkout"].concat(), order, &[("Idempotency-Key", idempotency_key)]).await)
 }
 
 /// The rule of `code` for the event; the widget prices the discount itself from then on.
 pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
     let body = wire::object(&[("event_id", event_id.into()), ("code", code.into())]);
-    decode(post(&[proxy, "/api/v1/promo-preview"].concat(), body, &[]).await)
+    let body = wire::stringify(&body).ok_or_else(|| ApiProblem::Other(String::new()))?;
+    decode(post(&[proxy, "/api/v1/promo-preview"].concat(), &body, &[]).await)
 }

@@ -79,7 +79,7 @@ pub fn money(m: Money, locale: &str) -> String {
     .unchecked_into();
     apply(fmt.format(), &JsValue::from_f64(value))
         // A browser without this currency's data still shows the amount.
-        .unwrap_or_else(|| [code.as_str(), " ", &m.to_major_string()].concat())
+        .unwrap_or_else(|| m.display())
 }
 
 /// A percentage discount in the buyer's locale ("20%", "20 %", "12.5%") from basis points.

@@ -1,5 +1,5 @@
 use tessera_core::text::decimal;
-use tessera_core::{CheckoutRequest, EventStatus, Field, Quantity, Snapshot};
+use tessera_core::{EventStatus, Field, Quantity, Snapshot};
 use wasm_bindgen_futures::spawn_local;
 
 use super::{buyer_form, order_summary, problem_view, promo_field, quantity_picker, return_notice, tier_picker, Ctx};
@@ -12,7 +12,7 @@ use crate::live;
 use crate::order_state::OrderState;
 use crate::state::{Handler, Kept, Sig};
 use crate::text::fill;
-use crate::wire::{str_or_null, ToJs};
+use crate::wire::{self, str_or_null, ToJs};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// One event: its tiers, the order form and what happened to the last order. `on_back` (list
@@ -141,7 +141,8 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
 
     // One Idempotency-Key per order as placed: pressing Checkout again for the same order
     // (after a timeout, say) finds the session the first press opened instead of a second one.
-    let attempt = Kept::new(None::<(CheckoutRequest, String)>);
+    // The order as sent (its JSON) and its key: two `Option<String>`s, a type signals already have.
+    let (placed, placed_key) = (Kept::new(None::<String>), Kept::new(None::<String>));
     let placing = Sig::new(false);
     let proxy = ctx.proxy.as_str();
     let on_answer = move |result: Result<CheckoutStarted, ApiProblem>| match result {
@@ -197,15 +198,15 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
         if !order.problems().is_empty() {
             return focus_first_invalid(&ev);
         }
-        let request = order.request();
-        let key = attempt
-            .with_value(|a| a.as_ref().filter(|(placed, _)| placed == &request).map(|(_, key)| key.clone()))
-            .unwrap_or_else(idempotency_key);
-        attempt.set_value(Some((request.clone(), key.clone())));
+        let Some(body) = wire::stringify(&order.request().to_js()) else { return };
+        let same = placed.with_value(|p| p.as_ref() == Some(&body));
+        let key = placed_key.get_value().filter(|_| same).unwrap_or_else(idempotency_key);
+        placed.set_value(Some(body.clone()));
+        placed_key.set_value(Some(key.clone()));
         handing_off.set_value(true);
         placing.set(true);
         spawn_local(async move {
-            let result = api::checkout(proxy, &request, &key).await;
+            let result = api::checkout(proxy, &body, &key).await;
             placing.set(false);
             if result.is_err() {
                 handing_off.set_value(false);
