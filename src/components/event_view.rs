@@ -66,7 +66,7 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
             return;
         }
         let chosen = order.tier.get_untracked();
-        let (mut said, mut shown) = (Vec::new(), Vec::new());
+        let (mut said, mut shown) = (String::new(), String::new());
         for (c, open) in changes.into_iter().zip(open) {
             let (tier, n) = (c.name.as_str(), decimal(c.after.into()));
             let mine = chosen.as_ref() == Some(&c.id);
@@ -81,13 +81,13 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
                 fill(t.live_left(), &[("tier", tier), ("n", &n)])
             };
             if mine {
-                shown.push(line.clone());
+                add_sentence(&mut shown, &line);
             }
-            said.push(line);
+            add_sentence(&mut said, &line);
         }
-        heard.set(said.join(" "));
+        heard.set(said);
         if !shown.is_empty() {
-            note.set(shown.join(" "));
+            note.set(shown);
         }
     });
     let following = Kept::new(false);
@@ -345,6 +345,15 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
         .switch(header_key, header)
         .switch(body_key, move || vec![body()])
         .child(el_class("p", "tessera-visually-hidden").attr("aria-live", "polite").text_fn(move || heard.get()))
+}
+
+/// `sentence` after what `text` says, a space between. (`Vec<String>::join` would bring a
+/// second copy of std's join into the wasm: `concat` on `&str`s has its own.)
+fn add_sentence(text: &mut String, sentence: &str) {
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(sentence);
 }
 
 /// A fresh random key (`crypto.randomUUID()`), or the time when the browser has none.
