@@ -51,6 +51,18 @@ fn fetch(slot: Slot) -> Option<Rc<dyn Any>> {
 
 const GONE: &str = "a signal read after its owner ended";
 
+/// The slot's value, held for as long as it is read or written: not the map's borrow, so the
+/// reader may make and end other slots.
+fn held(slot: Slot) -> Rc<dyn Any> {
+    fetch(slot).expect(GONE)
+}
+
+/// The `Inner<T>` in a held slot. Borrowed from the `Rc<dyn Any>`, not downcast into an
+/// `Rc<Inner<T>>`, whose drop code would be copied for every `T`.
+fn inner<T: 'static>(held: &Rc<dyn Any>) -> &Inner<T> {
+    held.downcast_ref().expect(GONE)
+}
+
 struct Inner<T> {
     trigger: ArcTrigger,
     value: RefCell<T>,
@@ -74,27 +86,23 @@ impl<T: 'static> Sig<T> {
         Sig { slot: slot(Rc::new(Inner { trigger: ArcTrigger::new(), value: RefCell::new(value) })), ty: PhantomData }
     }
 
-    fn try_inner(&self) -> Option<Rc<Inner<T>>> {
-        fetch(self.slot).and_then(|v| v.downcast().ok())
-    }
-
-    fn inner(&self) -> Rc<Inner<T>> {
-        self.try_inner().expect(GONE)
-    }
-
     pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
-        let inner = self.inner();
+        let held = held(self.slot);
+        let inner = inner::<T>(&held);
         inner.trigger.track();
         let value = inner.value.borrow();
         f(&value)
     }
 
     pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
-        f(&self.inner().value.borrow())
+        let held = held(self.slot);
+        let value = inner::<T>(&held).value.borrow();
+        f(&value)
     }
 
     pub fn update(&self, f: impl FnOnce(&mut T)) {
-        let inner = self.inner();
+        let held = held(self.slot);
+        let inner = inner::<T>(&held);
         f(&mut inner.value.borrow_mut());
         inner.trigger.notify();
     }
@@ -115,7 +123,9 @@ impl<T: Clone + 'static> Sig<T> {
 
     /// `None` once the owner has ended (a late answer after the buyer moved on).
     pub fn try_get_untracked(&self) -> Option<T> {
-        self.try_inner().map(|i| i.value.borrow().clone())
+        let held = fetch(self.slot)?;
+        let value = held.downcast_ref::<Inner<T>>()?.value.borrow().clone();
+        Some(value)
     }
 }
 
@@ -149,7 +159,8 @@ impl<T: 'static> Kept<T> {
     }
 
     pub fn set_value(&self, value: T) {
-        *self.sig().inner().value.borrow_mut() = value;
+        let held = held(self.slot);
+        *inner::<T>(&held).value.borrow_mut() = value;
     }
 }
 
