@@ -10,7 +10,7 @@ use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{self, EventRead};
 use crate::dom::set_timeout;
-use crate::state::{Handler, Kept};
+use crate::state::{Handler, Kept, Sig};
 
 /// How often to ask when streaming is impossible; polls go through the proxy's cache.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -21,10 +21,10 @@ const STREAM_ATTEMPTS: u32 = 4;
 /// away. The browser's EventSource reconnects by itself (sending Last-Event-ID); when it
 /// gives up, we reopen it with growing pauses, then fall back to polling.
 pub fn follow(proxy: String, event_id: String, on_snapshot: Handler<Snapshot>) {
-    let alive = Kept::new(true);
+    let alive = Sig::new(true);
     let current = Kept::new(None::<EventSource>);
     on_cleanup(move || {
-        alive.set_value(false);
+        alive.set(false);
         current.with_value(|s| s.as_ref().map(EventSource::close));
     });
     open(proxy, event_id, on_snapshot, alive, current, 0);
@@ -34,11 +34,12 @@ fn open(
     proxy: String,
     event_id: String,
     on_snapshot: Handler<Snapshot>,
-    alive: Kept<bool>,
+    alive: Sig<bool>,
     current: Kept<Option<EventSource>>,
     failures: u32,
 ) {
-    if !alive.get_value() {
+    // Read with `try_`: a reopening timer may fire after the widget's owner has gone.
+    if alive.try_get_untracked() != Some(true) {
         return;
     }
     if failures >= STREAM_ATTEMPTS {
@@ -80,16 +81,18 @@ fn open(
 }
 
 /// Polling in place of the stream, for as long as the widget is there.
-fn instead(proxy: String, event_id: String, on_snapshot: Handler<Snapshot>, alive: Kept<bool>) {
+fn instead(proxy: String, event_id: String, on_snapshot: Handler<Snapshot>, alive: Sig<bool>) {
     let on_read = Handler::new(move |read: EventRead| on_snapshot.run(Snapshot::of(&read.event)));
-    poll(proxy, event_id, on_read, move || alive.try_get_value() == Some(true));
+    poll(proxy, event_id, on_read, alive);
 }
 
-/// Reads the event every `POLL_EVERY` (through the proxy's cache) while `alive()`, and hands
-/// each answer to `on_read`: the fallback for a stream, and how a widget showing a stale copy
-/// finds out that the platform answers again.
-pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive: impl Fn() -> bool + Copy + 'static) {
-    if !alive() {
+/// Reads the event every `POLL_EVERY` (through the proxy's cache) while `alive` is true and its
+/// owner is there, and hands each answer to `on_read`: the fallback for a stream, and how a
+/// widget showing a stale copy finds out that the platform answers again. (A flag, not a
+/// closure: `poll` is then one function, not one for each caller's closure.)
+pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive: Sig<bool>) {
+    let still = move || alive.try_get_untracked() == Some(true);
+    if !still() {
         return;
     }
     set_timeout(
@@ -97,7 +100,7 @@ pub fn poll(proxy: String, event_id: String, on_read: Handler<EventRead>, alive:
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(read) = api::event(&proxy, &event_id).await {
                     // Checked again: the widget may have gone while the answer was on its way.
-                    if alive() {
+                    if still() {
                         on_read.run(read);
                     }
                 }

@@ -126,7 +126,7 @@ pub fn event_view(ctx: &'static Ctx, event_id: String, returned: Option<Return>,
                         // A stale copy is asked for again every few seconds until a fresh answer
                         // or a live update (which clears `stale`), while the view is there.
                         if again {
-                            live::poll(proxy, id, on_read, move || stale.try_get_untracked() == Some(true));
+                            live::poll(proxy, id, on_read, stale);
                         }
                     }
                     Err(problem) => {
