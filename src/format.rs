@@ -5,7 +5,6 @@
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use std::cell::RefCell;
-use tessera_core::text::{decimal, push_zero_padded};
 use tessera_core::Money;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -90,14 +89,8 @@ pub fn percent(basis_points: u32, locale: &str) -> String {
     })
     .unchecked_into();
     let share = f64::from(basis_points) / 10_000.0;
-    apply(fmt.format(), &JsValue::from_f64(share))
-        // No `{share}`: formatting an f64 would bring Rust's float printing (10 KB) into the wasm.
-        .unwrap_or_else(|| {
-            let mut text = decimal((basis_points / 100).into());
-            text.push('.');
-            push_zero_padded(&mut text, (basis_points % 100).into(), 2);
-            text + "%"
-        })
+    // The locale was checked at mount (`canonical_locale`), so Intl does not throw here.
+    apply(fmt.format(), &JsValue::from_f64(share)).unwrap_or_default()
 }
 
 /// The wall-clock fields of an RFC 3339 time ("2026-12-12T20:00:00+08:00" → 2026, 12, 12,
