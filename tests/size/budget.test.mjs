@@ -18,7 +18,7 @@ const LANGUAGES = readdirSync(dist + 'lang').filter((f) => f.endsWith('.txt')).m
 // budget is that plus 10%, rounded down, so the gain cannot slip away unnoticed. A buyer reading
 // another language also fetches its file (1,729 bytes at most), which the budget covers too.
 // Issue 8's own target (below pretix's 58,536 bytes) is not met yet.
-const BUDGET = 66_900;
+const BUDGET = 65_300;
 
 const measure = (name) => {
   const raw = readFileSync(dist + name);
