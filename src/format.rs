@@ -1,6 +1,6 @@
 //! Money and dates through the browser's Intl, in the buyer's locale: no formatting tables
-//! shipped in the wasm, except English money (`WRITTEN_HERE`), which is on the way to the first
-//! price. Dates are shown in the event's own UTC offset (a buyer abroad
+//! shipped in the wasm, except money in English and Filipino locales (`WRITTEN_HERE`), which is
+//! on the way to the first price. Dates are shown in the event's own UTC offset (a buyer abroad
 //! still sees the time printed on the ticket).
 
 use js_sys::{Array, Date, Intl, Object, Reflect};
