@@ -62,7 +62,7 @@ fn apply(format: js_sys::Function, value: &JsValue) -> Option<String> {
 /// currencies that have a sign there: the browser's first currency formatter costs about 55 ms
 /// at 4× CPU before the first price can show (bench/RESULTS.md). The widget's test
 /// `money_written_here_is_what_the_browsers_intl_writes` holds each to Intl.
-const WRITTEN_HERE: [&str; 5] = ["en", "en-US", "en-PH", "fil", "fil-PH"];
+pub const WRITTEN_HERE: [&str; 5] = ["en", "en-US", "en-PH", "fil", "fil-PH"];
 
 pub fn money(m: Money, locale: &str) -> String {
     if m.currency.symbol().is_some() && WRITTEN_HERE.contains(&locale) {

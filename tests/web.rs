@@ -68,8 +68,8 @@ fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
     find(root, selector).unchecked_into()
 }
 
-/// Builds a component with `c` as its context, in `root`; dropping the owner ends it.
-/// `view` built in `root` for the widget `c` (leaked, as `components::widget` does).
+/// `view` built in `root` for the widget `c` (leaked, as `components::widget` does); dropping
+/// the owner ends it.
 fn mount(root: &HtmlElement, c: Ctx, view: impl FnOnce(&'static Ctx) -> El + 'static) -> Owner {
     let c: &'static Ctx = Box::leak(Box::new(c));
     dom::mount_in(root, move || view(c))
@@ -112,7 +112,7 @@ fn money_written_here_is_what_the_browsers_intl_writes() {
     let codes = ["PHP", "EUR", "BRL", "AUD", "USD", "GBP", "JPY", "CHF", "KWD", "CAD"];
     let amounts = [0, 5, 99, 1_000, 100_000, 123_456_789, -40_000];
     let mut checked = 0;
-    for locale in ["en", "en-US", "en-PH", "fil", "fil-PH"] {
+    for locale in format::WRITTEN_HERE {
         for code in codes {
             for amount in amounts {
                 let m = Money::new(amount, Currency::parse(code).unwrap());

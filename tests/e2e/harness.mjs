@@ -200,7 +200,6 @@ function recordResponsesOf(browser) {
   };
 }
 
-/** Saves a screenshot of the page (or one widget) under tests/e2e/artifacts/. */
 /** Waits until `check()` is truthy, asking every 250 ms for at most `ms`. */
 export async function until(check, ms, what) {
   const end = Date.now() + ms;
@@ -212,6 +211,7 @@ export async function until(check, ms, what) {
   }
 }
 
+/** Saves a screenshot of the page (or one widget) under tests/e2e/artifacts/. */
 export async function screenshot(target, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await target.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
