@@ -1,10 +1,11 @@
 // Renames the wasm's imports from the JS glue (`__wbg_addEventListener_847fd86b8c33ec43`)
 // to short names (`_0`, `_1`, … `_z`, `_10`, …) in both the wasm and the glue, and likewise the
 // exports wasm-bindgen names after closure types (`wasm_bindgen_a00c…___convert__closures_____
-// invoke___…`, 100 to 200 bytes each) to `wb0`, `wb1`, …, and the module all imports come
+// invoke___…`, 100 to 200 bytes each) and its runtime's (`__wbindgen_malloc`, written 13 times in
+// the glue) to `wb0`, `wb1`, …, and the module all imports come
 // from (`./tessera-widget_bg.js`, written before each of them) to `w`. wasm-bindgen gives every
 // import a 16-hex-digit hash, which no compressor can shrink and which every buyer downloads
-// twice; about 1.5 KB of brotli. The e2e tests run on the result, so a mismatch cannot pass.
+// twice; about 1.5 KB of brotli. Exports the glue never reads and the custom sections are dropped. The e2e tests run on the result, so a mismatch cannot pass.
 //
 // usage: node scripts/shorten-imports.mjs dist/tessera-widget_bg.wasm dist/tessera-widget.js
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,8 @@ const renames = new Map();
 const GLUE_MODULE = 'w';
 const modules = new Set();
 const exportRenames = new Map();
+const dropped = [];
+const customs = [];
 let at = 8;
 while (at < wasm.length) {
   const id = wasm[at];
@@ -69,19 +72,31 @@ while (at < wasm.length) {
   if (id === 7) {
     let [count, p] = readLeb(wasm, start);
     const entries = [leb(count)];
+    let kept = 0;
     while (count--) {
       let field;
       [field, p] = name(wasm, p);
       const descEnd = readLeb(wasm, p + 1)[1]; // kind byte, index
-      if (/^wasm_bindgen_[0-9a-f]+___convert__closures/.test(field)) {
+      if (/^wasm_bindgen_[0-9a-f]+___convert__closures|^__/.test(field)) {
+        if (!new RegExp(`\\b${field}\\b`).test(glue)) {
+          // Read by no one: wasm-bindgen's abort bookkeeping for glue modes this build does not use.
+          p = descEnd;
+          dropped.push(field);
+          continue;
+        }
         if (!exportRenames.has(field)) exportRenames.set(field, `wb${exportRenames.size.toString(36)}`);
         field = exportRenames.get(field);
       }
+      kept++;
       entries.push(encodeName(field), wasm.subarray(p, descEnd));
       p = descEnd;
     }
+    entries[0] = leb(kept);
     const body = Buffer.concat(entries);
     parts.push(Buffer.from([7]), leb(body.length), body);
+  } else if (id === 0) {
+    // Custom sections (`producers`, `target_features`): tool names and versions no browser reads.
+    customs.push(name(wasm, start)[0]);
   } else if (id !== 2) {
     parts.push(wasm.subarray(at, end));
   } else {
@@ -134,4 +149,7 @@ const out = Buffer.concat(parts);
 new WebAssembly.Module(out); // still a valid module
 writeFileSync(wasmPath, out);
 writeFileSync(gluePath, glue);
-console.error(`shortened ${renames.size} import names and ${exportRenames.size} export names`);
+console.error(
+  `shortened ${renames.size} import names and ${exportRenames.size} export names; ` +
+    `dropped the exports ${dropped.join(', ') || '(none)'} and the custom sections ${customs.join(', ') || '(none)'}`,
+);
