@@ -73,10 +73,26 @@
     }
   }
 
+  // The hosted checkout sends the buyer back with `tessera_status` and `tessera_event` on this
+  // page's URL: read once, and taken off the address bar so a reload does not announce the
+  // payment again. (Here rather than in the wasm: a few lines of script against about 0.2 KB of
+  // wasm and glue.)
+  function takeReturn() {
+    var url = new URL(location.href), params = url.searchParams;
+    var back = [params.get('tessera_status'), params.get('tessera_event')];
+    // The wasm checks the status; an event is needed to tell which widget it is for.
+    if (!back[0] || back[1] == null) return ['', ''];
+    params.delete('tessera_status');
+    params.delete('tessera_event');
+    try { history.replaceState(history.state, '', url.href); } catch (e) { /* a sandboxed frame */ }
+    return back;
+  }
+
   function start() {
     preloadEvents();
+    var back = takeReturn();
     load().then(function (m) {
-      m.boot(base, proxy);
+      m.boot(base, proxy, back[0], back[1]);
       // Single-page apps add elements later: mount those too (boot skips mounted ones).
       if (!w.MutationObserver) return;
       var queued = false;
@@ -85,7 +101,7 @@
         for (var i = 0; i < records.length; i++) {
           if (records[i].addedNodes.length) {
             queued = true;
-            Promise.resolve().then(function () { queued = false; m.boot(base, proxy); });
+            Promise.resolve().then(function () { queued = false; m.boot(base, proxy, '', ''); });
             return;
           }
         }

@@ -1,6 +1,6 @@
 //! Leaving for the hosted checkout and coming back. Before the buyer leaves, the order is
 //! remembered in sessionStorage so the page they return to can say what they bought; the
-//! proxy's return URL carries `tessera_status` and `tessera_event`.
+//! proxy's return URL carries `tessera_status` and `tessera_event`, which the loader reads.
 
 use wasm_bindgen::JsValue;
 
@@ -67,31 +67,23 @@ pub fn remember(event_id: &str, order: &PendingOrder) {
     }
 }
 
-/// Reads the return parameters once, then removes them from the address bar (a reload
-/// should not announce the payment again) and forgets the remembered order.
-pub fn take_return() -> Option<Return> {
-    let window = crate::dom::window();
-    let href = window.location().href().ok()?;
-    let url = web_sys::Url::new(&href).ok()?;
-    let params = url.search_params();
-    let outcome = match params.get("tessera_status")?.as_str() {
+/// The buyer's return from the hosted checkout, as the loader read it from the page's URL
+/// (`tessera_status`, `tessera_event`; it also takes them off the address bar, so a reload does
+/// not announce the payment again): `status` is empty when there was none. The order remembered
+/// for that event is read and forgotten.
+pub fn returned(status: &str, event_id: &str) -> Option<Return> {
+    let outcome = match status {
         "success" => Outcome::Paid,
         "cancelled" => Outcome::Cancelled,
         _ => return None,
     };
-    let event_id = params.get("tessera_event")?;
-    params.delete("tessera_status");
-    params.delete("tessera_event");
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
-    }
     let pending = storage().and_then(|s| {
-        let key = storage_key(&event_id);
+        let key = storage_key(event_id);
         let text = s.get_item(&key).ok()??;
         let _ = s.remove_item(&key);
         wire::parse(&text)
     });
-    Some(Return { outcome, event_id, pending })
+    Some(Return { outcome, event_id: event_id.to_owned(), pending })
 }
 
 /// Sends the whole page (not just a frame) to the hosted checkout.

@@ -26,11 +26,12 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Called by the loader with the URL of the folder it was served from.
+/// Called by the loader with the URL of the folder it was served from and, the first time, the
+/// return from a hosted checkout it found on the page's URL (`status` empty when none).
 #[wasm_bindgen]
-pub fn boot(base: &str, default_proxy: &str) {
+pub fn boot(base: &str, default_proxy: &str, status: &str, event_id: &str) {
     let assets = mount::Assets { base: base.to_owned(), default_proxy: default_proxy.to_owned() };
-    mount::mount_all(&assets);
+    mount::mount_all(&assets, handoff::returned(status, event_id));
 }
 
 /// `Tessera.mount(element, options)` for pages that create elements themselves. The loader has

@@ -7,7 +7,7 @@ use web_sys::{Element, HtmlElement};
 
 use crate::components::widget;
 use crate::dom::{dom, el, el_class, El};
-use crate::handoff::{self, Return};
+use crate::handoff::Return;
 use crate::text;
 
 /// What one widget shows and where it talks to.
@@ -56,7 +56,7 @@ fn browser_locale() -> String {
 
 /// Mounts every host element in the document; the widget for the event the buyer returns
 /// to (or, failing that, the first list) is told about the payment outcome.
-pub fn mount_all(assets: &Assets) {
+pub fn mount_all(assets: &Assets, mut returned: Option<Return>) {
     let nodes = dom(&crate::dom::document()).query_all(SELECTOR);
     let elements: Vec<HtmlElement> = (0..nodes.length())
         .filter_map(|i| nodes.item(i))
@@ -67,7 +67,6 @@ pub fn mount_all(assets: &Assets) {
         .collect();
     let options: Vec<MountOptions> = elements.iter().map(|el| options_from_element(el)).collect();
 
-    let mut returned = handoff::take_return();
     let claimant = returned.as_ref().and_then(|r| {
         options
             .iter()
