@@ -27,7 +27,7 @@ const PRIM = /^(?:str|char|bool|[iu](?:8|16|32|64|128|size)|f32|f64)\b/;
 function owner(raw) {
   let s = clean(raw);
   // The widget's own exports, and the glue wasm-bindgen writes around them.
-  if (/^(?:boot|mount)\b/.test(s)) return 'tessera_widget';
+  if (/^mount\b/.test(s)) return 'tessera_widget';
   if (/^export "wasm_bindgen|externref shim|^__wbindgen_|^__externref_/.test(s)) return 'wasm_bindgen';
   const drop = s.match(/^core::ptr::drop_in_place::<(.*)>$/);
   if (drop) s = drop[1];

@@ -46,54 +46,74 @@
           if (typeof value != 'string') throw new TypeError('tessera: bad options: event, proxy and locale must be strings');
           element.setAttribute(name, value);
         });
-        m.mount(element, base, proxy);
+        m.mount(element, base, proxy, '', '');
       });
     }
   };
 
+  // An option of a host element: its attribute, else its data-tessera- one, trimmed; null when
+  // neither says anything.
+  function option(el, name) {
+    return (el.getAttribute(name) || '').trim() || (el.getAttribute('data-tessera-' + name) || '').trim() || null;
+  }
+
+  // The host elements not mounted yet and not left to Tessera.mount.
+  function hosts() {
+    return [].filter.call(document.querySelectorAll('tessera-tickets, [data-tessera-event]'), function (el) {
+      return !el.shadowRoot && !el.hasAttribute('data-tessera-manual');
+    });
+  }
+
   // The event each widget on the page will read, asked for now: it arrives while the wasm
   // compiles, and the widget's own request (the same URL and mode) is answered from it.
   function preloadEvents() {
-    var els = document.querySelectorAll('tessera-tickets[event],[data-tessera-event]');
     var seen = {};
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      var attr = function (n) { var v = (el.getAttribute(n) || '').trim(); return v || null; };
-      var id = attr('event') || attr('data-tessera-event');
-      if (!id || el.hasAttribute('data-tessera-manual')) continue;
+    hosts().forEach(function (el) {
+      var id = option(el, 'event');
+      if (!id) return;
       var link = document.createElement('link');
       link.rel = 'preload';
       link.as = 'fetch';
       link.crossOrigin = 'anonymous';
-      link.href = (attr('proxy') || attr('data-tessera-proxy') || proxy).replace(/\/+$/, '') +
-        '/api/v1/events/' + encodeURIComponent(id);
-      if (seen[link.href]) continue;
+      link.href = (option(el, 'proxy') || proxy).replace(/\/+$/, '') + '/api/v1/events/' + encodeURIComponent(id);
+      if (seen[link.href]) return;
       seen[link.href] = 1;
       document.head.appendChild(link);
-    }
+    });
   }
 
   // The hosted checkout sends the buyer back with `tessera_status` and `tessera_event` on this
   // page's URL: read once, and taken off the address bar so a reload does not announce the
-  // payment again. (Here rather than in the wasm: a few lines of script against about 0.2 KB of
-  // wasm and glue.)
+  // payment again.
   function takeReturn() {
     var url = new URL(location.href), params = url.searchParams;
     var back = [params.get('tessera_status'), params.get('tessera_event')];
     // The wasm checks the status; an event is needed to tell which widget it is for.
-    if (!back[0] || back[1] == null) return ['', ''];
+    if (!back[0] || back[1] == null) return null;
     params.delete('tessera_status');
     params.delete('tessera_event');
     try { history.replaceState(history.state, '', url.href); } catch (e) { /* a sandboxed frame */ }
     return back;
   }
 
+  // Mounts a widget in every host element; the return from a checkout goes to the widget of
+  // that event or, failing one, to the first list of events.
+  function mountAll(m, back) {
+    var els = hosts(), events = els.map(function (el) { return option(el, 'event'); });
+    var claimant = back ? events.indexOf(back[1]) : -1;
+    if (claimant < 0 && back) claimant = events.indexOf(null);
+    els.forEach(function (el, i) {
+      var given = i == claimant ? back : ['', ''];
+      m.mount(el, base, proxy, given[0], given[1]);
+    });
+  }
+
   function start() {
     preloadEvents();
     var back = takeReturn();
     load().then(function (m) {
-      m.boot(base, proxy, back[0], back[1]);
-      // Single-page apps add elements later: mount those too (boot skips mounted ones).
+      mountAll(m, back);
+      // Single-page apps add elements later: mount those too.
       if (!w.MutationObserver) return;
       var queued = false;
       new MutationObserver(function (records) {
@@ -101,7 +121,7 @@
         for (var i = 0; i < records.length; i++) {
           if (records[i].addedNodes.length) {
             queued = true;
-            Promise.resolve().then(function () { queued = false; m.boot(base, proxy, '', ''); });
+            Promise.resolve().then(function () { queued = false; mountAll(m, null); });
             return;
           }
         }

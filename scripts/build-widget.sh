@@ -14,7 +14,7 @@ esbuild dist/tessera.js --minify --log-level=warning --outfile=dist/tessera.js -
 # brotli less than minifying the file in place.
 node scripts/slim-glue.mjs dist/tessera-widget.js
 mv dist/tessera-widget.js dist/tessera-widget.full.js
-echo 'export { default, boot, mount } from "./dist/tessera-widget.full.js";' |
+echo 'export { default, mount } from "./dist/tessera-widget.full.js";' |
   esbuild --bundle --format=esm --minify --log-level=warning --outfile=dist/tessera-widget.js
 rm dist/tessera-widget.full.js
 esbuild dist/tessera.css --minify --log-level=warning --outfile=dist/tessera.css --allow-overwrite

@@ -1,7 +1,7 @@
 //! tessera's embeddable ticket widget: Rust on Leptos's reactive core, compiled to wasm.
 //!
-//! `tessera.js` (the loader) imports this module once and calls `boot`, which mounts a
-//! widget in every `<tessera-tickets>` / `[data-tessera-event]` element. Pricing and
+//! `tessera.js` (the loader) imports this module once and calls `mount` for every
+//! `<tessera-tickets>` / `[data-tessera-event]` element. Pricing and
 //! validation come from `tessera-core`, the same code the proxy runs; the widget never
 //! holds a secret and never decides a price the server would not.
 
@@ -26,19 +26,16 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Called by the loader with the URL of the folder it was served from and, the first time, the
-/// return from a hosted checkout it found on the page's URL (`status` empty when none).
+/// Mounts a widget in `element`, for the loader: once for each host element it finds, and for
+/// `Tessera.mount(element, options)`, whose options it has checked and written onto the element
+/// as attributes (parsing them here cost the wasm about 1.5 KB). `base` is the folder the widget
+/// was served from, `default_proxy` the proxy for an element that names none; `status` and
+/// `event_id` are the return from a hosted checkout that the loader found on the page's URL and
+/// gives this widget (`status` empty when none). Finding the elements is the loader's too: its
+/// few lines of script cost less than the wasm's search did.
 #[wasm_bindgen]
-pub fn boot(base: &str, default_proxy: &str, status: &str, event_id: &str) {
+pub fn mount(element: web_sys::HtmlElement, base: &str, default_proxy: &str, status: &str, event_id: &str) {
     let assets = mount::Assets { base: base.to_owned(), default_proxy: default_proxy.to_owned() };
-    mount::mount_all(&assets, handoff::returned(status, event_id));
-}
-
-/// `Tessera.mount(element, options)` for pages that create elements themselves. The loader has
-/// checked the options and written them onto the element as its attributes, so the element is
-/// read as `boot` reads any other (parsing the options here cost the wasm about 1.5 KB).
-#[wasm_bindgen]
-pub fn mount(element: web_sys::HtmlElement, base: &str, default_proxy: &str) {
-    let assets = mount::Assets { base: base.to_owned(), default_proxy: default_proxy.to_owned() };
-    mount::mount(&element, mount::options_from_element(&element), &assets, None);
+    let options = mount::options_from_element(&element);
+    mount::mount(&element, options, &assets, handoff::returned(status, event_id));
 }

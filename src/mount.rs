@@ -1,5 +1,5 @@
-//! Finding the host elements and mounting one widget in each, inside its own shadow root so
-//! the host page's CSS cannot reach in and ours cannot leak out.
+//! Mounting one widget in a host element, inside its own shadow root so the host page's CSS
+//! cannot reach in and ours cannot leak out. The loader finds the elements (`tessera.js`).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -32,8 +32,6 @@ pub struct MountOptions {
     pub locale: Option<String>,
 }
 
-pub const SELECTOR: &str = "tessera-tickets, [data-tessera-event]";
-
 /// Where the widget's files live and which proxy to use when an element names none.
 #[derive(Clone, Debug)]
 pub struct Assets {
@@ -52,31 +50,6 @@ pub fn options_from_element(el: &Element) -> MountOptions {
 
 fn browser_locale() -> String {
     crate::dom::window().navigator().language().unwrap_or_else(|| "en".into())
-}
-
-/// Mounts every host element in the document; the widget for the event the buyer returns
-/// to (or, failing that, the first list) is told about the payment outcome.
-pub fn mount_all(assets: &Assets, mut returned: Option<Return>) {
-    let nodes = dom(&crate::dom::document()).query_all(SELECTOR);
-    let elements: Vec<HtmlElement> = (0..nodes.length())
-        .filter_map(|i| nodes.item(i))
-        // Unchecked: an element that is not HTML cannot take a shadow root, and `mount` stops
-        // there before using it as one.
-        .map(|n| n.unchecked_into::<HtmlElement>())
-        .filter(|el| el.shadow_root().is_none() && !el.has_attribute("data-tessera-manual"))
-        .collect();
-    let options: Vec<MountOptions> = elements.iter().map(|el| options_from_element(el)).collect();
-
-    let claimant = returned.as_ref().and_then(|r| {
-        options
-            .iter()
-            .position(|o| o.event.as_deref() == Some(r.event_id.as_str()))
-            .or_else(|| options.iter().position(|o| o.event.is_none()))
-    });
-    for (i, (el, opts)) in elements.into_iter().zip(options).enumerate() {
-        let ret = if Some(i) == claimant { returned.take() } else { None };
-        mount(&el, opts, assets, ret);
-    }
 }
 
 pub fn mount(host: &HtmlElement, opts: MountOptions, assets: &Assets, returned: Option<Return>) {

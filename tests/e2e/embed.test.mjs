@@ -2,7 +2,7 @@
 // hears what buyers do through DOM events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launchBrowser } from './harness.mjs';
+import { startProxy, launchBrowser, watchPage } from './harness.mjs';
 
 const COMEDY = 'b9baeb52-bb2f-455d-be03-6dc10b9c4841';
 let proxy, browser;
@@ -123,4 +123,41 @@ test('the loader can be pinned with integrity and loaded from another origin', a
   } finally {
     await crossSite.close();
   }
+});
+
+test('a return from the checkout goes to the widget of its event, else to the first list, and the page keeps its own address and history state', async () => {
+  const JAZZ = '344c5b2c-7de4-4174-863f-682207408add';
+  const page = await browser.newPage();
+  const problems = watchPage(page);
+  // A single-page app's router keeps its state in history.state: the loader must not wipe it.
+  await page.addInitScript(() => history.replaceState({ app: 'router' }, ''));
+  await page.route(`${proxy.url}/shop*`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><title>Shop</title><main>
+      <tessera-tickets id="list-1"></tessera-tickets>
+      <div id="comedy" data-tessera-event="${COMEDY}"></div>
+      <tessera-tickets id="list-2"></tessera-tickets></main>
+      <script async src="${proxy.url}/widget/tessera.js"></script>`,
+  }));
+  const notices = async () => {
+    const out = {};
+    for (const id of ['list-1', 'comedy', 'list-2']) out[id] = await page.locator(`#${id} .tessera-notice`).count();
+    return out;
+  };
+
+  // Jazz has no widget of its own here: the first list hears about it.
+  await page.goto(`${proxy.url}/shop?ref=home&tessera_status=cancelled&tessera_event=${JAZZ}#tickets`);
+  await page.locator('#list-1').getByRole('status').filter({ hasText: 'Payment cancelled' }).waitFor();
+  await page.locator('#comedy').getByRole('radio', { name: /Front Row/ }).waitFor();
+  assert.deepEqual(await notices(), { 'list-1': 1, comedy: 0, 'list-2': 0 });
+  assert.equal(page.url(), `${proxy.url}/shop?ref=home#tickets`);
+  assert.deepEqual(await page.evaluate(() => history.state), { app: 'router' });
+
+  // Comedy has one: it hears, and the lists do not.
+  await page.goto(`${proxy.url}/shop?tessera_status=success&tessera_event=${COMEDY}`);
+  await page.locator('#comedy').getByRole('status').filter({ hasText: 'Payment complete' }).waitFor();
+  await page.locator('#list-2').getByRole('button').first().waitFor();
+  assert.deepEqual(await notices(), { 'list-1': 0, comedy: 1, 'list-2': 0 });
+  assert.equal(page.url(), `${proxy.url}/shop`);
+  assert.deepEqual(problems, []);
 });
