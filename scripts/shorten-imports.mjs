@@ -1,11 +1,12 @@
 // Renames the wasm's imports from the JS glue (`__wbg_addEventListener_847fd86b8c33ec43`)
 // to short names (`_0`, `_1`, … `_z`, `_10`, …) in both the wasm and the glue, and likewise the
 // exports wasm-bindgen names after closure types (`wasm_bindgen_a00c…___convert__closures_____
-// invoke___…`, 100 to 200 bytes each) and its runtime's (`__wbindgen_malloc`, written 13 times in
-// the glue) to `wb0`, `wb1`, …, and the module all imports come
-// from (`./tessera-widget_bg.js`, written before each of them) to `w`. wasm-bindgen gives every
+// invoke___…`, 100 to 200 bytes each) and its runtime's (`__wbindgen_malloc`, written 13 times
+// in the glue) to `wb0`, `wb1`, …, and the module all imports come from
+// (`./tessera-widget_bg.js`, written before each of them) to `w`. wasm-bindgen gives every
 // import a 16-hex-digit hash, which no compressor can shrink and which every buyer downloads
-// twice; about 1.5 KB of brotli. Exports the glue never reads and the custom sections are dropped. The e2e tests run on the result, so a mismatch cannot pass.
+// twice; about 1.5 KB of brotli. The runtime's exports the glue never reads and the custom
+// sections are dropped (0.3 KB). The e2e tests run on the result, so a mismatch cannot pass.
 //
 // usage: node scripts/shorten-imports.mjs dist/tessera-widget_bg.wasm dist/tessera-widget.js
 import { readFileSync, writeFileSync } from 'node:fs';
