@@ -102,6 +102,9 @@
     var els = hosts(), events = els.map(function (el) { return option(el, 'event'); });
     var claimant = back ? events.indexOf(back[1]) : -1;
     if (claimant < 0 && back) claimant = events.indexOf(null);
+    // No widget to tell: the order the widget remembered (the buyer's email among it) goes now,
+    // as the claimant's widget would have forgotten it (src/handoff.rs writes this key).
+    if (claimant < 0 && back) try { sessionStorage.removeItem('tessera:pending:' + back[1]); } catch (e) { /* no storage */ }
     els.forEach(function (el, i) {
       var given = i == claimant ? back : ['', ''];
       m.mount(el, base, proxy, given[0], given[1]);

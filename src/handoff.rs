@@ -52,6 +52,7 @@ pub struct Return {
     pub pending: Option<PendingOrder>,
 }
 
+/// loader/tessera.js removes this key too, when no widget on the page takes the return.
 fn storage_key(event_id: &str) -> String {
     ["tessera:pending:", event_id].concat()
 }

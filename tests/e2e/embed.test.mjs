@@ -125,18 +125,19 @@ test('the loader can be pinned with integrity and loaded from another origin', a
   }
 });
 
-test('a return from the checkout goes to the widget of its event, else to the first list, and the page keeps its own address and history state', async () => {
+test('a return from the checkout goes to the widget of its event, else to the first list, else to no one; the page keeps its own address and history state', async () => {
   const JAZZ = '344c5b2c-7de4-4174-863f-682207408add';
   const page = await browser.newPage();
   const problems = watchPage(page);
   // A single-page app's router keeps its state in history.state: the loader must not wipe it.
   await page.addInitScript(() => history.replaceState({ app: 'router' }, ''));
-  await page.route(`${proxy.url}/shop*`, (route) => route.fulfill({
+  // /shop has two lists and Comedy's widget; /shop-comedy only Comedy's.
+  await page.route(new RegExp(`^${proxy.url}/shop`), (route) => route.fulfill({
     contentType: 'text/html',
     body: `<!doctype html><html lang="en"><title>Shop</title><main>
-      <tessera-tickets id="list-1"></tessera-tickets>
+      ${route.request().url().includes('/shop-comedy') ? '' : '<tessera-tickets id="list-1"></tessera-tickets>'}
       <div id="comedy" data-tessera-event="${COMEDY}"></div>
-      <tessera-tickets id="list-2"></tessera-tickets></main>
+      ${route.request().url().includes('/shop-comedy') ? '' : '<tessera-tickets id="list-2"></tessera-tickets>'}</main>
       <script async src="${proxy.url}/widget/tessera.js"></script>`,
   }));
   const notices = async () => {
@@ -159,5 +160,15 @@ test('a return from the checkout goes to the widget of its event, else to the fi
   await page.locator('#list-2').getByRole('button').first().waitFor();
   assert.deepEqual(await notices(), { 'list-1': 0, comedy: 1, 'list-2': 0 });
   assert.equal(page.url(), `${proxy.url}/shop`);
+
+  // No widget for Jazz and no list: nobody is told, and the order remembered for Jazz (with the
+  // buyer's email) is forgotten all the same.
+  const key = `tessera:pending:${JAZZ}`;
+  await page.evaluate((k) => sessionStorage.setItem(k, '{"email":"rosa@example.com"}'), key);
+  await page.goto(`${proxy.url}/shop-comedy?tessera_status=success&tessera_event=${JAZZ}`);
+  await page.locator('#comedy').getByRole('radio', { name: /Front Row/ }).waitFor();
+  assert.equal(await page.locator('#comedy .tessera-notice').count(), 0);
+  assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), key), null);
+  assert.equal(page.url(), `${proxy.url}/shop-comedy`);
   assert.deepEqual(problems, []);
 });
