@@ -15,10 +15,10 @@ const LANGUAGES = readdirSync(dist + 'lang').filter((f) => f.endsWith('.txt')).m
 // Issue 5's budget was 120,000 bytes; issue 8's sessions brought it to 95,000, 77,300, 70,500,
 // 66,900, then 65,300. Its seventh session (the wasm's custom sections dropped, wasm-opt's
 // flatten and rereloop passes, the host elements found and the checkout's return read by the
-// loader) left the widget at 57,714 bytes in English, below pretix's 58,536: the budget is that
+// loader) left the widget at 57,731 bytes in English, below pretix's 58,536: the budget is that
 // plus 10%, rounded down, so the gain cannot slip away unnoticed. A buyer reading another
 // language also fetches its file (1,829 bytes at most, German), which the budget covers too.
-const BUDGET = 63_400;
+const BUDGET = 63_500;
 
 const measure = (name) => {
   const raw = readFileSync(dist + name);
