@@ -78,13 +78,15 @@ while (at < wasm.length) {
       let field;
       [field, p] = name(wasm, p);
       const descEnd = readLeb(wasm, p + 1)[1]; // kind byte, index
+      if (/^__/.test(field) && !new RegExp(`\\b${field}\\b`).test(glue)) {
+        // Read by no one: wasm-bindgen's abort bookkeeping for glue modes this build does not use.
+        // (A closure export the glue does not name is an error, below: the glue is not what
+        // this script expects.)
+        p = descEnd;
+        dropped.push(field);
+        continue;
+      }
       if (/^wasm_bindgen_[0-9a-f]+___convert__closures|^__/.test(field)) {
-        if (!new RegExp(`\\b${field}\\b`).test(glue)) {
-          // Read by no one: wasm-bindgen's abort bookkeeping for glue modes this build does not use.
-          p = descEnd;
-          dropped.push(field);
-          continue;
-        }
         if (!exportRenames.has(field)) exportRenames.set(field, `wb${exportRenames.size.toString(36)}`);
         field = exportRenames.get(field);
       }

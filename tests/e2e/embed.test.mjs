@@ -132,14 +132,17 @@ test('a return from the checkout goes to the widget of its event, else to the fi
   // A single-page app's router keeps its state in history.state: the loader must not wipe it.
   await page.addInitScript(() => history.replaceState({ app: 'router' }, ''));
   // /shop has two lists and Comedy's widget; /shop-comedy only Comedy's.
-  await page.route(new RegExp(`^${proxy.url}/shop`), (route) => route.fulfill({
-    contentType: 'text/html',
-    body: `<!doctype html><html lang="en"><title>Shop</title><main>
-      ${route.request().url().includes('/shop-comedy') ? '' : '<tessera-tickets id="list-1"></tessera-tickets>'}
-      <div id="comedy" data-tessera-event="${COMEDY}"></div>
-      ${route.request().url().includes('/shop-comedy') ? '' : '<tessera-tickets id="list-2"></tessera-tickets>'}</main>
-      <script async src="${proxy.url}/widget/tessera.js"></script>`,
-  }));
+  await page.route(new RegExp(`^${proxy.url}/shop`), (route) => {
+    const list = (id) => (route.request().url().includes('/shop-comedy') ? '' : `<tessera-tickets id="${id}"></tessera-tickets>`);
+    return route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><title>Shop</title><main>
+        ${list('list-1')}
+        <div id="comedy" data-tessera-event="${COMEDY}"></div>
+        ${list('list-2')}</main>
+        <script async src="${proxy.url}/widget/tessera.js"></script>`,
+    });
+  });
   const notices = async () => {
     const out = {};
     for (const id of ['list-1', 'comedy', 'list-2']) out[id] = await page.locator(`#${id} .tessera-notice`).count();
