@@ -1,55 +1,47 @@
-/*! tessera loader: mounts the ticket widget in every <tessera-tickets> and
- *  [data-tessera-event] element. One script tag; safe to include twice. */
+/*! tessera loader: defines <tessera-tickets> and mounts the ticket widget in each one (and in
+ *  every [data-tessera-event] element); unmounts it when the element leaves the page.
+ *  One script tag; safe to include twice. */
 (function () {
   'use strict';
-  var w = window;
+  var w = window, d = document;
   // A second copy of this script finds the first one's API and leaves the work to it.
   if (w.Tessera && w.Tessera.version) return;
 
-  var script = document.currentScript;
+  var script = d.currentScript;
   var base = new URL('./', (script && script.src) || location.href).href;
   // The loader is served by the proxy under /widget/, so the proxy is one level up.
   var proxy = new URL('../', base).href.replace(/\/$/, '');
+  var OPTIONS = ['event', 'proxy', 'locale'];
   var loading = null;
+
+  // The widget's space, reserved from the start: without it the page below jumps when the
+  // widget arrives. A site owner sets --tessera-min-height to the widget's real height (README).
+  // A constructed sheet, not a <style>: a strict style-src CSP does not block it.
+  try {
+    var reserve = new CSSStyleSheet();
+    reserve.replaceSync('tessera-tickets,tessera-tickets:not(:defined),[data-tessera-event]' +
+      '{display:block;min-height:var(--tessera-min-height,12rem)}');
+    d.adoptedStyleSheets = d.adoptedStyleSheets.concat(reserve);
+  } catch (e) { /* a browser without constructed sheets keeps its own layout */ }
 
   function load() {
     if (!loading) {
-      // Each widget links this sheet from its shadow root once it mounts; asked for now, it
-      // arrives while the wasm compiles instead of after, and the widget shows sooner.
-      var sheet = document.createElement('link');
+      // Each widget links this sheet from its shadow root; asked for now, it arrives while the
+      // wasm compiles instead of after.
+      var sheet = d.createElement('link');
       sheet.rel = 'preload';
       sheet.as = 'style';
       sheet.href = base + 'tessera.css';
-      document.head.appendChild(sheet);
+      d.head.appendChild(sheet);
       // The wasm is asked for beside its glue, not after the glue has run: one round trip less.
       var wasm = fetch(base + 'tessera-widget_bg.wasm');
       loading = import(base + 'tessera-widget.js').then(function (m) {
-        return m.default(wasm).then(function () { return m; });
+        return m.default({ module_or_path: wasm }).then(function () { return m; });
       });
       loading.catch(function (e) { console.error('tessera: the widget could not load', e); });
     }
     return loading;
   }
-
-  w.Tessera = {
-    version: '0.1.0',
-    /** Mounts a widget in `element`; options: {event, proxy, locale}. */
-    mount: function (element, options) {
-      // Claimed now, so the automatic scan does not mount it first without these options.
-      element.setAttribute('data-tessera-manual', '');
-      return load().then(function (m) {
-        // The options become the element's attributes (which they take precedence over), and
-        // the widget reads the element as it reads any other.
-        ['event', 'proxy', 'locale'].forEach(function (name) {
-          var value = (options || {})[name];
-          if (value == null) return;
-          if (typeof value != 'string') throw new TypeError('tessera: bad options: event, proxy and locale must be strings');
-          element.setAttribute(name, value);
-        });
-        m.mount(element, base, proxy, '', '');
-      });
-    }
-  };
 
   // An option of a host element: its attribute, else its data-tessera- one, trimmed; null when
   // neither says anything.
@@ -57,83 +49,160 @@
     return (el.getAttribute(name) || '').trim() || (el.getAttribute('data-tessera-' + name) || '').trim() || null;
   }
 
-  // The host elements not mounted yet and not left to Tessera.mount.
-  function hosts() {
-    return [].filter.call(document.querySelectorAll('tessera-tickets, [data-tessera-event]'), function (el) {
-      return !el.shadowRoot && !el.hasAttribute('data-tessera-manual');
+  // The hosted checkout sends the buyer back with `tessera_status` and `tessera_event` on this
+  // page's URL: read once, and taken off the address bar so a reload does not announce the
+  // payment again. It goes to the widget of that event or, failing one, to the first list.
+  var back = (function () {
+    var url = new URL(location.href), params = url.searchParams;
+    var status = params.get('tessera_status'), event = params.get('tessera_event');
+    if (!status || event == null) return null;
+    params.delete('tessera_status');
+    params.delete('tessera_event');
+    try { history.replaceState(history.state, '', url.href); } catch (e) { /* a sandboxed frame */ }
+    return { status: status, event: event, claimant: null };
+  })();
+
+  function claimReturn() {
+    if (!back || back.claimant) return;
+    var els = [].slice.call(d.querySelectorAll('tessera-tickets, [data-tessera-event]'));
+    var events = els.map(function (el) { return option(el, 'event'); });
+    var i = events.indexOf(back.event);
+    if (i < 0) i = events.indexOf(null);
+    if (i >= 0) back.claimant = els[i];
+    // No widget to tell: the order the widget remembered (the buyer's email among it) goes now,
+    // as the claimant's widget would have forgotten it (src/handoff.rs writes this key).
+    else try { sessionStorage.removeItem('tessera:pending:' + back.event); } catch (e) { /* no storage */ }
+  }
+
+  // What the loader knows of each host element: its mounted widget, and a count that tells a
+  // mount still waiting for the wasm that the element has left (or changed) meanwhile.
+  var hosts = new WeakMap();
+  // Plain elements (not <tessera-tickets>) with a widget: watched for leaving the page.
+  var plain = new Set();
+
+  function mountOn(el) {
+    var state = hosts.get(el) || { widget: null, turn: 0 };
+    hosts.set(el, state);
+    var turn = ++state.turn;
+    if (!(el instanceof Tickets)) plain.add(el);
+    return load().then(function (m) {
+      if (state.turn !== turn || !el.isConnected || state.widget) return;
+      var shadow = el.shadowRoot || el.attachShadow({ mode: 'open' });
+      // A <link> rather than inline <style>: works under a strict style-src CSP. The widget
+      // stays hidden until the sheet has arrived, so unstyled controls never jump under a
+      // buyer's click; a sheet that cannot load shows it plain rather than not at all.
+      var link = d.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = base + 'tessera.css';
+      var root = d.createElement('div');
+      root.className = 'tessera';
+      root.setAttribute('part', 'root');
+      root.hidden = true;
+      link.onload = link.onerror = function () { root.hidden = false; };
+      shadow.replaceChildren(link, root);
+      var given = back && back.claimant === el ? back : null;
+      if (given) back.claimant = {};
+      state.widget = m.mount(root, el, JSON.stringify({
+        base: base, proxy: option(el, 'proxy') || proxy, event: option(el, 'event'), locale: option(el, 'locale'),
+        status: given && given.status, return_event: given && given.event
+      }));
     });
   }
 
-  // The event each widget on the page will read, asked for now: it arrives while the wasm
-  // compiles, and the widget's own request (the same URL and mode) is answered from it.
-  function preloadEvents() {
+  function unmountFrom(el) {
+    var state = hosts.get(el);
+    plain.delete(el);
+    if (!state) return;
+    state.turn++;
+    if (state.widget) {
+      state.widget.unmount();
+      state.widget.free();
+      state.widget = null;
+    }
+  }
+
+  function remount(el) {
+    unmountFrom(el);
+    if (el.isConnected) mountOn(el);
+  }
+
+  class Tickets extends HTMLElement {
+    static get observedAttributes() { return OPTIONS; }
+    connectedCallback() { claimReturn(); mountOn(this); }
+    disconnectedCallback() { unmountFrom(this); }
+    attributeChangedCallback(name, was, now) { if (was !== now && hosts.has(this) && this.isConnected) remount(this); }
+  }
+  // Properties mirror the attributes: `el.event = id` shows that event.
+  OPTIONS.forEach(function (name) {
+    Object.defineProperty(Tickets.prototype, name, {
+      get: function () { return this.getAttribute(name); },
+      set: function (value) { if (value == null) this.removeAttribute(name); else this.setAttribute(name, String(value)); }
+    });
+  });
+
+  w.Tessera = {
+    version: '0.1.0',
+    /** Mounts a widget in `element`; options: {event, proxy, locale}, which win over its attributes. */
+    mount: function (element, options) {
+      // Claimed now, so the automatic scan does not mount it first without these options.
+      element.setAttribute('data-tessera-manual', '');
+      OPTIONS.forEach(function (name) {
+        var value = (options || {})[name];
+        if (value == null) return;
+        if (typeof value != 'string') throw new TypeError('tessera: bad options: event, proxy and locale must be strings');
+        element.setAttribute(name, value);
+      });
+      // A <tessera-tickets> mounts itself (and re-mounts on the attributes just set).
+      if (element instanceof Tickets) return load().then(function () {});
+      unmountFrom(element);
+      return mountOn(element);
+    }
+  };
+
+  // <div data-tessera-event> elements, now and as a single-page app adds and removes them.
+  function scanPlain() {
+    [].forEach.call(d.querySelectorAll('[data-tessera-event]:not(tessera-tickets):not([data-tessera-manual])'), function (el) {
+      if (!plain.has(el)) mountOn(el);
+    });
+  }
+
+  function start() {
+    // The event each widget on the page will read, asked for now: it arrives while the wasm
+    // compiles, and the widget's own request (the same URL and mode) is answered from it.
     var seen = {};
-    hosts().forEach(function (el) {
+    [].forEach.call(d.querySelectorAll('tessera-tickets, [data-tessera-event]'), function (el) {
       var id = option(el, 'event');
       if (!id) return;
-      var link = document.createElement('link');
+      var link = d.createElement('link');
       link.rel = 'preload';
       link.as = 'fetch';
       link.crossOrigin = 'anonymous';
       link.href = (option(el, 'proxy') || proxy).replace(/\/+$/, '') + '/api/v1/events/' + encodeURIComponent(id);
       if (seen[link.href]) return;
       seen[link.href] = 1;
-      document.head.appendChild(link);
+      d.head.appendChild(link);
+    });
+    claimReturn();
+    customElements.define('tessera-tickets', Tickets);
+    scanPlain();
+    new MutationObserver(function (records) {
+      var changed = false;
+      records.forEach(function (r) {
+        if (r.type === 'attributes') {
+          if (plain.has(r.target) && r.oldValue !== r.target.getAttribute(r.attributeName)) remount(r.target);
+        } else changed = true;
+      });
+      if (!changed) return;
+      plain.forEach(function (el) { if (!el.isConnected) unmountFrom(el); });
+      scanPlain();
+    }).observe(d.documentElement, {
+      childList: true, subtree: true, attributes: true, attributeOldValue: true,
+      attributeFilter: ['data-tessera-event', 'data-tessera-proxy', 'data-tessera-locale']
     });
   }
-
-  // The hosted checkout sends the buyer back with `tessera_status` and `tessera_event` on this
-  // page's URL: read once, and taken off the address bar so a reload does not announce the
-  // payment again.
-  function takeReturn() {
-    var url = new URL(location.href), params = url.searchParams;
-    var back = [params.get('tessera_status'), params.get('tessera_event')];
-    // The wasm checks the status; an event is needed to tell which widget it is for.
-    if (!back[0] || back[1] == null) return null;
-    params.delete('tessera_status');
-    params.delete('tessera_event');
-    try { history.replaceState(history.state, '', url.href); } catch (e) { /* a sandboxed frame */ }
-    return back;
-  }
-
-  // Mounts a widget in every host element; the return from a checkout goes to the widget of
-  // that event or, failing one, to the first list of events.
-  function mountAll(m, back) {
-    var els = hosts(), events = els.map(function (el) { return option(el, 'event'); });
-    var claimant = back ? events.indexOf(back[1]) : -1;
-    if (claimant < 0 && back) claimant = events.indexOf(null);
-    // No widget to tell: the order the widget remembered (the buyer's email among it) goes now,
-    // as the claimant's widget would have forgotten it (src/handoff.rs writes this key).
-    if (claimant < 0 && back) try { sessionStorage.removeItem('tessera:pending:' + back[1]); } catch (e) { /* no storage */ }
-    els.forEach(function (el, i) {
-      var given = i == claimant ? back : ['', ''];
-      m.mount(el, base, proxy, given[0], given[1]);
-    });
-  }
-
-  function start() {
-    preloadEvents();
-    var back = takeReturn();
-    load().then(function (m) {
-      mountAll(m, back);
-      // Single-page apps add elements later: mount those too.
-      if (!w.MutationObserver) return;
-      var queued = false;
-      new MutationObserver(function (records) {
-        if (queued) return;
-        for (var i = 0; i < records.length; i++) {
-          if (records[i].addedNodes.length) {
-            queued = true;
-            Promise.resolve().then(function () { queued = false; mountAll(m, null); });
-            return;
-          }
-        }
-      }).observe(document.documentElement, { childList: true, subtree: true });
-    });
-  }
-  if (document.readyState === 'loading') {
+  if (d.readyState === 'loading') {
     // The wasm starts downloading and compiling now; only mounting waits for the page.
     load();
-    document.addEventListener('DOMContentLoaded', start);
+    d.addEventListener('DOMContentLoaded', start);
   } else start();
 })();

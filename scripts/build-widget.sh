@@ -1,24 +1,20 @@
 #!/usr/bin/env bash
-# Builds the release widget into dist/ with Trunk, then writes brotli and gzip siblings
-# that the proxy serves to browsers that accept them.
+# Builds the release widget into dist/ with Trunk (which runs wasm-bindgen and wasm-opt from
+# index.html's configuration), minifies the loader and the stylesheet, then writes brotli and
+# gzip siblings that the proxy serves to browsers that accept them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
+# Trunk builds offline (Trunk.toml), so the crates it needs are fetched first: with a fresh
+# registry (CI's, a new machine's) nothing else would have.
+wasm_env cargo fetch --quiet
 step "building the widget (trunk build --release)"
-widget_release_env trunk build --release --offline >/dev/null
-# Minified for the wire with esbuild (npm, package-lock.json): the wasm-bindgen glue, the loader
-# and the stylesheet. The sources stay readable in the repository.
+wasm_env trunk build --release --offline >/dev/null
+# The loader and the stylesheet are ours: minified for the wire with esbuild (npm,
+# package-lock.json); the sources stay readable in the repository. wasm-bindgen's glue is
+# served as wasm-bindgen wrote it.
 esbuild dist/tessera.js --minify --log-level=warning --outfile=dist/tessera.js --allow-overwrite
-# The glue keeps only the start-up path the loader takes (scripts/slim-glue.mjs), then is bundled
-# from an entry naming what the loader calls: bundling also drops what nothing calls, 16 B of
-# brotli less than minifying the file in place.
-node scripts/slim-glue.mjs dist/tessera-widget.js
-mv dist/tessera-widget.js dist/tessera-widget.full.js
-echo 'export { default, mount } from "./dist/tessera-widget.full.js";' |
-  esbuild --bundle --format=esm --minify --log-level=warning --outfile=dist/tessera-widget.js
-rm dist/tessera-widget.full.js
 esbuild dist/tessera.css --minify --log-level=warning --outfile=dist/tessera.css --allow-overwrite
-node scripts/shorten-imports.mjs dist/tessera-widget_bg.wasm dist/tessera-widget.js
 for f in dist/*.wasm dist/*.js dist/*.css dist/lang/*.txt; do
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"

@@ -34,6 +34,9 @@ if ! wasm_std_present; then
   apt_install rustc-web cargo-web rust-web-src
   lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
   [ -x "$lld" ] || { apt_install lld-19; lld=$(command -v wasm-ld-19 || command -v wasm-ld); }
+  # Building std from source needs std's own crates in the registry before any offline build
+  # (Trunk builds offline): fetched here, so a fresh registry works too.
+  PATH=/usr/bin:$PATH cargo fetch --manifest-path "$(PATH=/usr/bin:$PATH rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
   cat > .tessera-env <<ENV
 export TESSERA_WASM_PATH=/usr/bin
 export RUSTC_BOOTSTRAP=1
@@ -45,22 +48,14 @@ fi
 # shellcheck disable=SC1091
 source .tessera-env
 
-# 1b. The std source: the release widget rebuilds std (scripts/common.sh, widget_release_env).
-std_source_present() { [ -d "$(wasm_env rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; }
-if ! std_source_present && command -v rustup >/dev/null && [ -z "${TESSERA_WASM_PATH:-}" ]; then
-  step "adding the Rust standard library source (rustup component rust-src)"
-  timeout 300 rustup component add rust-src || warn "rustup could not fetch rust-src"
-fi
-std_source_present || die "the Rust standard library source is missing (rustup component add rust-src, or Debian's rust-web-src)"
-
 # 2. Tools compiled from crates.io (never downloaded from elsewhere).
 cargo_install() { # name version [bin]
   local name=$1 version=$2 bin=${3:-$1}
   if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -q " $version"; then return; fi
   step "installing $name $version from crates.io (several minutes, once)"
   # --locked first; the registry mirror can lack a locked dependency version, then resolve afresh.
-  cargo install "$name" --version "=$version" --locked --quiet \
-    || cargo install "$name" --version "=$version" --quiet
+  cargo install "$name" --version "=$version" --root "$TOOLS_ROOT" --locked --quiet \
+    || cargo install "$name" --version "=$version" --root "$TOOLS_ROOT" --quiet
 }
 cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_install trunk "$TRUNK_VERSION"

@@ -18,7 +18,7 @@ cargo test -p tessera-widget --lib
 step "widget tests in headless Chromium (wasm-bindgen-test)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm_env cargo test --target wasm32-unknown-unknown -p tessera-widget
+  wasm_env cargo test --target wasm32-unknown-unknown -p tessera-widget --features csr
 
 scripts/build-widget.sh
 step "size budget of the built widget (brotli bytes a buyer downloads)"

@@ -1,10 +1,11 @@
-//! Money and dates through the browser's Intl, in the buyer's locale: no formatting tables
-//! shipped in the wasm, except money in English and Filipino locales (`WRITTEN_HERE`), which is
-//! on the way to the first price. Dates are shown in the event's own UTC offset (a buyer abroad
-//! still sees the time printed on the ticket).
+//! Money, percentages, dates and plural forms as the browser's Intl writes them in the buyer's
+//! locale: no formatting tables in the wasm. Dates are shown in the event's own UTC offset, so
+//! a buyer abroad still sees the time printed on the ticket.
 
-use js_sys::{Array, Date, Intl, Object, Reflect};
 use std::cell::RefCell;
+
+use chrono::{DateTime, FixedOffset};
+use js_sys::{Array, Date, Intl, Object, Reflect};
 use tessera_core::Money;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -15,17 +16,16 @@ extern "C" {
 }
 
 /// `tag` as the browser's Intl takes it ("pt_BR" and "pt-br" → "pt-BR"); `None` when it is not a
-/// language tag at all ("x", "en US"). Intl throws on such a tag, and a formatter that cannot be
-/// made would stop the widget, so the site owner's tag is checked once, here.
+/// language tag at all ("x", "en US"). Intl throws on such a tag, so a site owner's typo is
+/// caught once, here, instead of at the first price.
 pub fn canonical_locale(tag: &str) -> Option<String> {
-    let tag: String = tag.chars().map(|c| if c == '_' { '-' } else { c }).collect();
-    canonical_locales(&tag).ok()?.get(0).as_string()
+    canonical_locales(&tag.trim().replace('_', "-")).ok()?.get(0).as_string()
 }
 
-fn options(pairs: &[(&str, &str)]) -> Object {
+fn options(pairs: &[(&str, JsValue)]) -> Object {
     let o = Object::new();
     for (k, v) in pairs {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     }
     o
 }
@@ -36,137 +36,75 @@ fn locales(locale: &str) -> Array {
 
 thread_local! {
     // A formatter costs the browser far more to make than to use (a millisecond or more each on
-    // a phone), and every price and total of a widget uses one of the same few.
+    // a phone), and every price of a widget uses one of the same few.
     static FORMATTERS: RefCell<Vec<(String, Object)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The formatter for `key`, made by `make` the first time. `make` is a `&dyn`: a generic one
-/// would copy this lookup into each of the three formatters' callers.
-fn formatter(key: String, make: &dyn Fn() -> Object) -> Object {
-    FORMATTERS.with_borrow_mut(|all| match all.iter().find(|(k, _)| *k == key) {
-        Some((_, f)) => f.clone(),
-        None => {
-            let f = make();
-            all.push((key, f.clone()));
-            f
-        }
-    })
-}
-
-/// What an Intl formatter's `format` makes of `value`; `None` if it throws.
-fn apply(format: js_sys::Function, value: &JsValue) -> Option<String> {
-    format.call1(&JsValue::NULL, value).ok().and_then(|v| v.as_string())
-}
-
-/// The locales whose currency text the widget writes itself, with `Money::display`, for the
-/// currencies that have a sign there: the browser's first currency formatter costs about 55 ms
-/// at 4× CPU before the first price can show (bench/RESULTS.md). The widget's test
-/// `money_written_here_is_what_the_browsers_intl_writes` holds each to Intl.
-pub const WRITTEN_HERE: [&str; 5] = ["en", "en-US", "en-PH", "fil", "fil-PH"];
-
-pub fn money(m: Money, locale: &str) -> String {
-    if m.currency.symbol().is_some() && WRITTEN_HERE.contains(&locale) {
-        return m.display();
+/// The formatter for `key`, made by `make` the first time.
+fn formatter(key: String, make: impl FnOnce() -> Object) -> Object {
+    if let Some(f) = FORMATTERS.with_borrow(|all| all.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone())) {
+        return f;
     }
+    let f = make();
+    FORMATTERS.with_borrow_mut(|all| all.push((key, f.clone())));
+    f
+}
+
+fn number_format(key: String, locale: &str, opts: &[(&str, JsValue)]) -> Intl::NumberFormat {
+    formatter(key, || Intl::NumberFormat::new(&locales(locale), &options(opts)).into()).unchecked_into()
+}
+
+/// "₱1,000.00" (en), "1.000,00 €" (de): an amount in minor units, in the buyer's locale.
+pub fn money(m: Money, locale: &str) -> String {
+    let code = m.currency.code();
     let scale = 10f64.powi(m.currency.exponent() as i32);
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;
-    let code = m.currency.code();
-    let fmt: Intl::NumberFormat = formatter([locale, " ", &code].concat(), &|| {
-        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "currency"), ("currency", &code)])).into()
-    })
-    .unchecked_into();
-    apply(fmt.format(), &JsValue::from_f64(value))
+    let format = number_format(format!("{locale} {code}"), locale, &[("style", "currency".into()), ("currency", code.as_str().into())]);
+    format.format().call1(&JsValue::NULL, &JsValue::from_f64(value)).ok().and_then(|v| v.as_string())
         // A browser without this currency's data still shows the amount.
         .unwrap_or_else(|| m.display())
 }
 
-/// A percentage discount in the buyer's locale ("20%", "20 %", "12.5%") from basis points.
+/// A percentage discount ("20%", "20 %", "12,5 %") from basis points.
 pub fn percent(basis_points: u32, locale: &str) -> String {
-    let fmt: Intl::NumberFormat = formatter([locale, " %"].concat(), &|| {
-        Intl::NumberFormat::new(&locales(locale), &options(&[("style", "percent"), ("maximumFractionDigits", "2")]))
-            .into()
-    })
-    .unchecked_into();
+    let format = number_format(
+        format!("{locale} %"),
+        locale,
+        &[("style", "percent".into()), ("maximumFractionDigits", 2.into())],
+    );
     let share = f64::from(basis_points) / 10_000.0;
-    // The locale was checked at mount (`canonical_locale`), so Intl does not throw here.
-    apply(fmt.format(), &JsValue::from_f64(share)).unwrap_or_default()
+    format.format().call1(&JsValue::NULL, &JsValue::from_f64(share)).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }
 
-/// The wall-clock fields of an RFC 3339 time ("2026-12-12T20:00:00+08:00" → 2026, 12, 12,
-/// 20, 0), read as written: the offset is where the event is, and that is the time shown.
-pub fn wall_clock(rfc3339: &str) -> Option<[u32; 5]> {
-    let b = rfc3339.as_bytes();
-    let num = |from: usize, len: usize| -> Option<u32> {
-        let digits = b.get(from..from + len)?;
-        digits.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
-    let separators = [(4, b'-'), (7, b'-'), (13, b':')];
-    if separators.iter().any(|&(i, c)| b.get(i) != Some(&c)) || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
-        return None;
-    }
-    let fields = [num(0, 4)?, num(5, 2)?, num(8, 2)?, num(11, 2)?, num(14, 2)?];
-    let valid = (1..=12).contains(&fields[1]) && (1..=31).contains(&fields[2]) && fields[3] < 24 && fields[4] < 60;
-    valid.then_some(fields)
+/// The plural category (`one`, `few`, `other`…) that `language` uses for the count `n`.
+pub fn plural_category(language: &str, n: u32) -> String {
+    let rules: Intl::PluralRules =
+        formatter(format!("{language} plural"), || Intl::PluralRules::new(&locales(language), &Object::new()).into())
+            .unchecked_into();
+    rules.select(f64::from(n)).as_string().unwrap_or_else(|| "other".into())
 }
 
-/// Whether `event_date` for `locale` is cheap now: its formatter is made. The browser's first
-/// date formatter costs ~15 ms to make (60 ms at 4× CPU throttling, bench/RESULTS.md).
-pub fn dates_ready(locale: &str) -> bool {
-    FORMATTERS.with_borrow(|all| all.iter().any(|(k, _)| k == locale))
-}
-
-/// "Sat, 12 Dec 2026, 8:00 PM" for "2026-12-12T20:00:00+08:00", whatever the buyer's zone.
+/// "Sat, 12 Dec 2026, 8:00 PM" for "2026-12-12T20:00:00+08:00", whatever the buyer's zone: the
+/// wall-clock time in the event's own offset.
 pub fn event_date(rfc3339: &str, locale: &str) -> String {
-    let Some([year, month, day, hour, minute]) = wall_clock(rfc3339) else { return rfc3339.to_owned() };
-    // The wall-clock time in the event's offset, placed at UTC and formatted in UTC.
-    let ms = Date::utc(f64::from(year), f64::from(month - 1))
-        + f64::from(day - 1) * 86_400_000.0
-        + f64::from(hour * 3600 + minute * 60) * 1000.0;
-    let date = Date::new(&JsValue::from_f64(ms));
-    let fmt: Intl::DateTimeFormat = formatter(locale.to_owned(), &|| {
-        Intl::DateTimeFormat::new(
-            &locales(locale),
-            &options(&[
-                ("timeZone", "UTC"),
-                ("weekday", "short"),
-                ("day", "numeric"),
-                ("month", "short"),
-                ("year", "numeric"),
-                ("hour", "numeric"),
-                ("minute", "2-digit"),
-            ]),
-        )
-        .into()
+    let Ok(at) = DateTime::<FixedOffset>::parse_from_rfc3339(rfc3339) else { return rfc3339.to_owned() };
+    // The wall-clock time placed at UTC, and formatted in UTC.
+    let wall = at.naive_local().and_utc().timestamp_millis();
+    let format: Intl::DateTimeFormat = formatter(format!("{locale} date"), || {
+        let opts = [
+            ("timeZone", "UTC"),
+            ("weekday", "short"),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("year", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+        ]
+        .map(|(k, v)| (k, JsValue::from_str(v)));
+        Intl::DateTimeFormat::new(&locales(locale), &options(&opts)).into()
     })
     .unchecked_into();
-    apply(fmt.format(), &date).unwrap_or_else(|| rfc3339.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wall_clock;
-
-    #[test]
-    fn wall_clock_reads_the_time_as_written_in_its_own_offset() {
-        assert_eq!(wall_clock("2026-12-12T20:00:00+08:00"), Some([2026, 12, 12, 20, 0]));
-        assert_eq!(wall_clock("2027-01-31T09:45:00-03:00"), Some([2027, 1, 31, 9, 45]));
-        assert_eq!(wall_clock("2026-12-12T20:00:00Z"), Some([2026, 12, 12, 20, 0]));
-    }
-
-    #[test]
-    fn wall_clock_refuses_what_is_not_a_time() {
-        for bad in [
-            "",
-            "2026-12-12",
-            "2026-13-01T10:00:00Z",
-            "2026-12-32T10:00:00Z",
-            "2026-12-12T24:00:00Z",
-            "2026/12/12T10:00:00Z",
-            "2026-12-12T1a:00:00Z",
-            "２０２６-12-12T10:00:00Z",
-        ] {
-            assert_eq!(wall_clock(bad), None, "{bad}");
-        }
-    }
+    let date = Date::new(&JsValue::from_f64(wall as f64));
+    format.format().call1(&JsValue::NULL, &date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| rfc3339.to_owned())
 }

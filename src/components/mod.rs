@@ -1,47 +1,49 @@
-//! The widget's component tree. Each component is a function that builds its elements with
-//! `crate::dom` (reactive through Leptos's signals) and returns them.
+//! The widget's component tree, one concept a file:
 //!
-//! widget
-//! ├── return_notice          (payment complete / cancelled, after the hosted checkout)
-//! ├── event_list             (list mode: one card per event)
-//! └── event_view             (one event)
-//!     ├── tier_picker        (radio group; price, availability or sale period per tier)
-//!     ├── quantity_picker    (bounded by availability and the tier's per-order limits)
-//!     ├── buyer_form         (name, email, optional phone, inline errors)
-//!     ├── promo_field        (one preview request, then priced locally)
-//!     ├── order_summary      (priced by tessera-core; the total is announced politely)
-//!     └── problem_view       (what went wrong and what to do)
+//! Widget                      (provides the Shop context; one event, or the list)
+//! ├── EventList               (list mode: a card per event, opening one in place)
+//! └── EventView               (one event: its read, live updates, the order)
+//!     ├── ReturnNotice        (payment complete / cancelled, after the hosted checkout)
+//!     ├── EventHeader         (title, date, venue)
+//!     └── OrderForm
+//!         ├── TierPicker      (radio group; price, availability or sale period per tier)
+//!         ├── LiveNote        (what a live update changed about the buyer's choice; stale data)
+//!         ├── QuantityPicker  (bounded by availability and the tier's per-order limits)
+//!         ├── BuyerForm       (name, email, optional phone, inline errors)
+//!         ├── PromoField      (one preview request, then priced locally)
+//!         ├── OrderSummary    (priced by tessera-core; the total is announced politely)
+//!         ├── CheckoutButton  (its label follows the checkout action)
+//!         └── SoldElsewhere   (bought on another platform's page: where, and a link there)
+//! ProblemView and Loading are the error and loading states every read shares.
 
 mod buyer_form;
+mod checkout_button;
+mod event_header;
 mod event_list;
 mod event_view;
+mod live_note;
+mod notices;
+mod order_form;
 mod order_summary;
-mod problem_view;
 mod promo_field;
 mod quantity_picker;
 mod return_notice;
+mod sold_elsewhere;
 mod tier_picker;
 mod widget;
 
-pub use buyer_form::buyer_form;
-pub use event_list::event_list;
-pub use event_view::event_view;
-pub use order_summary::order_summary;
-pub use problem_view::{problem_message, problem_view};
-pub use promo_field::promo_field;
-pub use quantity_picker::quantity_picker;
-pub use return_notice::return_notice;
-pub use tier_picker::tier_picker;
-pub use widget::{widget, Ctx};
-
-/// Moves focus to the element `id` of this widget once the current render is in the page (by
-/// the next frame). Looked up in the widget's shadow root rather than held in a `NodeRef`,
-/// whose machinery costs the wasm more than this lookup.
-pub fn focus_soon(host: &web_sys::HtmlElement, id: &'static str) {
-    let host = host.clone();
-    crate::dom::next_frame(move || {
-        if let Some(el) = host.shadow_root().and_then(|root| root.get_element_by_id(id)) {
-            crate::dom::dom(&el).focus();
-        }
-    });
-}
+pub use buyer_form::BuyerForm;
+pub use checkout_button::CheckoutButton;
+pub use event_header::EventHeader;
+pub use event_list::EventList;
+pub use event_view::EventView;
+pub use live_note::{Announcer, LiveNote, LiveState};
+pub use notices::{problem_from_errors, problem_message, Loading, ProblemView};
+pub use order_form::OrderForm;
+pub use order_summary::OrderSummary;
+pub use promo_field::PromoField;
+pub use quantity_picker::QuantityPicker;
+pub use return_notice::ReturnNotice;
+pub use sold_elsewhere::SoldElsewhere;
+pub use tier_picker::TierPicker;
+pub use widget::Widget;

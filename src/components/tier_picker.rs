@@ -1,102 +1,79 @@
-use tessera_core::text::decimal;
+use leptos::prelude::*;
 use tessera_core::{Availability, Money, Quantity, Tier, TierId};
 
-use super::Ctx;
-use crate::dom::{el, el_class, El};
+use crate::context::shop;
 use crate::format;
-use crate::host_events::emit;
-use crate::order_state::OrderState;
-use crate::state::Kept;
+use crate::host_events;
+use crate::order::Order;
 use crate::text::{fill, Texts};
-use crate::wire::ToJs;
 
 /// The tiers as one radio group: name, price and what is left. A tier that cannot be bought
 /// now (sold out, its sale not open yet or over) stays visible, since buyers want to know it
 /// exists, but cannot be chosen. `list_only`: the same rows with their radios off (and hidden
-/// by the stylesheet), where the tickets are bought on another platform's page and there is
-/// nothing to choose here.
-pub fn tier_picker(ctx: &'static Ctx, order: OrderState, list_only: bool) -> El {
-    let t = ctx.t;
-    let locale = ctx.locale.as_str();
-    // Names, prices and sale periods are drawn once per list; live updates change only
-    // counts, so the list is redrawn only when the tiers themselves change (a reload).
-    // Not a Memo (a type of its own costs wasm bytes): `switch` compares the same list.
-    let tiers = move || {
+/// by the stylesheet), where the tickets are bought on another platform's page.
+#[component]
+pub fn TierPicker(order: Order, list_only: bool) -> impl IntoView {
+    let shop = shop();
+    let (t, locale) = (shop.t, shop.locale.clone());
+    // Names, prices and sale periods are drawn once per list; live updates change only counts,
+    // so the rows are drawn again only when the tiers themselves change (a reload).
+    let rows = Memo::new(move |_| {
         order.event.with(|e| {
-            e.as_ref().map(|e| {
-                e.tiers
-                    .iter()
-                    .map(|tier| {
-                        let off = off_sale(t, tier, locale);
-                        (tier.id.clone(), tier.name.clone(), tier.price, off)
-                    })
-                    .collect::<Vec<_>>()
-            })
+            e.as_ref()
+                .map(|e| {
+                    e.tiers.iter().map(|tier| (tier.id.clone(), tier.name.clone(), tier.price, off_sale(t, tier, &locale))).collect()
+                })
+                .unwrap_or_else(Vec::new)
         })
-    };
-    el_class("fieldset", "tessera-tiers").attr("part", "tiers").child(el("legend").text(t.choose_tickets())).switch(
-        tiers,
-        move || {
-            tiers()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(id, name, price, off)| tier_option(ctx, id, name, price, off, order, list_only))
-                .collect()
-        },
-    )
+    });
+    view! {
+        <fieldset class="tessera-tiers" part="tiers">
+            <legend>{t.choose_tickets()}</legend>
+            <For each=move || rows.get() key=|row| row.clone() let:row>
+                <TierOption order id=row.0 name=row.1 price=row.2 off=row.3 list_only />
+            </For>
+        </fieldset>
+    }
 }
 
 /// Why a tier is not on sale now, in the buyer's words: "Sale opens Sat, 1 Mar 2030, 10:00 AM"
 /// (in the platform's own offset, as event times are shown) or "Not on sale".
 fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
     if tier.sale_closed {
-        return Some(t.off_sale().into());
+        return Some(t.off_sale().to_owned());
     }
     let opens = tier.sale_opens_at.as_deref()?;
     Some(fill(t.sale_opens(), &[("when", &format::event_date(opens, locale))]))
 }
 
-fn tier_option(
-    ctx: &'static Ctx,
-    id: TierId,
-    name: String,
-    price: Money,
-    off: Option<String>,
-    order: OrderState,
-    list_only: bool,
-) -> El {
-    let t = ctx.t;
-    let dom_id = ["tier-", id.as_str()].concat();
-    // Always `Some`: as an `Option` it shares its slot type with `order.tier`.
-    let tier_id = Kept::new(Some(id.clone()));
+#[component]
+fn TierOption(order: Order, id: TierId, name: String, price: Money, off: Option<String>, list_only: bool) -> impl IntoView {
+    let shop = shop();
+    let t = shop.t;
+    let shown_price = format::money(price, &shop.locale);
+    let dom_id = format!("tier-{}", id.as_str());
+    let tier_id = StoredValue::new(id.clone());
     // What is left, and whether an order of this tier is possible now.
-    // Not a Memo: a Memo of its own type costs the wasm more than working this out again.
-    let state = move || {
+    let state = Memo::new(move |_| {
         order.event.with(|e| {
             e.as_ref()
-                .zip(tier_id.get_value())
-                .and_then(|(e, id)| e.tier(&id))
-                .map(|t| (t.availability(), Quantity::max_for(t) > 0))
+                .and_then(|e| tier_id.with_value(|id| e.tier(id)).map(|t| (t.availability(), Quantity::max_for(t) > 0)))
                 .unwrap_or((Availability::SoldOut, false))
         })
-    };
-    // Where the tickets are bought on another platform's page there is nothing to choose:
-    // the radio is off, and hidden by the stylesheet.
-    let closed = move || list_only || !state().1;
-    let checked = move || order.tier.with(|sel| *sel == tier_id.get_value());
-    let chosen = {
-        let (name, id) = (name.clone(), id.clone());
-        move || {
-            order.tier.set(tier_id.get_value());
+    });
+    let closed = move || list_only || !state.get().1;
+    let checked = move || order.tier.with(|chosen| tier_id.with_value(|id| chosen.as_ref() == Some(id)));
+    let choose = {
+        let name = name.clone();
+        move |_| {
+            order.tier.set(Some(tier_id.get_value()));
             order.clamp_quantity();
             let event_id = order.event_id().unwrap_or_default();
-            let detail = [
-                ("event_id", event_id.into()),
-                ("tier_id", id.as_str().into()),
-                ("tier_name", name.as_str().into()),
-                ("price", price.to_js()),
-            ];
-            emit(&ctx.host, "tier-change", &detail);
+            let id = tier_id.get_value();
+            shop.emit(
+                "tier-change",
+                &host_events::TierChange { event_id: &event_id, tier_id: id.as_str(), tier_name: &name, price },
+            );
         }
     };
     let class = move || match (list_only, closed(), checked()) {
@@ -105,31 +82,32 @@ fn tier_option(
         (_, _, true) => "tessera-tier tessera-selected",
         _ => "tessera-tier",
     };
-    let off = Kept::new(off);
-    let left = move || match (off.get_value(), state().0) {
+    let off = StoredValue::new(off);
+    let left = move || match (off.get_value(), state.get().0) {
         (Some(why), _) => ("tessera-tier-left", why),
         (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out().to_owned()),
-        (None, Availability::FewLeft(n)) => {
-            ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &decimal(n.into()))]))
-        }
-        (None, Availability::Available(n)) => ("tessera-tier-left", fill(t.left(), &[("n", &decimal(n.into()))])),
+        (None, Availability::FewLeft(n)) => ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &n.to_string())])),
+        (None, Availability::Available(n)) => ("tessera-tier-left", t.left(n)),
     };
-    let price = format::money(price, &ctx.locale);
-    let radio = el("input")
-        .attr("type", "radio")
-        .attr("name", "tier")
-        .attr("id", &dom_id)
-        .attr("value", id.as_str())
-        .prop_fn("checked", move || checked().into())
-        .flag_fn("disabled", closed)
-        .on("change", move |_| chosen());
     // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
-    let label = el("label")
-        .attr("for", &dom_id)
-        .child(el_class("span", "tessera-tier-name").text(&name))
-        .child(el_class("span", "tessera-visually-hidden").text(", "))
-        .child(el_class("span", "tessera-tier-price").text(&price))
-        .child(el_class("span", "tessera-visually-hidden").text(", "))
-        .child(el("span").attr_fn("class", move || Some(left().0.to_owned())).text_fn(move || left().1));
-    el("div").attr_fn("class", move || Some(class().to_owned())).attr("part", "tier").child(radio).child(label)
+    view! {
+        <div class=class part="tier">
+            <input
+                type="radio"
+                name="tier"
+                id=dom_id.clone()
+                value=id.as_str().to_owned()
+                prop:checked=checked
+                disabled=closed
+                on:change=choose
+            />
+            <label for=dom_id>
+                <span class="tessera-tier-name">{name}</span>
+                <span class="tessera-visually-hidden">", "</span>
+                <span class="tessera-tier-price">{shown_price}</span>
+                <span class="tessera-visually-hidden">", "</span>
+                <span class=move || left().0>{move || left().1}</span>
+            </label>
+        </div>
+    }
 }

@@ -31,23 +31,6 @@ impl Field {
     pub const ALL: [Field; 7] =
         [Field::EventId, Field::TierId, Field::Quantity, Field::Name, Field::Email, Field::Phone, Field::PromoCode];
 
-    /// The field's name in JSON ("promo_code"); the widget reads errors without serde.
-    pub fn wire_name(&self) -> &'static str {
-        match self {
-            Field::EventId => "event_id",
-            Field::TierId => "tier_id",
-            Field::Quantity => "quantity",
-            Field::Name => "name",
-            Field::Email => "email",
-            Field::Phone => "phone",
-            Field::PromoCode => "promo_code",
-        }
-    }
-
-    pub fn from_wire(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.wire_name() == name)
-    }
-
     pub fn as_str(&self) -> &'static str {
         match self {
             Field::EventId => "event_id",
@@ -113,48 +96,6 @@ enum ProblemKind {
 
 #[cfg(feature = "openapi")]
 crate::openapi::schema_of_wire!(Problem, ProblemWire, "Problem");
-
-impl Problem {
-    /// A problem from its JSON parts (`kind`, `limit`); the widget reads errors without serde.
-    pub fn from_wire(kind: &str, limit: Option<u32>) -> Option<Problem> {
-        let kind = ProblemKind::ALL.into_iter().find(|k| k.wire_name() == kind)?;
-        Problem::try_from(ProblemWire { kind, limit }).ok()
-    }
-}
-
-impl ProblemKind {
-    const ALL: [ProblemKind; 12] = [
-        ProblemKind::Missing,
-        ProblemKind::Invalid,
-        ProblemKind::TooLong,
-        ProblemKind::BelowMinimum,
-        ProblemKind::AboveMaximum,
-        ProblemKind::AboveAvailability,
-        ProblemKind::SoldOut,
-        ProblemKind::Unknown,
-        ProblemKind::NotOnSale,
-        ProblemKind::Expired,
-        ProblemKind::UsedUp,
-        ProblemKind::Inactive,
-    ];
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            ProblemKind::Missing => "missing",
-            ProblemKind::Invalid => "invalid",
-            ProblemKind::TooLong => "too_long",
-            ProblemKind::BelowMinimum => "below_minimum",
-            ProblemKind::AboveMaximum => "above_maximum",
-            ProblemKind::AboveAvailability => "above_availability",
-            ProblemKind::SoldOut => "sold_out",
-            ProblemKind::Unknown => "unknown",
-            ProblemKind::NotOnSale => "not_on_sale",
-            ProblemKind::Expired => "expired",
-            ProblemKind::UsedUp => "used_up",
-            ProblemKind::Inactive => "inactive",
-        }
-    }
-}
 
 impl TryFrom<ProblemWire> for Problem {
     type Error = &'static str;
@@ -497,24 +438,6 @@ mod tests {
         }
         assert!(serde_json::from_str::<Problem>(r#"{"kind":"too_long"}"#).is_err());
         assert!(serde_json::from_str::<Problem>(r#"{"kind":"on_fire"}"#).is_err());
-    }
-
-    #[test]
-    fn wire_names_agree_with_serde() {
-        for field in Field::ALL {
-            assert_eq!(serde_json::to_string(&field).unwrap(), format!("\"{}\"", field.wire_name()));
-            assert_eq!(Field::from_wire(field.wire_name()), Some(field));
-        }
-        assert_eq!(Field::from_wire("customer.name"), None);
-        for kind in ProblemKind::ALL {
-            let problem = Problem::try_from(ProblemWire { kind, limit: Some(4) }).unwrap();
-            let json = serde_json::to_value(problem).unwrap();
-            let limit = json.get("limit").and_then(|l| l.as_u64()).map(|l| l as u32);
-            assert_eq!(json["kind"], kind.wire_name());
-            assert_eq!(Problem::from_wire(kind.wire_name(), limit), Some(problem));
-        }
-        assert_eq!(Problem::from_wire("too_long", None), None);
-        assert_eq!(Problem::from_wire("on_fire", None), None);
     }
 
     fn event() -> Event {

@@ -131,18 +131,6 @@ enum DiscountKind {
 #[cfg(feature = "openapi")]
 crate::openapi::schema_of_wire!(Discount, DiscountWire, "Discount");
 
-impl Discount {
-    /// A discount from its JSON parts; the widget reads the preview without serde.
-    pub fn from_wire(kind: &str, basis_points: Option<u32>, amount: Option<Money>) -> Option<Discount> {
-        let kind = match kind {
-            "percentage" => DiscountKind::Percentage,
-            "fixed_amount" => DiscountKind::FixedAmount,
-            _ => return None,
-        };
-        Discount::try_from(DiscountWire { kind, basis_points, amount }).ok()
-    }
-}
-
 impl TryFrom<DiscountWire> for Discount {
     type Error = &'static str;
     fn try_from(w: DiscountWire) -> Result<Self, Self::Error> {
@@ -422,14 +410,6 @@ mod tests {
         assert_eq!(serde_json::from_str::<Discount>(&fixed_json).unwrap(), fixed);
         let pct: Discount = serde_json::from_str(r#"{"basis_points":1250,"type":"percentage","extra":1}"#).unwrap();
         assert_eq!(pct, Discount::Percentage { basis_points: 1250 });
-        let pct_json = serde_json::to_value(pct).unwrap();
-        assert_eq!(Discount::from_wire(pct_json["type"].as_str().unwrap(), Some(1250), None), Some(pct));
-        assert_eq!(
-            Discount::from_wire("fixed_amount", None, Some(Money::new(10_000, crate::money::Currency::PHP))),
-            Some(fixed)
-        );
-        assert_eq!(Discount::from_wire("percentage", None, None), None);
-        assert_eq!(Discount::from_wire("bogo", Some(1), None), None);
         for bad in
             [r#"{"type":"percentage"}"#, r#"{"type":"fixed_amount","basis_points":5}"#, r#"{"type":"bogo"}"#, r#"{}"#]
         {
