@@ -108,6 +108,8 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .merge(site::routes(&state.widget_dir))
         // Applies to the routes registered so far that have none yet (the demo pages, /healthz).
         .method_not_allowed_fallback(events::wrong_method)
+        // Any other address outside the API (whose own fallback says "No such API endpoint").
+        .fallback(events::no_such_page)
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

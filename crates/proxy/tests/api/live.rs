@@ -141,7 +141,7 @@ async fn while_the_platform_is_down_buyers_see_the_last_counts_and_checkout_fail
     assert_eq!(r.status().as_u16(), 503);
     assert!(started.elapsed() < Duration::from_secs(3), "fails fast: {:?}", started.elapsed());
     let body: Value = r.json().await.unwrap();
-    assert_error(503, &body, 503);
+    assert_error(503, &body, 503, "platform_down");
 }
 
 #[tokio::test]
@@ -160,6 +160,8 @@ async fn a_platform_429_is_honoured_and_buyers_keep_seeing_the_last_counts() {
     assert_eq!(r.status().as_u16(), 503, "the platform's 429 becomes 'busy, come back later'");
     let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=72).contains(&wait), "the platform's Retry-After (≤ 60 s) plus jitter: {wait}");
+    let body: Value = r.json().await.unwrap();
+    assert_error(503, &body, 503, "platform_busy");
 
     // Until then the proxy does not ask again; the event is served from its last copy.
     let started = std::time::Instant::now();

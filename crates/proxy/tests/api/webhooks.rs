@@ -45,7 +45,7 @@ async fn wrong_truncated_empty_and_missing_signatures_are_401() {
     let other = sign(b"another secret", body.as_bytes());
     for signature in [Some(other.as_str()), Some(&good[..40]), Some(""), None] {
         let (status, reply) = deliver(&app, &body, signature).await;
-        assert_error(status, &reply, 401);
+        assert_error(status, &reply, 401, "unauthorized");
     }
     // None of those counted: the properly signed one is still new.
     let (_, reply) = deliver(&app, &body, Some(&good)).await;
@@ -57,7 +57,7 @@ async fn a_signed_but_malformed_delivery_is_400() {
     let app = spawn_app().await;
     for body in ["not json", r#"{"type":"ticket.purchased"}"#, r#"{"id":"","type":"x"}"#] {
         let (status, reply) = deliver(&app, body, Some(&sign(WEBHOOK_SECRET.as_bytes(), body.as_bytes()))).await;
-        assert_error(status, &reply, 400);
+        assert_error(status, &reply, 400, "invalid");
     }
 }
 
