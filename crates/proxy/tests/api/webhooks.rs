@@ -73,3 +73,14 @@ async fn a_sale_on_the_platform_reaches_buyers_through_its_signed_webhook() {
     .await;
     assert!(seen, "the sandbox's ticket.purchased webhook refreshed the proxy's view");
 }
+
+/// A platform or token segment that is not UTF-8 once percent-decoded names nothing: the JSON
+/// 404 of any unknown platform, not axum's plain-text 400.
+#[tokio::test]
+async fn a_webhook_path_that_is_not_utf8_is_a_json_not_found() {
+    let app = spawn_app().await;
+    for path in ["/webhooks/%FF", "/webhooks/ingresse/%C3%28", "/webhooks/%FF/token"] {
+        let answer = app.post_raw(path, &[("content-type", "application/json")], "{}").await;
+        assert_error(answer.status, &answer.body, 404, "not_found");
+    }
+}
