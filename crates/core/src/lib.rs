@@ -5,6 +5,7 @@
 //! Pure Rust, no I/O, no platform-specific types: every upstream's data is converted into
 //! these types at the proxy's edge. Kept small because every byte ships to every buyer.
 
+pub mod api;
 pub mod availability;
 pub mod buyer;
 pub mod event;
@@ -16,6 +17,9 @@ pub mod order;
 pub mod promo;
 pub mod text;
 
+pub use api::{
+    CheckoutStarted, ErrorBody, ErrorCode, ErrorDetail, EventPageRead, EventRead, PageMeta, PromoPreviewRequest,
+};
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};
 pub use event::{Event, EventId, EventStatus, EventSummary, Resale, SoldElsewhere, Tier, TierId};

@@ -75,7 +75,7 @@ pub async fn hand_off_once(
             ))
         }
         KeyClaim::InFlight => {
-            return Err(ApiError::Conflict("This checkout is already being created; try again in a moment".into()))
+            return Err(ApiError::InProgress("This checkout is already being created; try again in a moment"))
         }
         KeyClaim::Proceed { upstream_key } => upstream_key,
     };
@@ -118,7 +118,7 @@ pub async fn hand_off(
     // widget sends buyers to the platform's page instead, and so does this answer.
     if let Some(elsewhere) = &event.sold_elsewhere {
         let at = elsewhere.url.as_deref().map(|u| format!(" at {u}")).unwrap_or_default();
-        return Err(ApiError::Conflict(format!("Tickets for this event are sold on {}{at}", elsewhere.platform)));
+        return Err(ApiError::SoldElsewhere(format!("Tickets for this event are sold on {}{at}", elsewhere.platform)));
     }
     let order = request.validate(&event, applied.as_ref()).map_err(ApiError::Invalid)?;
 
@@ -133,7 +133,7 @@ pub async fn hand_off(
         }
     }
     session.map_err(|e| match e {
-        UpstreamError::NotFound => ApiError::Conflict("This ticket tier is no longer on sale.".into()),
+        UpstreamError::NotFound => ApiError::SeatsGone("This ticket tier is no longer on sale.".into()),
         other => other.into(),
     })
 }

@@ -1,36 +1,16 @@
 //! The proxy's one error type. Every failure a client sees becomes
-//! `{"error": {"message": "...", "status": N}}` (the platforms' own format) with a message a
-//! buyer or site owner can act on; internal detail goes to the log, never to the response.
+//! `{"error": {"message": "...", "status": N, "code": "..."}}` (the platforms' own format plus
+//! a stable `code` for programs, `tessera_core::ErrorBody`) with a message a buyer or site owner
+//! can act on; internal detail goes to the log, never to the response.
 
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use std::time::Duration;
+pub use tessera_core::{ErrorBody, ErrorCode, ErrorDetail};
 use tessera_core::{FieldError, Problem};
-use utoipa::ToSchema;
 
 use crate::upstream::UpstreamError;
-
-/// Every error answer of the API: `{"error": {"message", "status", "fields"?}}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// What went wrong, in a sentence a buyer or site owner can act on.
-    #[schema(examples("Event not found"))]
-    pub message: String,
-    /// The HTTP status of the answer, repeated.
-    #[schema(minimum = 400, maximum = 599, examples(404))]
-    pub status: u16,
-    /// Present on order problems: one entry per field, so the widget can show each message
-    /// beside its input.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<FieldError>>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -41,8 +21,15 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     NotFound(&'static str),
+    /// The seats are gone after all: the platform's own 409, or a tier it no longer sells.
     #[error("{0}")]
-    Conflict(String),
+    SeatsGone(String),
+    /// A checkout with the same Idempotency-Key is still being created.
+    #[error("{0}")]
+    InProgress(&'static str),
+    /// The event's tickets are sold on its platform's own page, not through this proxy.
+    #[error("{0}")]
+    SoldElsewhere(String),
     #[error("{0}")]
     Unauthorized(&'static str),
     #[error("{0}")]
@@ -99,22 +86,54 @@ fn first_message(errors: &[FieldError]) -> String {
     }
 }
 
+/// The code of an order's field problems. Seats that are gone (or a promo code used up)
+/// conflict with the state of the tier: 409, as HangHut answers. Anything else about the
+/// order is a 400 `invalid`.
+fn fields_code(fields: &[FieldError]) -> ErrorCode {
+    let gone = |f: &FieldError| matches!(f.problem, Problem::SoldOut | Problem::AboveAvailability(_));
+    let used_up = |f: &FieldError| f.problem == Problem::UsedUp;
+    if fields.is_empty() || !fields.iter().all(|f| gone(f) || used_up(f)) {
+        ErrorCode::Invalid
+    } else if fields.iter().all(used_up) {
+        ErrorCode::PromoUnavailable
+    } else {
+        // Seats gone, maybe a used-up code with them: the seats decide what the buyer does.
+        ErrorCode::SoldOut
+    }
+}
+
 impl ApiError {
+    /// What the error is about, for programs: each code has one status (`status` agrees).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::BadRequest(_) => ErrorCode::Invalid,
+            ApiError::Invalid(fields) => fields_code(fields),
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::SeatsGone(_) => ErrorCode::SoldOut,
+            ApiError::InProgress(_) => ErrorCode::InProgress,
+            ApiError::SoldElsewhere(_) => ErrorCode::SoldElsewhere,
+            ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            ApiError::RequestTimeout => ErrorCode::RequestTimeout,
+            ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
+            ApiError::RateLimited(_) => ErrorCode::RateLimited,
+            ApiError::UpstreamCredentials => ErrorCode::PlatformCredentials,
+            ApiError::UpstreamRefused => ErrorCode::PlatformRefused,
+            ApiError::UpstreamBusy(_) => ErrorCode::PlatformBusy,
+            ApiError::UpstreamUnavailable(_) => ErrorCode::PlatformDown,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
-            // An order that is well-formed but asks for seats that are gone conflicts with the
-            // state of the tier (409, as HangHut answers); anything else about it is a 400.
-            ApiError::Invalid(fields)
-                if !fields.is_empty()
-                    && fields.iter().all(|f| {
-                        matches!(f.problem, Problem::SoldOut | Problem::AboveAvailability(_) | Problem::UsedUp)
-                    }) =>
-            {
-                StatusCode::CONFLICT
-            }
+            ApiError::Invalid(fields) if fields_code(fields) != ErrorCode::Invalid => StatusCode::CONFLICT,
             ApiError::BadRequest(_) | ApiError::Invalid(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::SeatsGone(_) | ApiError::InProgress(_) | ApiError::SoldElsewhere(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -145,7 +164,9 @@ impl ApiError {
             ApiError::Invalid(fields) => Some(fields.clone()),
             _ => None,
         };
-        ErrorBody { error: ErrorDetail { message: self.public_message(), status: self.status().as_u16(), fields } }
+        let error =
+            ErrorDetail { message: self.public_message(), status: self.status().as_u16(), code: self.code(), fields };
+        ErrorBody { error }
     }
 
     pub fn body(&self) -> serde_json::Value {
@@ -194,7 +215,7 @@ impl From<UpstreamError> for ApiError {
         match e {
             UpstreamError::Unauthorized => ApiError::UpstreamCredentials,
             UpstreamError::NotFound => ApiError::NotFound("Event not found"),
-            UpstreamError::Conflict(_) => ApiError::Conflict(
+            UpstreamError::Conflict(_) => ApiError::SeatsGone(
                 "Not enough tickets are left in this tier. Choose fewer tickets or another tier.".into(),
             ),
             UpstreamError::RateLimited(wait) => ApiError::UpstreamBusy(wait),
@@ -242,6 +263,97 @@ mod tests {
             FieldError { field: Field::Email, problem: Problem::Missing },
         ]);
         assert_eq!(mixed.status(), StatusCode::BAD_REQUEST);
+    }
+
+    /// One of each variant (and each kind of field list); the match has no wildcard, so a new
+    /// variant does not compile until it is listed here.
+    fn one_of_each() -> Vec<ApiError> {
+        let field = |field, problem| FieldError { field, problem };
+        let samples = vec![
+            ApiError::BadRequest("bad".into()),
+            ApiError::Invalid(vec![field(Field::Email, Problem::Missing)]),
+            ApiError::Invalid(vec![]),
+            ApiError::Invalid(vec![field(Field::Quantity, Problem::SoldOut)]),
+            ApiError::Invalid(vec![field(Field::Quantity, Problem::AboveAvailability(2))]),
+            ApiError::Invalid(vec![field(Field::PromoCode, Problem::UsedUp)]),
+            ApiError::Invalid(vec![field(Field::Quantity, Problem::SoldOut), field(Field::PromoCode, Problem::UsedUp)]),
+            ApiError::Invalid(vec![field(Field::Quantity, Problem::SoldOut), field(Field::Email, Problem::Missing)]),
+            ApiError::Invalid(vec![field(Field::PromoCode, Problem::Expired)]),
+            ApiError::NotFound("nope"),
+            ApiError::SeatsGone("gone".into()),
+            ApiError::InProgress("wait"),
+            ApiError::SoldElsewhere("elsewhere".into()),
+            ApiError::Unauthorized("who"),
+            ApiError::UnsupportedMediaType("json"),
+            ApiError::MethodNotAllowed,
+            ApiError::Forbidden("origin"),
+            ApiError::PayloadTooLarge(16 * 1024),
+            ApiError::RequestTimeout,
+            ApiError::Unprocessable("key"),
+            ApiError::RateLimited(Duration::from_secs(3)),
+            ApiError::UpstreamCredentials,
+            ApiError::UpstreamRefused,
+            ApiError::UpstreamBusy(Duration::from_secs(3)),
+            ApiError::UpstreamUnavailable(Duration::from_secs(3)),
+            ApiError::Internal("oops".into()),
+        ];
+        for e in &samples {
+            match e {
+                ApiError::BadRequest(_)
+                | ApiError::Invalid(_)
+                | ApiError::NotFound(_)
+                | ApiError::SeatsGone(_)
+                | ApiError::InProgress(_)
+                | ApiError::SoldElsewhere(_)
+                | ApiError::Unauthorized(_)
+                | ApiError::UnsupportedMediaType(_)
+                | ApiError::MethodNotAllowed
+                | ApiError::Forbidden(_)
+                | ApiError::PayloadTooLarge(_)
+                | ApiError::RequestTimeout
+                | ApiError::Unprocessable(_)
+                | ApiError::RateLimited(_)
+                | ApiError::UpstreamCredentials
+                | ApiError::UpstreamRefused
+                | ApiError::UpstreamBusy(_)
+                | ApiError::UpstreamUnavailable(_)
+                | ApiError::Internal(_) => {}
+            }
+        }
+        samples
+    }
+
+    #[test]
+    fn every_error_has_a_code_whose_status_is_its_status() {
+        for e in one_of_each() {
+            let code = e.code();
+            assert_ne!(code, ErrorCode::Other, "{e:?}");
+            assert_eq!(code.status(), Some(e.status().as_u16()), "{e:?} is {code:?}");
+            let body = e.body();
+            assert_eq!(body["error"]["code"], code.as_str(), "{body}");
+            assert_eq!(body["error"]["status"], e.status().as_u16(), "{body}");
+        }
+        let field = |field, problem| FieldError { field, problem };
+        let code_of = |fields| ApiError::Invalid(fields).code();
+        assert_eq!(code_of(vec![field(Field::Quantity, Problem::AboveAvailability(1))]), ErrorCode::SoldOut);
+        assert_eq!(code_of(vec![field(Field::PromoCode, Problem::UsedUp)]), ErrorCode::PromoUnavailable);
+        let both = vec![field(Field::Quantity, Problem::SoldOut), field(Field::PromoCode, Problem::UsedUp)];
+        assert_eq!(code_of(both), ErrorCode::SoldOut, "the seats decide");
+        assert_eq!(code_of(vec![field(Field::PromoCode, Problem::Expired)]), ErrorCode::Invalid);
+        // Every code the proxy can send comes from some error.
+        let sent: Vec<ErrorCode> = one_of_each().iter().map(ApiError::code).collect();
+        for code in ErrorCode::ALL {
+            assert!(sent.contains(&code), "{code:?} is never sent");
+        }
+    }
+
+    #[test]
+    fn an_error_body_without_fields_has_no_fields_member() {
+        let body = ApiError::NotFound("Event not found").body();
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"message": "Event not found", "status": 404, "code": "not_found"}})
+        );
     }
 
     #[test]

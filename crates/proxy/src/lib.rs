@@ -16,6 +16,7 @@ pub mod error;
 pub mod feed;
 pub mod inbox;
 pub mod live;
+pub mod metrics;
 pub mod platform_config;
 pub mod promo;
 pub mod providers;

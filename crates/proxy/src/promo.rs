@@ -4,7 +4,6 @@
 //! `tessera-core`'s, the same code the widget prices its preview with.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use tessera_core::{
     AppliedPromo, CheckoutRequest, EventId, Field, FieldError, Problem, PromoCode, PromoProblem, PromoRule,
 };
@@ -12,17 +11,6 @@ use tessera_core::{
 use crate::error::ApiError;
 use crate::store::Store;
 use crate::upstream::{HangHutClient, NewPromo, UpstreamError};
-
-/// `POST /api/v1/promo-preview` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreviewRequest {
-    #[schema(examples("344c5b2c-7de4-4174-863f-682207408add"))]
-    pub event_id: String,
-    /// As the buyer typed it: spaces around it and letter case do not matter.
-    #[schema(examples(" earlybird"))]
-    pub code: String,
-}
 
 fn promo_error(problem: impl Into<Problem>) -> ApiError {
     ApiError::Invalid(vec![FieldError { field: Field::PromoCode, problem: problem.into() }])

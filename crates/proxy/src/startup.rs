@@ -151,6 +151,7 @@ impl Application {
             preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
             checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
             trusted_proxies: config.trusted_proxies.clone().into(),
+            metrics: crate::metrics::Metrics::new(),
         });
         let allowed_origins = AllowedOrigins::new(&allowed_origins);
         Ok(Application {

@@ -6,23 +6,12 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
-use serde::Serialize;
-use tessera_core::CheckoutRequest;
+use tessera_core::{CheckoutRequest, CheckoutStarted};
 
 use super::AppState;
 use crate::checkout::{hand_off_once, parse_json, CheckoutForm, IdempotencyKey};
 use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ErrorBody};
-
-/// A checkout session opened on the platform: where the buyer pays.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CheckoutCreated {
-    /// The platform's hosted payment page; the widget sends the top window there.
-    #[schema(examples("https://pay.hanghut.com/checkout/cs_123"))]
-    pub checkout_url: String,
-    /// When the platform lets the held seats go if the buyer has not paid, as the platform wrote it.
-    pub expires_at: String,
-}
 
 enum Kind {
     Json,
@@ -68,7 +57,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiErr
         ),
     ),
     responses(
-        (status = 201, description = "A checkout session is open upstream (JSON requests)", body = CheckoutCreated,
+        (status = 201, description = "A checkout session is open upstream (JSON requests)", body = CheckoutStarted,
             headers(("Idempotent-Replayed" = String,
                 description = "`true` when this is the session an earlier request with the same Idempotency-Key opened"))),
         (status = 303, description = "A form post: on to the platform's payment page",
@@ -120,7 +109,7 @@ pub async fn create(
             .await;
             match result {
                 Ok((s, replayed)) => {
-                    let created = CheckoutCreated { checkout_url: s.checkout_url, expires_at: s.expires_at };
+                    let created = CheckoutStarted { checkout_url: s.checkout_url, expires_at: s.expires_at };
                     let mut response = (StatusCode::CREATED, Json(created)).into_response();
                     if replayed {
                         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));

@@ -4,13 +4,12 @@
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use tessera_core::{Event, EventId};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use tessera_core::{EventId, EventPageRead, EventRead};
+use utoipa::IntoParams;
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
-use crate::upstream::EventPage;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -18,27 +17,6 @@ pub struct ListQuery {
     /// The page to show, from 1 (20 events a page).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     page: Option<String>,
-}
-
-/// A page of the event list as the widget gets it: the page, and whether it is the last copy.
-#[derive(Serialize, ToSchema)]
-pub struct EventPageResponse {
-    #[serde(flatten)]
-    pub page: EventPage,
-    /// `true` when the platform could not be asked (it is down or limiting us) and this is the
-    /// last copy of the page the proxy had; `false` otherwise. Always present.
-    pub stale: bool,
-}
-
-/// An event as the widget gets it: the event, and `stale` when the platform could not be asked.
-#[derive(Serialize, ToSchema)]
-pub struct EventResponse {
-    #[serde(flatten)]
-    pub event: Event,
-    /// Present (and `true`) when the platform could not be asked and this is the last copy.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    #[schema(value_type = Option<bool>)]
-    pub stale: bool,
 }
 
 #[utoipa::path(
@@ -49,7 +27,7 @@ pub struct EventResponse {
     params(ListQuery),
     responses(
         (status = 200, description = "One page of the events on sale; while the platform is down or limiting us, \
-            the last copy of the page, with `stale: true`", body = EventPageResponse),
+            the last copy of the page, with `stale: true`", body = EventPageRead),
         (status = 400, description = "`page` is not a whole number from 1 to 10000", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this page",
@@ -59,7 +37,7 @@ pub struct EventResponse {
 pub async fn list(
     State(app): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<EventPageResponse>, ApiError> {
+) -> Result<Json<EventPageRead>, ApiError> {
     let bad_page = || ApiError::BadRequest("page must be a whole number from 1".into());
     // A query axum cannot read (`page` twice) gets the JSON error like any other bad page.
     let Query(q) = query.map_err(|_| bad_page())?;
@@ -68,7 +46,8 @@ pub async fn list(
         Some(p) => p.parse::<u32>().ok().filter(|p| (1..=10_000).contains(p)).ok_or_else(bad_page)?,
     };
     let read = app.catalogue.page(page).await.map_err(|e| app.read_error(e))?;
-    Ok(Json(EventPageResponse { page: read.page.as_ref().clone(), stale: read.stale }))
+    let page = read.page.as_ref();
+    Ok(Json(EventPageRead { events: page.events.clone(), meta: page.meta.clone(), stale: read.stale }))
 }
 
 #[utoipa::path(
@@ -78,7 +57,7 @@ pub async fn list(
     tag = "events",
     params(("id" = String, Path, description = "The event's id", example = "344c5b2c-7de4-4174-863f-682207408add")),
     responses(
-        (status = 200, description = "The event with its tiers and what each has left", body = EventResponse),
+        (status = 200, description = "The event with its tiers and what each has left", body = EventRead),
         (status = 404, description = "No such event", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
@@ -88,11 +67,11 @@ pub async fn list(
 pub async fn one(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
-) -> Result<Json<EventResponse>, ApiError> {
+) -> Result<Json<EventRead>, ApiError> {
     let id = event_id(id)?;
     let read = app.catalogue.event(&id).await.map_err(|e| app.read_error(e))?;
     // `stale`: the platform is unreachable, and the widget says the counts may be out of date.
-    Ok(Json(EventResponse { event: read.event.as_ref().clone(), stale: read.stale }))
+    Ok(Json(EventRead { event: read.event.as_ref().clone(), stale: read.stale }))
 }
 
 /// The event id of a path. An id that cannot exist (including one that is not UTF-8 once
@@ -106,6 +85,10 @@ pub fn event_id(path: Result<Path<String>, PathRejection>) -> Result<EventId, Ap
 
 pub async fn no_such_route() -> ApiError {
     ApiError::NotFound("No such API endpoint")
+}
+
+pub async fn no_such_page() -> ApiError {
+    ApiError::NotFound("Nothing is served at this address")
 }
 
 /// A known path asked with a method it does not take: the JSON error instead of axum's empty

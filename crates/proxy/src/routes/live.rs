@@ -73,7 +73,15 @@ pub async fn stream(
     let after = current.version;
     let updates = BroadcastStream::new(rx)
         .filter_map(move |item| async move { item.ok().filter(|v| v.version > after).map(|v| Ok(to_sse(&v))) });
-    let body =
-        stream::iter(first).chain(updates).take_until(app.live.closed()).chain(stream::once(async { Ok(reconnect()) }));
+    // Counted from here until the stream is dropped: the viewer left, or the proxy shut down.
+    let viewer = app.metrics.live_viewer();
+    let body = stream::iter(first)
+        .chain(updates)
+        .take_until(app.live.closed())
+        .chain(stream::once(async { Ok(reconnect()) }))
+        .map(move |event| {
+            let _counted = &viewer;
+            event
+        });
     Ok(Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat")))
 }

@@ -26,6 +26,7 @@ use crate::cross_origin::{read_body_in_time, refuse_foreign_origins, AllowedOrig
 use crate::error::ApiError;
 use crate::inbox::Inbox;
 use crate::live::LiveHub;
+use crate::metrics::Metrics;
 use crate::providers::{Platform, WebhookFormat};
 use crate::rate_limit::ClientLimiter;
 use crate::store::Store;
@@ -57,6 +58,8 @@ pub struct App {
     pub trusted_proxies: Arc<[IpNet]>,
     pub live: LiveHub,
     pub inbox: Inbox,
+    /// This proxy's own registry, rendered at `GET /metrics`.
+    pub metrics: Metrics,
 }
 
 impl App {
@@ -105,9 +108,13 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .nest("/api/v1", api)
         .merge(webhooks)
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(crate::metrics::endpoint))
         .merge(site::routes(&state.widget_dir))
-        // Applies to the routes registered so far that have none yet (the demo pages, /healthz).
+        // Applies to the routes registered so far that have none yet (the demo pages, /healthz,
+        // /metrics).
         .method_not_allowed_fallback(events::wrong_method)
+        // Any other address outside the API (whose own fallback says "No such API endpoint").
+        .fallback(events::no_such_page)
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

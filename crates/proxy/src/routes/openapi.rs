@@ -14,9 +14,11 @@ use super::{checkout, events, live, promo, webhooks};
         title = "tessera proxy",
         description = "The public API of a tessera proxy: the catalogue for widgets, live availability, promo-code \
             previews, the checkout hand-off and the platform's webhooks. Every error is \
-            `{\"error\": {\"message\", \"status\", \"fields\"?}}`, also for a method a path does not take \
-            (405, with an `Allow` header). A 503 carries `Retry-After`. Money is an integer count of minor units. \
-            POSTs from a browser page must come from an allowed origin (a request without `Origin` is not from one).",
+            `{\"error\": {\"message\", \"status\", \"code\", \"fields\"?}}`, also for a method a path does not \
+            take (405, with an `Allow` header): `message` is for people, `code` (`ErrorCode`) for programs, and a \
+            client should read a code it does not know by its status. A 503 carries `Retry-After`. Money is an \
+            integer count of minor units. POSTs from a browser page must come from an allowed origin (a request \
+            without `Origin` is not from one).",
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(

@@ -3,19 +3,19 @@
 
 use axum::extract::State;
 use axum::Json;
-use tessera_core::AppliedPromo;
+use tessera_core::{AppliedPromo, PromoPreviewRequest};
 
 use super::AppState;
 use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ErrorBody};
-use crate::promo::{self, PreviewRequest};
+use crate::promo;
 
 #[utoipa::path(
     post,
     path = "/api/v1/promo-preview",
     operation_id = "previewPromo",
     tag = "orders",
-    request_body = PreviewRequest,
+    request_body = PromoPreviewRequest,
     responses(
         (status = 200, description = "The code is valid for this event now: its discount, for the widget to price with", body = AppliedPromo),
         (status = 400, description = "Not a JSON preview request, or the code is not usable: \
@@ -33,7 +33,7 @@ use crate::promo::{self, PreviewRequest};
 pub async fn preview(
     State(app): State<AppState>,
     ClientAddr(client): ClientAddr,
-    body: Result<Json<PreviewRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<PromoPreviewRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<AppliedPromo>, ApiError> {
     // Counted before the body is even read: a malformed guess is still a guess.
     app.preview_limiter.check(client).map_err(ApiError::RateLimited)?;

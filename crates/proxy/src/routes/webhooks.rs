@@ -3,6 +3,7 @@
 //! the delivery to the inbox and apply it (`inbox`), then answer 2xx.
 
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -68,10 +69,11 @@ pub async fn hanghut(
 )]
 pub async fn signed(
     State(app): State<AppState>,
-    Path(platform): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<WebhookReceipt>, ApiError> {
+    let Path(platform) = path.map_err(|_| no_endpoint())?;
     receive(&app, configured(&platform)?, None, &headers, &body).await
 }
 
@@ -96,15 +98,22 @@ pub async fn signed(
 )]
 pub async fn with_token(
     State(app): State<AppState>,
-    Path((platform, token)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<WebhookReceipt>, ApiError> {
+    // A segment that is not UTF-8 once decoded names no platform and no token: the JSON 404,
+    // not axum's plain-text 400.
+    let Path((platform, token)) = path.map_err(|_| no_endpoint())?;
     receive(&app, configured(&platform)?, Some(&token), &headers, &body).await
 }
 
+fn no_endpoint() -> ApiError {
+    ApiError::NotFound("No webhook endpoint for this platform")
+}
+
 fn configured(name: &str) -> Result<Platform, ApiError> {
-    Platform::from_name(name).ok_or(ApiError::NotFound("No webhook endpoint for this platform"))
+    Platform::from_name(name).ok_or_else(no_endpoint)
 }
 
 async fn receive(
@@ -114,7 +123,7 @@ async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Json<WebhookReceipt>, ApiError> {
-    let format = app.webhooks.get(&platform).ok_or(ApiError::NotFound("No webhook endpoint for this platform"))?;
+    let format = app.webhooks.get(&platform).ok_or_else(no_endpoint)?;
     format.authenticate(headers, token, body).map_err(|e| {
         tracing::warn!(platform = platform.name(), reason = %e, "refused a webhook");
         ApiError::Unauthorized("Webhook signature or token is missing or does not match")

@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
-use tessera_core::{Currency, Discount, Event, EventId, EventSummary, PromoCode, ValidOrder};
+use tessera_core::{Currency, Discount, Event, EventId, EventSummary, PageMeta, PromoCode, ValidOrder};
 
 use super::hanghut_wire::{self as wire, Envelope, ErrorEnvelope};
 use super::{parse_retry_after, Budget, UpstreamError};
@@ -32,17 +32,9 @@ pub struct CheckoutSession {
     pub expires_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct PageMeta {
-    pub page: u32,
-    pub per_page: u32,
-    pub total: u32,
-    pub total_pages: u32,
-    pub has_more: bool,
-}
-
-/// One page of the public event list (`GET /api/v1/events`).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// One page of the public event list, as the catalogue keeps it (the widget gets it as
+/// `tessera_core::EventPageRead`).
+#[derive(Debug, Clone, Serialize)]
 pub struct EventPage {
     pub events: Vec<EventSummary>,
     pub meta: PageMeta,

@@ -7,8 +7,10 @@ mod hanghut_wire;
 mod retry_after;
 
 pub use budget::Budget;
-pub use hanghut::{CheckoutSession, EventPage, HangHutClient, NewPromo, PageMeta};
+pub use hanghut::{CheckoutSession, EventPage, HangHutClient, NewPromo};
 pub use retry_after::parse_retry_after;
+/// Moved to `tessera-core` (the widget reads it too); still reachable here.
+pub use tessera_core::PageMeta;
 
 use std::time::Duration;
 

@@ -81,14 +81,14 @@ async fn checkout_rejects_quantity_zero_and_above_the_per_order_limit_without_ca
     {
         let (status, body) =
             app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, quantity)).await;
-        assert_error(status, &body, 400);
+        assert_error(status, &body, 400, "invalid");
         assert!(body["error"]["message"].as_str().unwrap().contains(message), "{body}");
         assert_eq!(body["error"]["fields"][0]["field"], "quantity");
     }
     let mut fractional = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 1);
     fractional["quantity"] = json!(1.5);
     let (status, body) = app.post_json("/api/v1/checkout", &fractional).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     assert_eq!(app.upstream_available(seed::JAZZ_NIGHT, seed::JAZZ_GA).await, 160, "nothing was held upstream");
 }
 
@@ -96,7 +96,7 @@ async fn checkout_rejects_quantity_zero_and_above_the_per_order_limit_without_ca
 async fn checkout_rejects_quantity_above_availability_with_409() {
     let app = spawn_app().await;
     let (status, body) = app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_VIP, 4)).await;
-    assert_error(status, &body, 409);
+    assert_error(status, &body, 409, "sold_out");
     assert_eq!(body["error"]["message"], "Only 3 tickets are left in this tier");
     assert_eq!(app.upstream_available(seed::JAZZ_NIGHT, seed::JAZZ_VIP).await, 3);
 }
@@ -105,7 +105,7 @@ async fn checkout_rejects_quantity_above_availability_with_409() {
 async fn checkout_of_a_sold_out_tier_is_409_and_creates_nothing() {
     let app = spawn_app().await;
     let (status, body) = app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_EARLY, 1)).await;
-    assert_error(status, &body, 409);
+    assert_error(status, &body, 409, "sold_out");
     assert!(body["error"]["message"].as_str().unwrap().contains("sold out"), "{body}");
 }
 
@@ -115,7 +115,7 @@ async fn checkout_reports_missing_email_and_bad_fields_per_field() {
     let mut body = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 1);
     body["customer"] = json!({"name": "Juan", "email": "  ", "phone": "call me"});
     let (status, body) = app.post_json("/api/v1/checkout", &body).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     let fields: Vec<&str> =
         body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["email", "phone"]);
@@ -127,12 +127,12 @@ async fn checkout_of_an_unknown_tier_is_400_and_of_an_unknown_event_404() {
     let app = spawn_app().await;
     let (status, body) =
         app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::COMEDY_STANDARD, 1)).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     assert_eq!(body["error"]["fields"][0]["field"], "tier_id");
     let (status, body) = app
         .post_json("/api/v1/checkout", &checkout_body("00000000-0000-4000-8000-000000000000", seed::JAZZ_GA, 1))
         .await;
-    assert_error(status, &body, 404);
+    assert_error(status, &body, 404, "not_found");
 }
 
 #[tokio::test]
@@ -146,7 +146,7 @@ async fn a_client_cannot_choose_the_price_or_the_return_urls() {
         let mut body = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 1);
         body[field] = value;
         let (status, body) = app.post_json("/api/v1/checkout", &body).await;
-        assert_error(status, &body, 400);
+        assert_error(status, &body, 400, "invalid");
         assert!(body["error"]["message"].as_str().unwrap().contains(field), "{body}");
     }
     assert_eq!(app.upstream_available(seed::JAZZ_NIGHT, seed::JAZZ_GA).await, 160);
@@ -164,10 +164,10 @@ async fn malformed_json_and_other_content_types_get_json_errors() {
         .await
         .unwrap();
     let status = r.status().as_u16();
-    assert_error(status, &r.json().await.unwrap(), 400);
+    assert_error(status, &r.json().await.unwrap(), 400, "invalid");
     let r = app.http.post(format!("{}/api/v1/checkout", app.url)).body("hello").send().await.unwrap();
     let status = r.status().as_u16();
-    assert_error(status, &r.json().await.unwrap(), 415);
+    assert_error(status, &r.json().await.unwrap(), 415, "unsupported_media_type");
 }
 
 #[tokio::test]

@@ -51,21 +51,21 @@ async fn fractional_prices_convert_exactly() {
 async fn unknown_event_is_404_in_the_error_format() {
     let app = spawn_app().await;
     let (status, body) = app.get("/api/v1/events/00000000-0000-4000-8000-000000000000").await;
-    assert_error(status, &body, 404);
+    assert_error(status, &body, 404, "not_found");
     assert_eq!(body["error"]["message"], "Event not found");
     let (status, body) = app.get("/api/v1/events/..%2F..%2Fadmin").await;
-    assert_error(status, &body, 404);
+    assert_error(status, &body, 404, "not_found");
 }
 
 #[tokio::test]
 async fn a_bad_page_number_and_an_unknown_route_get_json_errors() {
     let app = spawn_app().await;
     let (status, body) = app.get("/api/v1/events?page=0").await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     let (status, body) = app.get("/api/v1/events?page=abc").await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     let (status, body) = app.get("/api/v1/nope").await;
-    assert_error(status, &body, 404);
+    assert_error(status, &body, 404, "not_found");
 }
 
 #[tokio::test]
@@ -108,7 +108,7 @@ async fn a_wrong_upstream_key_is_a_502_that_does_not_echo_the_key() {
     let text = r.text().await.unwrap();
     assert!(!text.contains(wrong) && !text.contains("hh_live_"), "{text}");
     let body: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_error(502, &body, 502);
+    assert_error(502, &body, 502, "platform_credentials");
     assert!(body["error"]["message"].as_str().unwrap().contains("API key"), "{body}");
 }
 
@@ -123,5 +123,5 @@ async fn an_upstream_that_is_down_is_a_503() {
     let r = reqwest::get(format!("{url}/api/v1/events/{}", seed::JAZZ_NIGHT)).await.unwrap();
     let status = r.status().as_u16();
     let body: serde_json::Value = r.json().await.unwrap();
-    assert_error(status, &body, 503);
+    assert_error(status, &body, 503, "platform_down");
 }

@@ -67,9 +67,12 @@ fn retry_after_within(answer: &Answer, max: u64) -> Option<u64> {
     answer.header("retry-after").and_then(|v| v.parse::<u64>().ok()).filter(|s| (1..=max).contains(s))
 }
 
+/// A 503 that says, to people and to programs, that the platform is the trouble (not
+/// answering, or limiting this proxy) and to come back.
 fn is_clear_503(answer: &Answer) -> bool {
     answer.status == 503
         && answer.body["error"]["status"] == 503
+        && ["platform_down", "platform_busy"].map(Value::from).contains(&answer.body["error"]["code"])
         && answer.body["error"]["message"].as_str().is_some_and(|m| m.contains("try again"))
 }
 
@@ -296,7 +299,7 @@ async fn through_an_outage_the_list_is_its_last_page_marked_stale_and_reads_with
         format!("/api/v1/events/{NEVER_READ}/live"),
     ] {
         let answer = get(&app, &path).await;
-        assert_error(answer.status, &answer.body, 503);
+        assert_error(answer.status, &answer.body, 503, "platform_down");
         assert!(retry_after_within(&answer, PROBE_MAX_SECS).is_some(), "{path}: {:?}", answer.headers);
     }
 

@@ -22,7 +22,7 @@ async fn checkout_refuses_client_sent_prices_and_return_urls_and_creates_nothing
         let mut body = order();
         body[field] = if field.ends_with("url") { json!("https://evil.example/") } else { json!(1) };
         let (status, body) = app.post_json("/api/v1/checkout", &body).await;
-        assert_error(status, &body, 400);
+        assert_error(status, &body, 400, "invalid");
         assert!(body["error"]["message"].as_str().unwrap().contains(field), "{body}");
     }
     assert!(upstream.checkouts().is_empty(), "no call reached the platform");
@@ -36,7 +36,7 @@ async fn checkout_refuses_bad_quantities_with_400_before_any_upstream_call() {
         let mut body = order();
         body["quantity"] = quantity.clone();
         let (status, body) = app.post_json("/api/v1/checkout", &body).await;
-        assert_error(status, &body, 400);
+        assert_error(status, &body, 400, "invalid");
         assert!(body.to_string().contains("uantity"), "{quantity}: {body}");
     }
     assert!(upstream.checkouts().is_empty(), "no call reached the platform");
@@ -48,9 +48,9 @@ async fn checkout_of_an_unknown_tier_is_400_and_of_a_sold_out_tier_409_with_noth
     let app = spawn_app().await;
     let (status, body) =
         app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::COMEDY_FRONT_ROW, 1)).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     let (status, body) = app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_EARLY, 1)).await;
-    assert_error(status, &body, 409);
+    assert_error(status, &body, 409, "sold_out");
     assert_eq!(app.upstream_sessions(), 0, "the platform opened no session");
 }
 
@@ -102,19 +102,20 @@ async fn the_same_idempotency_key_for_another_order_is_422() {
     assert_eq!(checkout_with_key(&app, "key-1", &order()).await.status, 201);
     let changed = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 3);
     let answer = checkout_with_key(&app, "key-1", &changed).await;
-    assert_error(answer.status, &answer.body, 422);
+    assert_error(answer.status, &answer.body, 422, "unprocessable");
     assert!(answer.body["error"]["message"].as_str().unwrap().contains("Idempotency-Key"), "{}", answer.body);
     assert_eq!(upstream.checkouts().len(), 1);
 
     let bad = checkout_with_key(&app, "has spaces in it", &order()).await;
-    assert_error(bad.status, &bad.body, 400);
+    assert_error(bad.status, &bad.body, 400, "invalid");
 }
 
 #[tokio::test]
 async fn a_refused_order_does_not_use_up_its_idempotency_key() {
     let app = spawn_app().await;
     let too_many = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_VIP, 4);
-    assert_eq!(checkout_with_key(&app, "key-2", &too_many).await.status, 409);
+    let refused = checkout_with_key(&app, "key-2", &too_many).await;
+    assert_error(refused.status, &refused.body, 409, "sold_out");
     let fixed = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_VIP, 3);
     assert_eq!(checkout_with_key(&app, "key-2", &fixed).await.status, 201);
 }
@@ -147,7 +148,7 @@ async fn a_widget_retry_after_an_ambiguous_failure_finds_the_session_the_platfor
     // The platform opens the session but both answers are lost: the buyer sees a 503.
     upstream.lose_next_answers(2);
     let failed = checkout_with_key(&app, "key-4", &order()).await;
-    assert_error(failed.status, &failed.body, 503);
+    assert_error(failed.status, &failed.body, 503, "platform_down");
     let wait: u64 = failed.header("retry-after").expect("Retry-After on a 503").parse().unwrap();
     assert!(wait >= 1, "{wait}");
     // The widget retries with its key; the platform recognises the upstream key.
@@ -167,10 +168,10 @@ async fn post_endpoints_refuse_a_foreign_origin_and_accept_configured_ones() {
     let json_type = ("content-type", "application/json");
     for path in ["/api/v1/checkout", "/api/v1/promo-preview"] {
         let answer = app.post_raw(path, &[json_type, ("origin", EVIL)], order().to_string()).await;
-        assert_error(answer.status, &answer.body, 403);
+        assert_error(answer.status, &answer.body, 403, "forbidden");
         assert_eq!(answer.header("access-control-allow-origin"), None);
         let answer = app.post_raw(path, &[json_type, ("origin", "null")], order().to_string()).await;
-        assert_error(answer.status, &answer.body, 403);
+        assert_error(answer.status, &answer.body, 403, "forbidden");
     }
     assert_eq!(app.upstream_sessions(), 0);
 
@@ -200,15 +201,15 @@ async fn cross_site_simple_requests_are_refused() {
     for (content_type, body) in &simple {
         for path in ["/api/v1/checkout", "/api/v1/promo-preview"] {
             let answer = app.post_raw(path, &[("content-type", content_type), ("origin", EVIL)], body.clone()).await;
-            assert_error(answer.status, &answer.body, 403);
+            assert_error(answer.status, &answer.body, 403, "forbidden");
         }
         // Without an Origin (not a browser on another site) only JSON, or a form to checkout.
         let answer = app.post_raw("/api/v1/promo-preview", &[("content-type", content_type)], body.clone()).await;
-        assert_error(answer.status, &answer.body, 415);
+        assert_error(answer.status, &answer.body, 415, "unsupported_media_type");
     }
     for (content_type, body) in [&simple[0], &simple[2]] {
         let answer = app.post_raw("/api/v1/checkout", &[("content-type", content_type)], body.clone()).await;
-        assert_error(answer.status, &answer.body, 415);
+        assert_error(answer.status, &answer.body, 415, "unsupported_media_type");
     }
     assert_eq!(app.upstream_sessions(), 0, "nothing was created");
     // The no-JavaScript form still works from the shop's own page.
@@ -267,7 +268,7 @@ async fn a_wrong_method_on_a_known_path_is_a_json_405_that_keeps_the_allow_heade
         let r = app.http.request(method.clone(), format!("{}{path}", app.url)).header("origin", SHOP).send().await;
         let answer = Answer::from(r.unwrap()).await;
         let what = format!("{method} {path}");
-        assert_error(answer.status, &answer.body, 405);
+        assert_error(answer.status, &answer.body, 405, "method_not_allowed");
         assert!(answer.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{what}");
         let allow = answer.header("allow").unwrap_or_else(|| panic!("{what}: no Allow header"));
         assert!(allow.split(',').any(|m| m.trim() == allowed), "{what}: Allow: {allow}");
@@ -277,9 +278,11 @@ async fn a_wrong_method_on_a_known_path_is_a_json_405_that_keeps_the_allow_heade
             assert_eq!(answer.header("access-control-allow-origin"), Some(SHOP), "{what}");
         }
     }
-    // An unknown path is still a 404, not a 405.
-    let r = app.http.delete(format!("{}/api/v1/nope", app.url)).send().await.unwrap();
-    assert_eq!(r.status(), 404);
+    // An unknown path is still a 404, not a 405, in the API and outside it.
+    for path in ["/api/v1/nope", "/nope", "/webhooks/hanghut/extra/segments"] {
+        let answer = Answer::from(app.http.delete(format!("{}{path}", app.url)).send().await.unwrap()).await;
+        assert_error(answer.status, &answer.body, 404, "not_found");
+    }
     assert_eq!(app.upstream_sessions(), 0);
 }
 
@@ -289,7 +292,7 @@ async fn a_body_over_16_kib_is_413_in_the_json_error_format() {
     let mut body = order();
     body["customer"]["name"] = json!("x".repeat(17 * 1024));
     let answer = app.post_raw("/api/v1/checkout", &[("content-type", "application/json")], body.to_string()).await;
-    assert_error(answer.status, &answer.body, 413);
+    assert_error(answer.status, &answer.body, 413, "payload_too_large");
 
     // Chunked, so no Content-Length gives the size away up front.
     let addr = app.url.trim_start_matches("http://").to_owned();
@@ -306,7 +309,7 @@ async fn a_body_over_16_kib_is_413_in_the_json_error_format() {
     let _ = tcp.write_all(b"0\r\n\r\n").await;
     let reply = read_reply(&mut tcp, Duration::from_secs(5)).await;
     assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
-    assert!(reply.contains("\"status\":413"), "{reply}");
+    assert!(reply.contains("\"status\":413,\"code\":\"payload_too_large\""), "{reply}");
     assert_eq!(app.upstream_sessions(), 0);
 }
 
@@ -330,7 +333,7 @@ async fn a_client_that_sends_headers_then_stalls_is_cut_off() {
     let reply = read_reply(&mut tcp, Duration::from_secs(10)).await;
     let waited = started.elapsed();
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
-    assert!(reply.contains("\"status\":408"), "{reply}");
+    assert!(reply.contains("\"status\":408,\"code\":\"request_timeout\""), "{reply}");
     assert!(waited < Duration::from_secs(3), "cut off after {waited:?}, and the connection closed");
 }
 
@@ -365,7 +368,7 @@ async fn a_forged_x_forwarded_for_does_not_buy_a_fresh_allowance() {
     assert_eq!(preview_from(&app, "198.51.100.1").await.status, 400, "an unknown code, not a limit");
     assert_eq!(preview_from(&app, "198.51.100.2").await.status, 400);
     let limited = preview_from(&app, "198.51.100.3").await;
-    assert_error(limited.status, &limited.body, 429);
+    assert_error(limited.status, &limited.body, 429, "rate_limited");
     let wait: u64 = limited.header("retry-after").expect("Retry-After").parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
 }
@@ -399,7 +402,7 @@ async fn checkouts_are_limited_per_client_with_retry_after() {
             checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 1).to_string(),
         )
         .await;
-    assert_error(answer.status, &answer.body, 429);
+    assert_error(answer.status, &answer.body, 429, "rate_limited");
     assert!(answer.header("retry-after").is_some_and(|w| w.parse::<u64>().is_ok_and(|w| w >= 1)));
     assert_eq!(app.upstream_sessions(), 2, "the refused third never reached the platform");
 }

@@ -432,10 +432,22 @@ pub fn checkout_body(event: &str, tier: &str, quantity: i64) -> Value {
     })
 }
 
-pub fn assert_error(status: u16, body: &Value, expected: u16) {
+/// An error answer in the documented format, with the status and code expected (and a code
+/// that goes with that status).
+pub fn assert_error(status: u16, body: &Value, expected: u16, code: &str) {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["error"]["status"], expected, "{body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert_code_fits(body);
+}
+
+/// The body's `code` is one this proxy sends, and its status is the body's.
+pub fn assert_code_fits(body: &Value) {
+    let code: tessera_core::ErrorCode = serde_json::from_value(body["error"]["code"].clone())
+        .unwrap_or_else(|e| panic!("no readable code ({e}): {body}"));
+    assert_ne!(code, tessera_core::ErrorCode::Other, "an unknown code: {body}");
+    assert_eq!(code.status().map(Value::from), Some(body["error"]["status"].clone()), "{body}");
 }
 
 /// Polls `f` until it returns true or `within` passes.

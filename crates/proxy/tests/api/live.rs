@@ -141,7 +141,7 @@ async fn while_the_platform_is_down_buyers_see_the_last_counts_and_checkout_fail
     assert_eq!(r.status().as_u16(), 503);
     assert!(started.elapsed() < Duration::from_secs(3), "fails fast: {:?}", started.elapsed());
     let body: Value = r.json().await.unwrap();
-    assert_error(503, &body, 503);
+    assert_error(503, &body, 503, "platform_down");
 }
 
 #[tokio::test]
@@ -160,6 +160,8 @@ async fn a_platform_429_is_honoured_and_buyers_keep_seeing_the_last_counts() {
     assert_eq!(r.status().as_u16(), 503, "the platform's 429 becomes 'busy, come back later'");
     let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=72).contains(&wait), "the platform's Retry-After (≤ 60 s) plus jitter: {wait}");
+    let body: Value = r.json().await.unwrap();
+    assert_error(503, &body, 503, "platform_busy");
 
     // Until then the proxy does not ask again; the event is served from its last copy.
     let started = std::time::Instant::now();
@@ -189,4 +191,39 @@ async fn an_open_stream_hears_when_the_platform_stops_answering_and_when_it_is_b
     // Nobody else reads: the proxy's own probes find the platform back.
     let (_, fresh) = stream.next(Duration::from_secs(15)).await.expect("told the counts are fresh again");
     assert!(fresh.get("stale").is_none(), "{fresh}");
+}
+
+/// `tessera_live_viewers` as the proxy's `GET /metrics` gives it.
+async fn live_viewers(app: &TestApp) -> Option<f64> {
+    let r = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
+    let text = r.text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix("tessera_live_viewers ")?.trim().parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_count_the_open_live_streams_until_their_viewers_leave() {
+    let app = spawn_app().await;
+    assert_eq!(live_viewers(&app).await, Some(0.0), "no stream yet");
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut stream = Stream::open(&app, None).await;
+        stream.next(Duration::from_secs(2)).await.expect("the current state on connect");
+        streams.push(stream);
+    }
+    assert_eq!(live_viewers(&app).await, Some(3.0));
+    // Another proxy in the same process counts its own viewers, not these.
+    let other = spawn_app().await;
+    assert_eq!(live_viewers(&other).await, Some(0.0));
+
+    drop(streams);
+    let mut last = None;
+    let closed = eventually(Duration::from_secs(5), async || {
+        last = live_viewers(&app).await;
+        last == Some(0.0)
+    })
+    .await;
+    assert!(closed, "the count did not come back to 0 once the viewers left: {last:?}");
 }

@@ -45,6 +45,13 @@ async fn the_openapi_document_is_served_and_lists_every_public_operation() {
     assert_eq!(doc["components"]["schemas"]["CheckoutRequest"]["additionalProperties"], false);
     let money = &doc["components"]["schemas"]["Money"];
     assert_eq!(money["required"], json!(["amount", "currency"]));
+    // Every error carries a `code` from a closed list: exactly the codes a proxy sends.
+    let detail = &doc["components"]["schemas"]["ErrorDetail"];
+    assert_eq!(detail["required"], json!(["message", "status", "code"]), "{detail}");
+    let code = &doc["components"]["schemas"]["ErrorCode"];
+    assert_eq!(code["type"], "string", "{code}");
+    let sent: Vec<&str> = tessera_core::ErrorCode::ALL.map(tessera_core::ErrorCode::as_str).to_vec();
+    assert_eq!(code["enum"], json!(sent), "{code}");
 }
 
 #[tokio::test]
@@ -53,9 +60,12 @@ async fn real_answers_match_the_documented_schemas() {
     let doc = document(&app).await;
     // The checker itself tells a wrong body from a right one.
     let error_body = json!({"$ref": "#/components/schemas/ErrorBody"});
-    assert!(conforms(&doc, &error_body, &json!({"error": {"message": "m", "status": 404}}), "$").is_ok());
-    assert!(conforms(&doc, &error_body, &json!({"error": {"message": "m", "status": "404"}}), "$").is_err());
-    assert!(conforms(&doc, &error_body, &json!({"message": "m", "status": 404}), "$").is_err());
+    let error = |detail: Value| conforms(&doc, &error_body, &json!({ "error": detail }), "$");
+    assert!(error(json!({"message": "m", "status": 404, "code": "not_found"})).is_ok());
+    assert!(error(json!({"message": "m", "status": "404", "code": "not_found"})).is_err());
+    assert!(error(json!({"message": "m", "status": 404})).is_err(), "`code` is required");
+    assert!(error(json!({"message": "m", "status": 404, "code": "no_such_code"})).is_err(), "`code` is an enum");
+    assert!(conforms(&doc, &error_body, &json!({"message": "m", "status": 404, "code": "not_found"}), "$").is_err());
     let expect = |op: (&str, &str), status: u16, body: &Value| {
         let schema =
             &doc["paths"][op.0][op.1]["responses"][status.to_string()]["content"]["application/json"]["schema"];
@@ -126,7 +136,7 @@ async fn an_event_id_that_is_not_utf8_is_a_json_not_found() {
     let app = spawn_app().await;
     for path in ["/api/v1/events/%FF", "/api/v1/events/%C3%28/live"] {
         let (status, body) = app.get(path).await;
-        assert_error(status, &body, 404);
+        assert_error(status, &body, 404, "not_found");
     }
 }
 
@@ -136,7 +146,7 @@ async fn an_event_id_that_is_not_utf8_is_a_json_not_found() {
 async fn a_page_given_twice_gets_the_json_error() {
     let app = spawn_app().await;
     let (status, body) = app.get("/api/v1/events?page=1&page=2").await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     assert!(body["error"]["message"].as_str().unwrap().to_lowercase().contains("page"), "{body}");
 }
 

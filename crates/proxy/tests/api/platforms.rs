@@ -127,20 +127,20 @@ async fn vivenu_refuses_a_wrong_signature_and_a_malformed_body_changing_nothing(
     let forged = sign(b"not the key", &sold);
     for headers in [vec![("x-vivenu-signature", forged.as_str())], vec![]] {
         let answer = app.post_raw("/webhooks/vivenu", &headers, sold.clone()).await;
-        assert_error(answer.status, &answer.body, 401);
+        assert_error(answer.status, &answer.body, 401, "unauthorized");
     }
     let mut tampered = sold.clone();
     tampered.extend_from_slice(b" ");
     let signed_other = sign(VIVENU_KEY.as_bytes(), &sold);
     let answer = app.post_raw("/webhooks/vivenu", &[("x-vivenu-signature", &signed_other)], tampered).await;
-    assert_error(answer.status, &answer.body, 401);
+    assert_error(answer.status, &answer.body, 401, "unauthorized");
 
     for body in [
         &b"{\"id\": \"x\", \"type\": \"transaction.complete\""[..],
         br#"{"id":"x","type":"transaction.complete","mode":"prod","data":{"transaction":{}}}"#,
     ] {
         let answer = vivenu(&app, body).await;
-        assert_error(answer.status, &answer.body, 400);
+        assert_error(answer.status, &answer.body, 400, "invalid");
     }
     assert_eq!(shown(&app, VIVENU_EVENT).await.unwrap(), before);
 }
@@ -182,16 +182,16 @@ async fn ingresse_and_tixel_take_deliveries_only_on_their_url_token() {
     let (ticket, sale) = (fixture("ingresse/ticket.json"), fixture("tixel/sale.json"));
     for (platform, body) in [("ingresse", &ticket), ("tixel", &sale)] {
         let wrong = with_token(&app, platform, "wrong_token_of_the_right_length_0000", body).await;
-        assert_error(wrong.status, &wrong.body, 401);
+        assert_error(wrong.status, &wrong.body, 401, "unauthorized");
         let none = app.post_raw(&format!("/webhooks/{platform}"), &[], body.clone()).await;
-        assert_error(none.status, &none.body, 401);
+        assert_error(none.status, &none.body, 401, "unauthorized");
     }
     let swapped = with_token(&app, "tixel", INGRESSE_TOKEN, &sale).await;
-    assert_error(swapped.status, &swapped.body, 401);
+    assert_error(swapped.status, &swapped.body, 401, "unauthorized");
     let malformed = with_token(&app, "ingresse", INGRESSE_TOKEN, br#"{"webhook":"ticket","data":{"id":"x"}}"#).await;
-    assert_error(malformed.status, &malformed.body, 400);
+    assert_error(malformed.status, &malformed.body, 400, "invalid");
     let malformed = with_token(&app, "tixel", TIXEL_TOKEN, br#"{"event":{"id":123456}}"#).await;
-    assert_error(malformed.status, &malformed.body, 400);
+    assert_error(malformed.status, &malformed.body, 400, "invalid");
     assert_eq!(seats(&app, INGRESSE_EVENT).await, Err(404), "nothing was created");
 }
 
@@ -239,6 +239,6 @@ async fn an_event_sold_on_its_platform_gets_no_checkout_here() {
     let app = app(false).await;
     vivenu(&app, &fixture("vivenu/event_created.json")).await;
     let (status, body) = app.post_json("/api/v1/checkout", &checkout_body(VIVENU_EVENT, "string", 10)).await;
-    assert_error(status, &body, 409);
+    assert_error(status, &body, 409, "sold_elsewhere");
     assert!(body["error"]["message"].as_str().unwrap().contains("sold on vivenu"), "{body}");
 }

@@ -98,15 +98,15 @@ async fn wrong_codes_all_get_the_same_neutral_answer() {
     let app = spawn_app().await;
     create_code(&app, COMEDY_NIGHT, "LAUGHS", DiscountType::Percentage, "10", None).await;
     let (status, unknown) = preview(&app, JAZZ_NIGHT, "NOSUCHCODE").await;
-    assert_error(status, &unknown, 400);
+    assert_error(status, &unknown, 400, "invalid");
     assert_eq!(promo_problem(&unknown), "unknown");
     let (status, other_event) = preview(&app, JAZZ_NIGHT, "laughs").await;
     assert_eq!((status, &other_event), (400, &unknown), "another event's code looks like no code at all");
     let (status, short) = preview(&app, JAZZ_NIGHT, "ab").await;
-    assert_error(status, &short, 400);
+    assert_error(status, &short, 400, "invalid");
     assert_eq!(promo_problem(&short), "below_minimum");
     let (status, body) = app.post_json("/api/v1/promo-preview", &json!({ "event_id": JAZZ_NIGHT })).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
 }
 
 #[tokio::test]
@@ -118,12 +118,12 @@ async fn an_expired_code_stops_the_checkout_before_anything_is_created_upstream(
     tokio::time::sleep(Duration::from_millis(1600)).await;
 
     let (status, body) = preview(&app, JAZZ_NIGHT, "flash").await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     assert_eq!(promo_problem(&body), "expired");
     let before = app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await;
     let (status, body) =
         app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 1), "FLASH")).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     assert_eq!(promo_problem(&body), "expired");
     assert_eq!(app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await, before, "no seats were held");
 }
@@ -138,10 +138,11 @@ async fn two_buyers_racing_for_the_last_use_get_one_checkout_between_them() {
     statuses.sort();
     assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
     let refused = if a.0 == 409 { a.1 } else { b.1 };
+    assert_error(409, &refused, 409, "promo_unavailable");
     assert_eq!(promo_problem(&refused), "used_up");
     // The proxy believed the platform: the preview now says so too.
     let (status, body) = preview(&app, JAZZ_NIGHT, "LASTONE").await;
-    assert_error(status, &body, 409);
+    assert_error(status, &body, 409, "promo_unavailable");
     assert_eq!(promo_problem(&body), "used_up");
 }
 
@@ -162,7 +163,7 @@ async fn a_code_switched_off_upstream_after_the_preview_is_refused_clearly() {
     let before = app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await;
     let (status, body) =
         app.post_json("/api/v1/checkout", &with_code(checkout_body(JAZZ_NIGHT, JAZZ_GA, 1), "paused")).await;
-    assert_error(status, &body, 400);
+    assert_error(status, &body, 400, "invalid");
     assert_eq!(promo_problem(&body), "inactive");
     assert_eq!(app.upstream_available(JAZZ_NIGHT, JAZZ_GA).await, before);
 }
@@ -198,5 +199,5 @@ async fn guessing_codes_runs_into_the_per_client_limit() {
     let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
     let body: Value = r.json().await.unwrap();
-    assert_error(429, &body, 429);
+    assert_error(429, &body, 429, "rate_limited");
 }

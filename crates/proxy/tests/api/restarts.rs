@@ -106,7 +106,7 @@ async fn a_delivery_killed_between_inbox_and_apply_is_applied_once_at_the_next_s
     assert!(unapplied(dir.path()).await.is_empty());
     assert_eq!(uses(dir.path()).await, 1);
     let (status, body) = preview(&http, &proxy.url).await;
-    assert_error(status, &body, 409);
+    assert_error(status, &body, 409, "promo_unavailable");
 
     // The platform never got its 2xx, so it delivers again: taken, and applied no second time.
     let (status, body) = deliver(&http, &proxy.url, &delivery).await.unwrap();

@@ -93,7 +93,7 @@ async fn the_documents_event_reads_with_exact_prices_and_where_buyers_pay() {
     );
     // The document has no checkout session: no order is opened here.
     let (status, answer) = app.post_json("/api/v1/checkout", &checkout_body(EVENT, "vip", 1)).await;
-    assert_error(status, &answer, 409);
+    assert_error(status, &answer, 409, "sold_elsewhere");
     assert!(answer["error"]["message"].as_str().unwrap().contains("ticketwavehq.com/events/summer-pool-party-2026"));
 }
 
@@ -128,14 +128,14 @@ async fn forged_and_malformed_deliveries_change_nothing() {
     let forged = sign(b"someone else's secret", &body);
     for headers in [vec![("x-ticketwave-signature", forged.as_str())], vec![]] {
         let answer = app.post_raw("/webhooks/ticketwave", &headers, body.clone()).await;
-        assert_error(answer.status, &answer.body, 401);
+        assert_error(answer.status, &answer.body, 401, "unauthorized");
     }
     // Signed, but not what it says it is, or not a TicketWave delivery at all.
     let mismatch = deliver(&app, "order.refunded", &body).await;
-    assert_error(mismatch.status, &mismatch.body, 400);
+    assert_error(mismatch.status, &mismatch.body, 400, "invalid");
     for bad in [&b"[]"[..], br#"{"event":"order.created","data":{"orderId":"o1"}}"#, b"{\"event\":"] {
         let answer = deliver(&app, "order.created", bad).await;
-        assert_error(answer.status, &answer.body, 400);
+        assert_error(answer.status, &answer.body, 400, "invalid");
     }
     assert_eq!(seats(&app).await, (400, 100));
 }

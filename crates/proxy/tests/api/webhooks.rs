@@ -45,7 +45,7 @@ async fn wrong_truncated_empty_and_missing_signatures_are_401() {
     let other = sign(b"another secret", body.as_bytes());
     for signature in [Some(other.as_str()), Some(&good[..40]), Some(""), None] {
         let (status, reply) = deliver(&app, &body, signature).await;
-        assert_error(status, &reply, 401);
+        assert_error(status, &reply, 401, "unauthorized");
     }
     // None of those counted: the properly signed one is still new.
     let (_, reply) = deliver(&app, &body, Some(&good)).await;
@@ -57,7 +57,7 @@ async fn a_signed_but_malformed_delivery_is_400() {
     let app = spawn_app().await;
     for body in ["not json", r#"{"type":"ticket.purchased"}"#, r#"{"id":"","type":"x"}"#] {
         let (status, reply) = deliver(&app, body, Some(&sign(WEBHOOK_SECRET.as_bytes(), body.as_bytes()))).await;
-        assert_error(status, &reply, 400);
+        assert_error(status, &reply, 400, "invalid");
     }
 }
 
@@ -72,4 +72,15 @@ async fn a_sale_on_the_platform_reaches_buyers_through_its_signed_webhook() {
     })
     .await;
     assert!(seen, "the sandbox's ticket.purchased webhook refreshed the proxy's view");
+}
+
+/// A platform or token segment that is not UTF-8 once percent-decoded names nothing: the JSON
+/// 404 of any unknown platform, not axum's plain-text 400.
+#[tokio::test]
+async fn a_webhook_path_that_is_not_utf8_is_a_json_not_found() {
+    let app = spawn_app().await;
+    for path in ["/webhooks/%FF", "/webhooks/ingresse/%C3%28", "/webhooks/%FF/token"] {
+        let answer = app.post_raw(path, &[("content-type", "application/json")], "{}").await;
+        assert_error(answer.status, &answer.body, 404, "not_found");
+    }
 }
