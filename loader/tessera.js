@@ -146,16 +146,18 @@
     mount: function (element, options) {
       // Claimed now, so the automatic scan does not mount it first without these options.
       element.setAttribute('data-tessera-manual', '');
-      OPTIONS.forEach(function (name) {
-        var value = (options || {})[name];
-        if (value == null) return;
-        if (typeof value != 'string') throw new TypeError('tessera: bad options: event, proxy and locale must be strings');
-        element.setAttribute(name, value);
+      return Promise.resolve().then(function () {
+        OPTIONS.forEach(function (name) {
+          var value = (options || {})[name];
+          if (value == null) return;
+          if (typeof value != 'string') throw new TypeError('tessera: bad options: event, proxy and locale must be strings');
+          element.setAttribute(name, value);
+        });
+        // A <tessera-tickets> mounts itself (and mounts again on the attributes just set).
+        if (element instanceof Tickets) return load().then(function () {});
+        unmountFrom(element);
+        return mountOn(element);
       });
-      // A <tessera-tickets> mounts itself (and re-mounts on the attributes just set).
-      if (element instanceof Tickets) return load().then(function () {});
-      unmountFrom(element);
-      return mountOn(element);
     }
   };
 

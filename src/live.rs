@@ -1,9 +1,9 @@
 //! Following an event's availability: an EventSource on the proxy's SSE stream, and polling
 //! where a stream cannot be held open (a proxy or network that closes it for good).
 //!
-//! Both run as tasks of the component that starts them
-//! (`spawn_local_scoped_with_cancellation`): when the widget is unmounted its owner is
-//! disposed, the task is dropped, and with it the EventSource (closed) and any pending timer
+//! These are the bodies of tasks a component spawns with
+//! `spawn_local_scoped_with_cancellation`: when the widget is unmounted its owner is cleaned
+//! up, the task is dropped, and with it the EventSource (closed) and any pending timer
 //! (cleared). Nothing outlives the element.
 
 use std::time::Duration;
@@ -11,8 +11,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use gloo_net::eventsource::futures::EventSource;
 use gloo_timers::future::sleep;
-use leptos::task::spawn_local_scoped_with_cancellation;
-use tessera_core::{EventRead, Snapshot};
+use tessera_core::Snapshot;
 
 use crate::api;
 
@@ -21,51 +20,33 @@ pub const POLL_EVERY: Duration = Duration::from_secs(5);
 /// Streams that fail this many times in a row give way to polling.
 const STREAM_ATTEMPTS: u32 = 4;
 
-/// Calls `on_snapshot` with every availability change of `event_id` for as long as the
-/// current owner lives. The browser's EventSource reconnects by itself (sending
-/// Last-Event-ID); when it gives up, the stream is reopened with growing pauses, then polling
-/// takes over.
-pub fn follow(proxy: String, event_id: String, on_snapshot: impl Fn(Snapshot) + 'static) {
-    spawn_local_scoped_with_cancellation(async move {
-        let url = api::event_url(&proxy, &event_id) + "/live";
-        let mut failures = 0;
-        while failures < STREAM_ATTEMPTS {
-            let Ok(mut source) = EventSource::new(&url) else { break };
-            let Ok(mut messages) = source.subscribe("availability") else { break };
-            let mut heard = false;
-            // Ends when the browser gives the stream up (CLOSED), not while it reconnects.
-            while let Some(Ok((_, message))) = messages.next().await {
-                heard = true;
-                if let Some(snapshot) = message.data().as_string().and_then(|d| serde_json::from_str(&d).ok()) {
-                    on_snapshot(snapshot);
-                }
-            }
-            drop(messages);
-            source.close();
-            failures = if heard { 0 } else { failures + 1 };
-            sleep(Duration::from_millis(500 * 2u64.pow(failures.min(5)))).await;
-        }
-        loop {
-            sleep(POLL_EVERY).await;
-            if let Ok(read) = api::event(&proxy, &event_id).await {
-                on_snapshot(Snapshot::of(&read.event));
+/// Calls `on_snapshot` with every availability change of `event_id`, for as long as the task
+/// runs. The browser's EventSource reconnects by itself (sending Last-Event-ID); when it gives
+/// up, the stream is opened again after growing pauses, and after a few failures in a row
+/// polling takes over.
+pub async fn follow(proxy: String, event_id: String, on_snapshot: impl Fn(Snapshot)) {
+    let url = api::event_url(&proxy, &event_id) + "/live";
+    let mut failures = 0;
+    while failures < STREAM_ATTEMPTS {
+        let Ok(mut source) = EventSource::new(&url) else { break };
+        let Ok(mut messages) = source.subscribe("availability") else { break };
+        let mut heard = false;
+        // Ends when the browser gives the stream up (CLOSED), not while it reconnects.
+        while let Some(Ok((_, message))) = messages.next().await {
+            heard = true;
+            if let Some(snapshot) = message.data().as_string().and_then(|d| serde_json::from_str(&d).ok()) {
+                on_snapshot(snapshot);
             }
         }
-    });
-}
-
-/// Reads the event every `POLL_EVERY` (through the proxy's cache) and hands each answer to
-/// `on_read` until it returns `false` or the current owner goes: how a widget showing a stale
-/// copy learns that the platform answers again.
-pub fn poll(proxy: String, event_id: String, on_read: impl Fn(EventRead) -> bool + 'static) {
-    spawn_local_scoped_with_cancellation(async move {
-        loop {
-            sleep(POLL_EVERY).await;
-            if let Ok(read) = api::event(&proxy, &event_id).await {
-                if !on_read(read) {
-                    return;
-                }
-            }
+        drop(messages);
+        source.close();
+        failures = if heard { 0 } else { failures + 1 };
+        sleep(Duration::from_millis(500 * 2u64.pow(failures.min(5)))).await;
+    }
+    loop {
+        sleep(POLL_EVERY).await;
+        if let Ok(read) = api::event(&proxy, &event_id).await {
+            on_snapshot(Snapshot::of(&read.event));
         }
-    });
+    }
 }

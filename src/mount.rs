@@ -31,17 +31,40 @@ pub struct MountOptions {
     pub return_event: Option<String>,
 }
 
-/// A mounted widget. Dropping it (or calling `unmount`) disposes the widget's reactive owner:
-/// its live stream is closed, its timers cleared, its listeners removed and its nodes taken out.
+/// A view mounted in an element, until dropped: then its nodes are taken out and its reactive
+/// owner is cleaned up, so its tasks end (the live stream is closed, timers cleared) and its
+/// listeners are removed.
+pub struct Mounted {
+    owner: Owner,
+    handle: Option<Box<dyn Any>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        drop(self.handle.take());
+        // Leptos's own handle only drops its owner, and a task spawned under it holds a strong
+        // reference to it (the task is what the cleanup would cancel): cleaned up here instead.
+        self.owner.cleanup();
+    }
+}
+
+/// `view` mounted in `root`, under an owner of its own.
+pub fn mount_view<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce() -> V + 'static) -> Mounted {
+    let owner = Owner::new();
+    let handle = owner.with(|| leptos::mount::mount_to(root, view));
+    Mounted { owner, handle: Some(Box::new(handle)) }
+}
+
+/// A mounted widget, for the loader: `unmount` (or `free`) when its element leaves the page.
 #[wasm_bindgen]
 pub struct MountedWidget {
-    handle: Option<Box<dyn Any>>,
+    mounted: Option<Mounted>,
 }
 
 #[wasm_bindgen]
 impl MountedWidget {
     pub fn unmount(&mut self) {
-        self.handle.take();
+        self.mounted.take();
     }
 }
 
@@ -63,7 +86,7 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
     let proxy = options.proxy.trim_end_matches('/').to_owned();
     let base = options.base;
     let host = send_wrapper::SendWrapper::new(host);
-    let handle = leptos::mount::mount_to(root, move || {
+    let mounted = mount_view(root, move || {
         // English is compiled in; another language waits for its file (once per page).
         let texts = LocalResource::new(move || {
             let (base, locale) = (base.clone(), locale.clone());
@@ -83,5 +106,5 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
         }
         .into_any()
     });
-    MountedWidget { handle: Some(Box::new(handle)) }
+    MountedWidget { mounted: Some(mounted) }
 }

@@ -1,4 +1,7 @@
+use futures_util::future::{select, Either};
+use futures_util::StreamExt;
 use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
 use tessera_core::{EventRead, Snapshot};
 
 use super::{problem_from_errors, Announcer, EventHeader, LiveState, Loading, OrderForm, ProblemView, ReturnNotice};
@@ -45,16 +48,15 @@ pub fn EventView(id: String, returned: Option<Return>, #[prop(optional)] on_back
         }
     });
 
-    // The reads after the first (while stale, after a sold-out checkout) and the live updates
-    // belong to this component, not to the view a read drew: they last as long as the event is shown.
-    let owner = Owner::current().expect("a component runs under an owner");
-    let following = StoredValue::new(false);
-    let on_snapshot = {
-        let shop = shop.clone();
-        move |snapshot: Snapshot| apply_snapshot(&shop, order, live, holding, &snapshot)
-    };
+    // The stream starts with the first read that finds the event on sale.
+    let (started, start) = futures_channel::oneshot::channel::<()>();
+    let started = StoredValue::new(Some(started));
+    // Reads after the first: every few seconds while the proxy serves its last copy (until a
+    // fresh answer or a live update clears `stale`), and when a checkout found the seats gone.
+    let (reread, mut asked) = futures_channel::mpsc::unbounded::<()>();
+    let reread = StoredValue::new(reread);
     let receive = {
-        let (shop, owner) = (shop.clone(), owner.clone());
+        let shop = shop.clone();
         move |r: EventRead| {
             let was_stale = live.stale.get_untracked();
             live.stale.set(r.stale);
@@ -64,41 +66,47 @@ pub fn EventView(id: String, returned: Option<Return>, #[prop(optional)] on_back
                 order.event.set(Some(r.event.clone()));
             }
             order.settle_selection(preferred.get_value().as_deref());
-            if !following.get_value() && r.event.on_sale() {
-                following.set_value(true);
-                let on_snapshot = on_snapshot.clone();
-                owner.with(|| live::follow(shop.proxy.clone(), id.get_value(), on_snapshot));
-                shop.emit("ready", &host_events::Ready { event_id: r.event.id.as_str(), title: &r.event.title });
-            }
-            r.stale
-        }
-    };
-    // A stale copy is asked for again every few seconds until a fresh answer (or a live
-    // update, which clears `stale`).
-    let receive_first = {
-        let (shop, receive, owner) = (shop.clone(), receive.clone(), owner.clone());
-        move |r: EventRead| {
-            if receive(r) {
-                let receive = receive.clone();
-                owner.with(|| {
-                    live::poll(shop.proxy.clone(), id.get_value(), move |r| live.stale.get_untracked() && receive(r))
-                });
+            if r.event.on_sale() {
+                if let Some(start) = started.try_update_value(Option::take).flatten() {
+                    let _ = start.send(());
+                    shop.emit("ready", &host_events::Ready { event_id: r.event.id.as_str(), title: &r.event.title });
+                }
             }
         }
     };
-    // After a checkout that found the seats gone: what is left now, without redrawing the form.
-    let reload = Callback::new({
+    // Both tasks belong to this component: they end when it is unmounted.
+    {
+        let shop = shop.clone();
+        spawn_local_scoped_with_cancellation(async move {
+            if start.await.is_ok() {
+                let proxy = shop.proxy.clone();
+                let on_snapshot = move |s: Snapshot| apply_snapshot(&shop, order, live, holding, &s);
+                live::follow(proxy, id.get_value(), on_snapshot).await;
+            }
+        });
+    }
+    {
         let (shop, receive) = (shop.clone(), receive.clone());
-        move |()| {
-            let (shop, receive) = (shop.clone(), receive.clone());
-            owner.with(|| {
-                leptos::task::spawn_local_scoped_with_cancellation(async move {
+        spawn_local_scoped_with_cancellation(async move {
+            loop {
+                let wait = Box::pin(gloo_timers::future::sleep(live::POLL_EVERY));
+                let asked_now = match select(wait, asked.next()).await {
+                    Either::Left(_) => false,
+                    Either::Right((Some(()), _)) => true,
+                    Either::Right((None, _)) => return,
+                };
+                if asked_now || live.stale.get_untracked() {
                     if let Ok(r) = api::event(&shop.proxy, &id.get_value()).await {
                         receive(r);
                     }
-                })
-            });
-        }
+                }
+            }
+        });
+    }
+    let reload = Callback::new(move |()| {
+        reread.with_value(|tx| {
+            let _ = tx.unbounded_send(());
+        })
     });
 
     let fallback = move |errors: ArcRwSignal<Errors>| {
@@ -118,10 +126,10 @@ pub fn EventView(id: String, returned: Option<Return>, #[prop(optional)] on_back
             <Transition fallback=Loading>
                 <ErrorBoundary fallback>
                     {move || {
-                        let receive_first = receive_first.clone();
+                        let receive = receive.clone();
                         Suspend::new(async move {
                             read.await.map(|r| {
-                                receive_first(r);
+                                receive(r);
                                 view! {
                                     <EventHeader order />
                                     <OrderForm order live holding reload />

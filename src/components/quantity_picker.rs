@@ -26,6 +26,8 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
             fill(t.quantity_hint(), &[("n", &max)])
         }
     };
+    let at_least = move || order.quantity.get() <= min();
+    let at_most = move || order.quantity.get() >= max();
     view! {
         <div class="tessera-quantity" part="quantity">
             <label for="tessera-qty">{t.quantity()}</label>
@@ -35,7 +37,7 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
                     class="tessera-step"
                     aria-label=t.decrease()
                     aria-controls="tessera-qty"
-                    disabled=move || order.quantity.get() <= min()
+                    disabled=at_least
                     on:click=move |_| set(i64::from(order.quantity.get()) - 1)
                 >
                     "−"
@@ -56,7 +58,7 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
                     class="tessera-step"
                     aria-label=t.increase()
                     aria-controls="tessera-qty"
-                    disabled=move || order.quantity.get() >= max()
+                    disabled=at_most
                     on:click=move |_| set(i64::from(order.quantity.get()) + 1)
                 >
                     "+"
