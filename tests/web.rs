@@ -675,3 +675,25 @@ async fn a_widget_mounted_right_after_another_is_unmounted_still_shows_its_read(
     let _view = mount(&root, shop(), move || view! { <EventView id="missing-too".to_owned() returned=None /> }.into_any());
     until_shown(&root, "This event could not be found.", 3).await;
 }
+
+/// Widgets mounted together, one of whose events is missing: each shows its own read.
+#[wasm_bindgen_test]
+async fn widgets_mounted_together_each_show_their_own_read_or_problem() {
+    serve("together", &event_json(&event_called("together"), false));
+    let (good, bad) = (container(), container());
+    let _good = mount(&good, shop(), move || view! { <EventView id="together".to_owned() returned=None /> }.into_any());
+    let _bad = mount(&bad, shop(), move || view! { <EventView id="missing-together".to_owned() returned=None /> }.into_any());
+    until_shown(&good, "Manila Jazz Night", 3).await;
+    until_shown(&bad, "This event could not be found.", 3).await;
+}
+
+#[wasm_bindgen_test]
+async fn two_missing_events_mounted_together_each_say_so() {
+    stand_in_proxy();
+    let (one, two) = (container(), container());
+    let _one = mount(&one, shop(), move || view! { <EventView id="missing-one".to_owned() returned=None /> }.into_any());
+    let _two = mount(&two, shop(), move || view! { <EventView id="missing-two".to_owned() returned=None /> }.into_any());
+    timer(500).await;
+    let (a, b) = (one.inner_html(), two.inner_html());
+    assert!(a.contains("could not be found") && b.contains("could not be found"), "one: {a}\n\ntwo: {b}");
+}

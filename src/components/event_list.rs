@@ -38,23 +38,23 @@ pub fn EventList(returned: Option<Return>) -> impl IntoView {
         None => view! {
             <section class="tessera-events" part="events">
                 <h2 class="tessera-title">{t.events_heading()}</h2>
+                // The boundary inside the Suspend, as in EventView (and for the same reason).
                 <Transition fallback=|| view! { <Loading /> }>
-                    <ErrorBoundary fallback>
-                        {move || Suspend::new(async move {
-                            page.await.map(|page| {
-                                if page.events.is_empty() {
-                                    view! { <p class="tessera-empty">{t.no_events()}</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="tessera-event-list" part="event-list">
-                                            {page.events.into_iter().map(|event| view! { <EventCard event open /> }).collect_view()}
-                                        </ul>
-                                    }
-                                    .into_any()
+                    {move || Suspend::new(async move {
+                        let cards = page.await.map(|page| {
+                            if page.events.is_empty() {
+                                view! { <p class="tessera-empty">{t.no_events()}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="tessera-event-list" part="event-list">
+                                        {page.events.into_iter().map(|event| view! { <EventCard event open /> }).collect_view()}
+                                    </ul>
                                 }
-                            })
-                        })}
-                    </ErrorBoundary>
+                                .into_any()
+                            }
+                        });
+                        view! { <ErrorBoundary fallback>{cards}</ErrorBoundary> }
+                    })}
                 </Transition>
             </section>
         }
