@@ -14,13 +14,14 @@
   var OPTIONS = ['event', 'proxy', 'locale'];
   var loading = null;
 
-  // The widget's space, reserved from the start: without it the page below jumps when the
-  // widget arrives. A site owner sets --tessera-min-height to the widget's real height (README).
-  // A constructed sheet, not a <style>: a strict style-src CSP does not block it.
+  // Some space for the widget while it loads. The right height is the site owner's to reserve
+  // in their own CSS, which applies before this script runs (README): `:where` gives this rule
+  // no weight, so theirs always wins. A constructed sheet, not a <style>: a strict style-src
+  // CSP does not block it.
   try {
     var reserve = new CSSStyleSheet();
-    reserve.replaceSync('tessera-tickets,tessera-tickets:not(:defined),[data-tessera-event]' +
-      '{display:block;min-height:var(--tessera-min-height,12rem)}');
+    reserve.replaceSync(':where(tessera-tickets,tessera-tickets:not(:defined),[data-tessera-event])' +
+      '{display:block;min-height:12rem}');
     d.adoptedStyleSheets = d.adoptedStyleSheets.concat(reserve);
   } catch (e) { /* a browser without constructed sheets keeps its own layout */ }
 

@@ -57,7 +57,6 @@ texts! {
         quantity: "Quantity",
         decrease: "Fewer tickets",
         increase: "More tickets",
-        quantity_hint: "Up to {n} per order",
         your_details: "Your details",
         name: "Full name",
         email: "Email",
@@ -121,6 +120,7 @@ texts! {
     }
     counted {
         left: ["{n} left", "{n} left"],
+        quantity_hint: ["Up to {n} ticket per order", "Up to {n} tickets per order"],
         qty_min: ["Choose at least {n} ticket.", "Choose at least {n} tickets."],
         qty_max: ["You can buy up to {n} ticket per order.", "You can buy up to {n} tickets per order."],
         err_busy: [

@@ -232,7 +232,7 @@ async fn quantity_is_bounded_by_what_the_tier_has_left() {
     assert_eq!(order.quantity.get_untracked(), 3, "VIP has 3 left");
     assert_eq!(input(&root, "#tessera-qty").value(), "3");
     assert!(more.unchecked_ref::<web_sys::HtmlButtonElement>().disabled());
-    assert!(root.text_content().unwrap().contains("Up to 3 per order"));
+    assert!(root.text_content().unwrap().contains("Up to 3 tickets per order"));
     // Typing more than allowed is clamped, not accepted.
     let field = input(&root, "#tessera-qty");
     field.set_value("9");

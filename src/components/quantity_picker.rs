@@ -19,11 +19,11 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
     };
     let error = move || order.visible_problem(Field::Quantity).map(|p| problem(t, Field::Quantity, p));
     let hint = move || {
-        let (min, max) = (min(), max().to_string());
+        let (min, max) = (min(), max());
         if min > 1 {
-            fill(t.quantity_range(), &[("min", &min.to_string()), ("n", &max)])
+            fill(t.quantity_range(), &[("min", &min.to_string()), ("n", &max.to_string())])
         } else {
-            fill(t.quantity_hint(), &[("n", &max)])
+            t.quantity_hint(max)
         }
     };
     let at_least = move || order.quantity.get() <= min();

@@ -71,6 +71,31 @@ test('seats taken through this shop while the buyer decides: the quantity is low
   await screenshot(widget, 'state-live-quantity-lowered');
 });
 
+test('a platform that is down is told as unavailable, not as busy, to the buyer and to the host page', async () => {
+  // Nothing listens where this proxy looks for its platform, and it has no copy of the event.
+  const proxy = await startProxy({ TESSERA_UPSTREAM: 'http://127.0.0.1:9/v1', TESSERA_API_KEY: 'hh_live_e2e_errors_down',
+    TESSERA_UPSTREAM_TIMEOUT_MS: '1000' });
+  const browser = await launchBrowser();
+  started.push({ close: async () => { await browser.close(); await proxy.stop(); } });
+  const answer = await fetch(`${proxy.url}/api/v1/events/${JAZZ}`);
+  assert.equal(answer.status, 503);
+  assert.ok(answer.headers.get('retry-after'), 'says when to come back');
+  assert.equal((await answer.json()).error.code, 'platform_down');
+  const page = await browser.newPage();
+  const kinds = [];
+  await page.exposeFunction('recordTesseraError', (kind) => kinds.push(kind));
+  await page.addInitScript(() => document.addEventListener('tessera:error', (e) => window.recordTesseraError(e.detail.kind)));
+  await page.goto(proxy.url + '/');
+  const widget = page.locator('tessera-tickets').first();
+  const alert = widget.getByRole('alert').filter({ hasText: 'not responding' });
+  await alert.waitFor();
+  assert.doesNotMatch(await alert.innerText(), /busy/);
+  await widget.getByRole('button', { name: 'Try again' }).waitFor();
+  await until(async () => kinds.includes('platform_down'), 5000, 'tessera:error with kind platform_down');
+  assert.ok(!kinds.includes('platform_busy'), `kinds heard: ${kinds}`);
+  await screenshot(widget, 'state-platform-down');
+});
+
 test('a platform answering 429 is explained with how long to wait', async () => {
   // Two upstream reads load the page (event and list); the checkout's create is the third.
   const { widget } = await open({ TESSERA_SANDBOX_RATE_LIMIT: '2' });
@@ -79,6 +104,6 @@ test('a platform answering 429 is explained with how long to wait', async () => 
   await widget.getByRole('button', { name: 'Continue to payment' }).click();
   const alert = widget.getByRole('alert').filter({ hasText: 'busy' });
   await alert.waitFor();
-  assert.match(await alert.innerText(), /try again in \d+ seconds/);
+  assert.match(await alert.innerText(), /try again in \d+ seconds?\./);
   await screenshot(widget, 'state-platform-busy');
 });

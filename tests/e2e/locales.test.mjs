@@ -44,6 +44,49 @@ for (const { locale, checkout, promo } of LOCALES) {
   });
 }
 
+// A tier with one seat left can take an order of one: each language says so in its own
+// singular, chosen by the browser's Intl.PluralRules, and its plural for more.
+const UP_TO = {
+  'en-PH': ['Up to 1 ticket per order', 'Up to 10 tickets per order'],
+  'es-ES': ['Hasta 1 entrada por pedido', 'Hasta 10 entradas por pedido'],
+  'de-DE': ['Bis zu 1 Ticket pro Bestellung', 'Bis zu 10 Tickets pro Bestellung'],
+  'pt-BR': ['Até 1 ingresso por pedido', 'Até 10 ingressos por pedido'],
+  'fil-PH': ['Hanggang 1 ticket bawat order', 'Hanggang 10 ticket bawat order'],
+};
+
+test('a limit of one per order is said in each language\'s singular, more in its plural', async () => {
+  const key = 'hh_live_e2e_locales_plural';
+  const own = await startProxy({ TESSERA_SANDBOX_API_KEY: key });
+  try {
+    // Another shop holds two of VIP's three seats: one is left.
+    const hold = await fetch(own.sandboxUrl + '/checkouts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ event_id: JAZZ, tier_id: '445f60a4-c8f6-495d-8885-c4cd58f4a79e', quantity: 2,
+        customer: { name: 'Other Buyer', email: 'other@example.com' }, success_url: 'https://elsewhere.example/' }),
+    });
+    assert.equal(hold.status, 201);
+    for (const [locale, [one, many]] of Object.entries(UP_TO)) {
+      const page = await browser.newPage();
+      await page.goto(own.url + '/');
+      await page.evaluate(({ locale, event }) => {
+        const el = document.createElement('tessera-tickets');
+        el.id = 'localized';
+        document.querySelector('main').prepend(el);
+        return window.Tessera.mount(el, { event, locale });
+      }, { locale, event: JAZZ });
+      const widget = page.locator('#localized');
+      await widget.getByRole('radio', { name: /General Admission/ }).check();
+      await widget.getByText(many, { exact: true }).waitFor();
+      await widget.getByRole('radio', { name: /VIP/ }).check();
+      await widget.getByText(one, { exact: true }).waitFor();
+      await page.close();
+    }
+  } finally {
+    await own.stop();
+  }
+});
+
 // Languages other than English are files fetched beside the wasm; one that cannot be read
 // (a CDN hiccup, a strict proxy) must leave the buyer with an English widget, not none.
 test('language files are served as UTF-8 text, compressed, to any origin', async () => {
