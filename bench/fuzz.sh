@@ -11,8 +11,9 @@
 # Ingresse and Tixel parsers; corpus seeded with their documents' payloads), checkout_request
 # (JSON and form checkout bodies, then CheckoutRequest::validate).
 #
-# The stable toolchain takes cargo-fuzz's -Z flags with RUSTC_BOOTSTRAP=1, as the widget's
-# build-std does (scripts/common.sh). AddressSanitizer, cargo-fuzz's default, works on this
+# cargo-fuzz drives rustc with -Z flags (sanitizer, coverage), which the stable toolchain takes
+# only with RUSTC_BOOTSTRAP=1: set here, for this benchmark alone; no build of the product uses
+# it (the widget and the servers build with plain stable Rust). AddressSanitizer, cargo-fuzz's default, works on this
 # machine (Debian 12, rustc 1.95.0), so it stays on: the proxy forbids unsafe code, but its
 # dependencies (serde_json, hex, hmac) are checked too.
 #

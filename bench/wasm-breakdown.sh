@@ -11,11 +11,10 @@ src=${1:-target/wasm-bindgen/release/tessera-widget_bg.wasm}
 out=bench/out/breakdown
 mkdir -p "$out"
 cp "$src" "$out/bindgen.wasm"
-# Trunk's passes (index.html: data-wasm-opt="z" and data-wasm-opt-params, in Trunk's order).
-wasm-opt "$out/bindgen.wasm" -g -Oz --converge --low-memory-unused --flatten --rereloop -Oz --flatten --rereloop -Oz \
-  -o "$out/named.wasm"
+# Trunk's pass (index.html: data-wasm-opt="z").
+wasm-opt "$out/bindgen.wasm" -g -Oz -o "$out/named.wasm"
 wasm-opt "$out/named.wasm" --strip-debug -o "$out/stripped.wasm"
-printf 'named copy without its names: %d B; dist/tessera-widget_bg.wasm: %d B (its import names are also shortened)\n\n' \
+printf 'named copy without its names: %d B; dist/tessera-widget_bg.wasm: %d B\n\n' \
   "$(stat -c%s "$out/stripped.wasm")" "$(stat -c%s dist/tessera-widget_bg.wasm)"
 twiggy top -n 40 "$out/named.wasm" > "$out/twiggy-top40.txt"
 twiggy top -f csv "$out/named.wasm" > "$out/twiggy.csv"
