@@ -105,7 +105,11 @@ pub async fn events(proxy: &str) -> Result<EventPageRead, ApiProblem> {
 
 /// Asks for a checkout session for `order`; a retry with the same `idempotency_key` gets the
 /// session the first attempt opened.
-pub async fn checkout(proxy: &str, order: &CheckoutRequest, idempotency_key: &str) -> Result<CheckoutStarted, ApiProblem> {
+pub async fn checkout(
+    proxy: &str,
+    order: &CheckoutRequest,
+    idempotency_key: &str,
+) -> Result<CheckoutStarted, ApiProblem> {
     let request = Request::post(&format!("{proxy}/api/v1/checkout"))
         .header("Idempotency-Key", idempotency_key)
         .json(order)

@@ -60,8 +60,16 @@ pub fn money(m: Money, locale: &str) -> String {
     let scale = 10f64.powi(m.currency.exponent() as i32);
     // Display only: the amount itself stays integral everywhere else.
     let value = m.amount as f64 / scale;
-    let format = number_format(format!("{locale} {code}"), locale, &[("style", "currency".into()), ("currency", code.as_str().into())]);
-    format.format().call1(&JsValue::NULL, &JsValue::from_f64(value)).ok().and_then(|v| v.as_string())
+    let format = number_format(
+        format!("{locale} {code}"),
+        locale,
+        &[("style", "currency".into()), ("currency", code.as_str().into())],
+    );
+    format
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(value))
+        .ok()
+        .and_then(|v| v.as_string())
         // A browser without this currency's data still shows the amount.
         .unwrap_or_else(|| m.display())
 }
@@ -74,7 +82,12 @@ pub fn percent(basis_points: u32, locale: &str) -> String {
         &[("style", "percent".into()), ("maximumFractionDigits", 2.into())],
     );
     let share = f64::from(basis_points) / 10_000.0;
-    format.format().call1(&JsValue::NULL, &JsValue::from_f64(share)).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    format
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(share))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// The plural category (`one`, `few`, `other`…) that `language` uses for the count `n`.

@@ -7,8 +7,10 @@
 //! decides a price the server would not.
 
 pub mod api;
+pub mod checkout;
 pub mod components;
 pub mod context;
+pub mod feed;
 pub mod format;
 pub mod handoff;
 pub mod host_events;

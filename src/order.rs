@@ -35,7 +35,8 @@ impl Order {
         let event = RwSignal::new(None::<Event>);
         let tier = RwSignal::new(None::<TierId>);
         let quantity = RwSignal::new(1);
-        let (name, email, phone) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+        let (name, email, phone) =
+            (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
         let promo = RwSignal::new(None::<AppliedPromo>);
         let selected = Memo::new(move |_| {
             let id = tier.get()?;
@@ -138,10 +139,9 @@ impl Order {
     /// Keeps the quantity within what the tier can take: lowered to its maximum (`true` when
     /// it had to), raised to its minimum.
     pub fn clamp_quantity(&self) -> bool {
-        let (min, max) = untrack(|| {
-            self.selected.with(|t| t.as_ref().map(|t| (Quantity::min_for(t), Quantity::max_for(t).max(1))))
-        })
-        .unwrap_or((1, 1));
+        let (min, max) =
+            untrack(|| self.selected.with(|t| t.as_ref().map(|t| (Quantity::min_for(t), Quantity::max_for(t).max(1)))))
+                .unwrap_or((1, 1));
         let q = self.quantity.get_untracked();
         if q > max {
             self.quantity.set(max);

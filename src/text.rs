@@ -176,7 +176,8 @@ impl Texts {
     /// `other` form, else English's.
     fn counted(&self, key: &str, n: u32) -> String {
         let category = crate::format::plural_category(self.language, n);
-        let form = |strings: &HashMap<String, String>, category: &str| strings.get(&format!("{key}.{category}")).cloned();
+        let form =
+            |strings: &HashMap<String, String>, category: &str| strings.get(&format!("{key}.{category}")).cloned();
         let template = form(&self.strings, &category)
             .or_else(|| form(&self.strings, "other"))
             .or_else(|| form(english_strings(), if n == 1 { "one" } else { "other" }))
@@ -426,7 +427,12 @@ mod tests {
         for t in tables() {
             for key in en.keys() {
                 let (english, value) = (&en.strings[key], &t.strings[key]);
-                assert_eq!(placeholders(value), placeholders(english), "{}.{key}: {value:?} against {english:?}", t.language);
+                assert_eq!(
+                    placeholders(value),
+                    placeholders(english),
+                    "{}.{key}: {value:?} against {english:?}",
+                    t.language
+                );
             }
         }
     }

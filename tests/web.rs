@@ -427,8 +427,11 @@ fn push(id: &str, snapshot: &Snapshot) {
 /// How many stand-in streams of `id` are open.
 fn open_streams(id: &str) -> u32 {
     let code = "return globalThis.__tessera.sources.filter(s => s.readyState !== 2 && s.url.includes('/events/' + id + '/live')).length;";
-    js_sys::Function::new_with_args("id", code).call1(&wasm_bindgen::JsValue::NULL, &id.into()).unwrap().as_f64().unwrap()
-        as u32
+    js_sys::Function::new_with_args("id", code)
+        .call1(&wasm_bindgen::JsValue::NULL, &id.into())
+        .unwrap()
+        .as_f64()
+        .unwrap() as u32
 }
 
 /// Waits (up to `seconds`) until `root` shows `text`, or fails with what it shows.
@@ -669,10 +672,12 @@ async fn an_event_that_is_not_there_says_so_with_a_retry() {
 async fn a_widget_mounted_right_after_another_is_unmounted_still_shows_its_read() {
     stand_in_proxy();
     let first = container();
-    let gone = mount(&first, shop(), move || view! { <EventView id="slow-and-gone".to_owned() returned=None /> }.into_any());
+    let gone =
+        mount(&first, shop(), move || view! { <EventView id="slow-and-gone".to_owned() returned=None /> }.into_any());
     drop(gone);
     let root = container();
-    let _view = mount(&root, shop(), move || view! { <EventView id="missing-too".to_owned() returned=None /> }.into_any());
+    let _view =
+        mount(&root, shop(), move || view! { <EventView id="missing-too".to_owned() returned=None /> }.into_any());
     until_shown(&root, "This event could not be found.", 3).await;
 }
 
@@ -682,7 +687,8 @@ async fn widgets_mounted_together_each_show_their_own_read_or_problem() {
     serve("together", &event_json(&event_called("together"), false));
     let (good, bad) = (container(), container());
     let _good = mount(&good, shop(), move || view! { <EventView id="together".to_owned() returned=None /> }.into_any());
-    let _bad = mount(&bad, shop(), move || view! { <EventView id="missing-together".to_owned() returned=None /> }.into_any());
+    let _bad =
+        mount(&bad, shop(), move || view! { <EventView id="missing-together".to_owned() returned=None /> }.into_any());
     until_shown(&good, "Manila Jazz Night", 3).await;
     until_shown(&bad, "This event could not be found.", 3).await;
 }
@@ -691,8 +697,10 @@ async fn widgets_mounted_together_each_show_their_own_read_or_problem() {
 async fn two_missing_events_mounted_together_each_say_so() {
     stand_in_proxy();
     let (one, two) = (container(), container());
-    let _one = mount(&one, shop(), move || view! { <EventView id="missing-one".to_owned() returned=None /> }.into_any());
-    let _two = mount(&two, shop(), move || view! { <EventView id="missing-two".to_owned() returned=None /> }.into_any());
+    let _one =
+        mount(&one, shop(), move || view! { <EventView id="missing-one".to_owned() returned=None /> }.into_any());
+    let _two =
+        mount(&two, shop(), move || view! { <EventView id="missing-two".to_owned() returned=None /> }.into_any());
     timer(500).await;
     let (a, b) = (one.inner_html(), two.inner_html());
     assert!(a.contains("could not be found") && b.contains("could not be found"), "one: {a}\n\ntwo: {b}");

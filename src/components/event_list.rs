@@ -30,7 +30,8 @@ pub fn EventList(returned: Option<Return>) -> impl IntoView {
         let problem = problem_from_errors(&errors);
         view! { <ProblemView problem retry=Callback::new(move |()| page.refetch()) /> }
     };
-    move || match open.get() {
+    move || {
+        match open.get() {
         Some(id) => {
             let returned = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
             view! { <EventView id returned on_back=Callback::new(move |()| open.set(None)) /> }.into_any()
@@ -59,6 +60,7 @@ pub fn EventList(returned: Option<Return>) -> impl IntoView {
             </section>
         }
         .into_any(),
+    }
     }
 }
 

@@ -1,29 +1,7 @@
 use leptos::prelude::*;
 
 use crate::context::shop;
-
-/// What live updates have told this event's viewer.
-#[derive(Clone, Copy)]
-pub struct LiveState {
-    /// The last polite announcement for screen readers.
-    pub heard: RwSignal<String>,
-    /// The last change to the buyer's own choice, shown beside the tiers.
-    pub note: RwSignal<String>,
-    /// The proxy could not reach the platform and served its last copy.
-    pub stale: RwSignal<bool>,
-}
-
-impl LiveState {
-    pub fn new() -> Self {
-        LiveState { heard: RwSignal::new(String::new()), note: RwSignal::new(String::new()), stale: RwSignal::new(false) }
-    }
-}
-
-impl Default for LiveState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+use crate::feed::LiveState;
 
 /// Beside the tiers: that availability may be out of date, or else what the last update
 /// changed about the buyer's choice.

@@ -37,7 +37,7 @@ pub use checkout_button::CheckoutButton;
 pub use event_header::EventHeader;
 pub use event_list::EventList;
 pub use event_view::EventView;
-pub use live_note::{Announcer, LiveNote, LiveState};
+pub use live_note::{Announcer, LiveNote};
 pub use notices::{problem_from_errors, problem_message, Loading, ProblemView};
 pub use order_form::OrderForm;
 pub use order_summary::OrderSummary;

@@ -1,15 +1,15 @@
 use leptos::prelude::*;
-use tessera_core::{CheckoutRequest, CheckoutStarted, EventStatus, Field, Quantity, SoldElsewhere as Place};
+use tessera_core::{EventStatus, Quantity, SoldElsewhere as Place};
 use wasm_bindgen::JsCast;
 
 use super::{
-    BuyerForm, CheckoutButton, LiveNote, LiveState, OrderSummary, ProblemView, PromoField, QuantityPicker, SoldElsewhere,
+    BuyerForm, CheckoutButton, LiveNote, OrderSummary, ProblemView, PromoField, QuantityPicker, SoldElsewhere,
     TierPicker,
 };
-use crate::api::{self, ApiProblem};
+use crate::api::ApiProblem;
+use crate::checkout::{self, Checkout};
 use crate::context::shop;
-use crate::handoff::{self, PendingOrder};
-use crate::host_events;
+use crate::feed::LiveState;
 use crate::order::Order;
 
 /// What the event offers now: drawn again only when this changes (the event arrives, closes,
@@ -29,75 +29,18 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
     let shop = shop();
     let t = shop.t;
     let alert = RwSignal::new(None::<ApiProblem>);
-    // One Idempotency-Key per order as placed: pressing Checkout again for the same order (after
-    // a timeout, say) finds the session the first press opened instead of a second one.
-    let placed = StoredValue::new(None::<(CheckoutRequest, String)>);
-    let checkout = Action::new_local({
-        let proxy = shop.proxy.clone();
-        move |(request, key): &(CheckoutRequest, String)| {
-            let (proxy, request, key) = (proxy.clone(), request.clone(), key.clone());
-            async move { api::checkout(&proxy, &request, &key).await }
-        }
-    });
-    let on_answer = {
-        let shop = shop.clone();
-        move |result: Result<CheckoutStarted, ApiProblem>| match result {
-            Ok(CheckoutStarted { checkout_url, .. }) => {
-                if let (Some(event), Some(tier)) = (order.event.get_untracked(), order.selected.get_untracked()) {
-                    let promo = order.promo.get_untracked();
-                    let quantity = order.quantity.get_untracked();
-                    shop.emit(
-                        "checkout",
-                        &host_events::Checkout {
-                            event_id: event.id.as_str(),
-                            tier_id: tier.id.as_str(),
-                            quantity,
-                            total: order.price.get_untracked().map(|p| p.total),
-                            promo_code: promo.as_ref().map(|p| p.code.as_str()),
-                        },
-                    );
-                    let pending = PendingOrder {
-                        event_title: event.title.clone(),
-                        tier_id: tier.id.as_str().to_owned(),
-                        tier_name: tier.name.clone(),
-                        quantity,
-                        email: order.email.get_untracked().trim().to_owned(),
-                    };
-                    handoff::remember(event.id.as_str(), &pending);
-                }
-                handoff::go_to(&checkout_url);
-            }
-            Err(ApiProblem::Invalid(fields)) => {
-                holding.set(false);
-                // The code expired or ran out since the preview: say so beside it, and show the
-                // price without it rather than a discount that no longer exists.
-                if let Some(f) = fields.iter().find(|f| f.field == Field::PromoCode) {
-                    order.promo.set(None);
-                    order.promo_problem.set(Some(f.problem));
-                }
-                order.show_all.set(true);
-                alert.set(None);
-            }
-            Err(problem) => {
-                holding.set(false);
-                shop.emit_error(&problem);
-                // Seats may have gone: show what is left now.
-                if problem == ApiProblem::SoldOut {
-                    reload.run(());
-                }
-                alert.set(Some(problem));
-            }
-        }
-    };
+    let checkout = Checkout::new(shop.proxy.clone());
     Effect::new(move |_| {
-        if let Some(result) = checkout.value().get() {
-            on_answer(result);
+        if let Some(result) = checkout.action.value().get() {
+            if result.is_err() {
+                holding.set(false);
+            }
+            checkout::answered(&shop, order, alert, reload, result);
         }
     });
-
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if checkout.pending().get_untracked() {
+        if checkout.action.pending().get_untracked() {
             return;
         }
         alert.set(None);
@@ -105,13 +48,8 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
         if !order.problems.get_untracked().is_empty() {
             return focus_first_invalid(&ev);
         }
-        let request = order.request();
-        let key = placed
-            .with_value(|p| p.as_ref().filter(|(same, _)| *same == request).map(|(_, key)| key.clone()))
-            .unwrap_or_else(idempotency_key);
-        placed.set_value(Some((request.clone(), key.clone())));
         holding.set(true);
-        checkout.dispatch((request, key));
+        checkout.place(order.request());
     };
 
     let offer = Memo::new(move |_| {
@@ -140,39 +78,28 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
         }
         Offer::OnSale { can_buy, elsewhere } => {
             let list_only = elsewhere.is_some();
-            Some(view! {
-                <form class="tessera-form" novalidate on:submit=on_submit>
-                    <TierPicker order list_only />
-                    <LiveNote live />
-                    {resale}
-                    {can_buy.then(|| view! {
-                        <QuantityPicker order />
-                        <BuyerForm order />
-                        <PromoField order />
-                        <OrderSummary order />
-                    })}
-                    {move || alert.get().map(|problem| view! { <ProblemView problem /> })}
-                    {can_buy.then(|| view! { <CheckoutButton pending=checkout.pending() /> })}
-                    {move || all_gone().then(|| view! { <p class="tessera-closed">{t.all_sold_out()}</p> })}
-                    {elsewhere.map(|place| view! { <SoldElsewhere order place /> })}
-                </form>
-            }
-            .into_any())
+            Some(
+                view! {
+                    <form class="tessera-form" novalidate on:submit=on_submit>
+                        <TierPicker order list_only />
+                        <LiveNote live />
+                        {resale}
+                        {can_buy.then(|| view! {
+                            <QuantityPicker order />
+                            <BuyerForm order />
+                            <PromoField order />
+                            <OrderSummary order />
+                        })}
+                        {move || alert.get().map(|problem| view! { <ProblemView problem /> })}
+                        {can_buy.then(|| view! { <CheckoutButton pending=checkout.action.pending() /> })}
+                        {move || all_gone().then(|| view! { <p class="tessera-closed">{t.all_sold_out()}</p> })}
+                        {elsewhere.map(|place| view! { <SoldElsewhere order place /> })}
+                    </form>
+                }
+                .into_any(),
+            )
         }
     }
-}
-
-/// A fresh random key (`crypto.randomUUID()`), or the time and a random number where the
-/// browser has none (an insecure context).
-fn idempotency_key() -> String {
-    let uuid = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"crypto".into()).ok())
-        .and_then(|crypto| {
-            let make = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
-            make.dyn_into::<js_sys::Function>().ok()?.call0(&crypto).ok()
-        })
-        .and_then(|v| v.as_string());
-    uuid.unwrap_or_else(|| format!("t-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64))
 }
 
 /// Moves focus to the first field marked invalid, so keyboard and screen-reader users land on

@@ -22,8 +22,9 @@ pub fn OrderSummary(order: Order) -> impl IntoView {
     let subtotal = move || price.get().map(|p| money(p.subtotal)).unwrap_or_default();
     let discount = move || price.get().map(|p| format!("−{}", money(p.discount))).unwrap_or_default();
     let total = move || price.get().map(|p| money(p.total)).unwrap_or_default();
-    let discount_label =
-        move || order.promo.with(|p| p.as_ref().map(|p| fill(t.discount(), &[("code", p.code.as_str())])).unwrap_or_default());
+    let discount_label = move || {
+        order.promo.with(|p| p.as_ref().map(|p| fill(t.discount(), &[("code", p.code.as_str())])).unwrap_or_default())
+    };
     view! {
         <section class="tessera-summary" part="summary" aria-label=t.order_summary() hidden=move || price.with(Option::is_none)>
             <dl>

@@ -21,7 +21,10 @@ pub fn TierPicker(order: Order, list_only: bool) -> impl IntoView {
         order.event.with(|e| {
             e.as_ref()
                 .map(|e| {
-                    e.tiers.iter().map(|tier| (tier.id.clone(), tier.name.clone(), tier.price, off_sale(t, tier, &locale))).collect()
+                    e.tiers
+                        .iter()
+                        .map(|tier| (tier.id.clone(), tier.name.clone(), tier.price, off_sale(t, tier, &locale)))
+                        .collect()
                 })
                 .unwrap_or_else(Vec::new)
         })
@@ -47,7 +50,14 @@ fn off_sale(t: &Texts, tier: &Tier, locale: &str) -> Option<String> {
 }
 
 #[component]
-fn TierOption(order: Order, id: TierId, name: String, price: Money, off: Option<String>, list_only: bool) -> impl IntoView {
+fn TierOption(
+    order: Order,
+    id: TierId,
+    name: String,
+    price: Money,
+    off: Option<String>,
+    list_only: bool,
+) -> impl IntoView {
     let shop = shop();
     let t = shop.t;
     let shown_price = format::money(price, &shop.locale);
@@ -86,7 +96,9 @@ fn TierOption(order: Order, id: TierId, name: String, price: Money, off: Option<
     let left = move || match (off.get_value(), state.get().0) {
         (Some(why), _) => ("tessera-tier-left", why),
         (None, Availability::SoldOut) => ("tessera-tier-left", t.sold_out().to_owned()),
-        (None, Availability::FewLeft(n)) => ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &n.to_string())])),
+        (None, Availability::FewLeft(n)) => {
+            ("tessera-tier-left tessera-few", fill(t.few_left(), &[("n", &n.to_string())]))
+        }
         (None, Availability::Available(n)) => ("tessera-tier-left", t.left(n)),
     };
     // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
