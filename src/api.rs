@@ -1,5 +1,6 @@
 //! The widget's calls to the proxy, through gloo-net. Every body is one of tessera-core's serde
-//! types, the same ones the proxy writes and reads, so the two cannot drift apart.
+//! types, the same ones the proxy writes and reads (through `crate::json`), so the two cannot
+//! drift apart.
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -87,12 +88,18 @@ pub fn event_url(proxy: &str, id: &str) -> String {
 /// The body of a 2xx answer as `T`, or the problem any other answer (or none) means.
 async fn answer<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiProblem> {
     let response = sent.map_err(|_| ApiProblem::Unreachable)?;
-    if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiProblem::Other(String::new()));
-    }
+    let (ok, status) = (response.ok(), response.status());
     let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
-    let body = response.json::<ErrorBody>().await.ok();
-    Err(ApiProblem::of_answer(response.status(), retry_after, body))
+    let raw: web_sys::Response = response.into();
+    let json = async {
+        let promise = raw.json().ok()?;
+        wasm_bindgen_futures::JsFuture::from(promise).await.ok()
+    };
+    if ok {
+        return json.await.and_then(crate::json::from_js::<T>).ok_or_else(|| ApiProblem::Other(String::new()));
+    }
+    let body = json.await.and_then(crate::json::from_js::<ErrorBody>);
+    Err(ApiProblem::of_answer(status, retry_after, body))
 }
 
 pub async fn event(proxy: &str, id: &str) -> Result<EventRead, ApiProblem> {
@@ -112,7 +119,8 @@ pub async fn checkout(
 ) -> Result<CheckoutStarted, ApiProblem> {
     let request = Request::post(&format!("{proxy}/api/v1/checkout"))
         .header("Idempotency-Key", idempotency_key)
-        .json(order)
+        .header("Content-Type", "application/json")
+        .body(crate::json::to_string(order).unwrap_or_default())
         .map_err(|e| ApiProblem::Other(e.to_string()))?;
     answer(request.send().await).await
 }
@@ -121,7 +129,8 @@ pub async fn checkout(
 pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<AppliedPromo, ApiProblem> {
     let body = PromoPreviewRequest { event_id: event_id.to_owned(), code: code.to_owned() };
     let request = Request::post(&format!("{proxy}/api/v1/promo-preview"))
-        .json(&body)
+        .header("Content-Type", "application/json")
+        .body(crate::json::to_string(&body).unwrap_or_default())
         .map_err(|e| ApiProblem::Other(e.to_string()))?;
     answer(request.send().await).await
 }

@@ -37,7 +37,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 pub fn remember(event_id: &str, order: &PendingOrder) {
-    let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(order)) else { return };
+    let (Some(storage), Some(text)) = (storage(), crate::json::to_string(order)) else { return };
     let _ = storage.set_item(&storage_key(event_id), &text);
 }
 
@@ -54,7 +54,7 @@ pub fn returned(status: &str, event_id: &str) -> Option<Return> {
         let key = storage_key(event_id);
         let text = s.get_item(&key).ok()??;
         let _ = s.remove_item(&key);
-        serde_json::from_str(&text).ok()
+        crate::json::from_str(&text)
     });
     Some(Return { outcome, event_id: event_id.to_owned(), pending })
 }

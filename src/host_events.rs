@@ -48,7 +48,7 @@ pub struct Error<'a> {
 
 /// Sends `tessera:{name}` from `host` with `detail` as plain JSON data.
 pub fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
-    let detail = serde_json::to_string(detail).ok().and_then(|json| js_sys::JSON::parse(&json).ok());
+    let detail = Some(crate::json::to_js(detail));
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

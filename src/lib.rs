@@ -14,6 +14,7 @@ pub mod feed;
 pub mod format;
 pub mod handoff;
 pub mod host_events;
+pub mod json;
 pub mod live;
 pub mod mount;
 pub mod order;

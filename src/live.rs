@@ -34,7 +34,7 @@ pub async fn follow(proxy: String, event_id: String, on_snapshot: impl Fn(Snapsh
         // Ends when the browser gives the stream up (CLOSED), not while it reconnects.
         while let Some(Ok((_, message))) = messages.next().await {
             heard = true;
-            if let Some(snapshot) = message.data().as_string().and_then(|d| serde_json::from_str(&d).ok()) {
+            if let Some(snapshot) = message.data().as_string().and_then(|d| crate::json::from_str(&d)) {
                 on_snapshot(snapshot);
             }
         }

@@ -71,7 +71,7 @@ impl MountedWidget {
 /// Mounts a widget in `root` (a container in `host`'s shadow root) as `options` (JSON) say.
 #[wasm_bindgen]
 pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidget {
-    let options: MountOptions = serde_json::from_str(options).unwrap_or_default();
+    let options: MountOptions = crate::json::from_str(options).unwrap_or_default();
     let trimmed = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let event = trimmed(options.event);
     // A tag that is not one (a typo in an attribute) reads as the browser's language.
