@@ -1,4 +1,4 @@
-// tessera vs pretix's widget (issue 8): bytes on the wire, time from navigation start to the first
+// tessera vs pretix's widget (issues 8 and 18): bytes on the wire, time from navigation start to the first
 // tier price on screen (headless Chromium, cold cache, unthrottled and 4× CPU throttling), JS heap
 // and wasm memory after render, and the proxy's own figures (from bench/run.sh's binaries).
 // Run by bench/compare.sh, which builds everything and fetches pretix first; see bench/RESULTS.md.

@@ -20,12 +20,12 @@ async function liveViewers() {
 }
 
 /**
- * A page of the proxy's origin with `body` as its content and the loader, served by the test
- * (the proxy's own demo page has widgets of its own). Counts, in `window.__counts`, the
- * EventSources open and the timers pending (set, neither fired nor cleared).
+ * A page of the proxy's origin with `body` in its <main> and the loader after it, served by the
+ * test (the proxy's own demo page has widgets of its own). `init` runs before the page's own
+ * scripts; `viewport` sizes the page.
  */
-async function hostPage(body, { counting = false } = {}) {
-  const page = await browser.newPage();
+async function hostPage(body, { init, viewport } = {}) {
+  const page = await browser.newPage(viewport ? { viewport } : {});
   const url = `${proxy.url}/test-host-${Math.random().toString(36).slice(2)}`;
   await page.route(url, (route) => route.fulfill({
     contentType: 'text/html; charset=utf-8',
@@ -33,36 +33,40 @@ async function hostPage(body, { counting = false } = {}) {
       <style>body { margin: 0; font: 16px/1.5 sans-serif } main { max-width: 40rem; margin: 0 auto }</style></head>
       <body><main>${body}</main><script async src="/widget/tessera.js"></script></body></html>`,
   }));
-  if (counting) {
-    await page.addInitScript(() => {
-      const counts = window.__counts = { sources: new Set(), timers: new Set() };
-      const Source = window.EventSource;
-      window.EventSource = class extends Source {
-        constructor(...args) { super(...args); counts.sources.add(this); }
-        close() { counts.sources.delete(this); super.close(); }
-      };
-      const [set, clear, every, stop] = [setTimeout, clearTimeout, setInterval, clearInterval];
-      window.setTimeout = (fn, ms, ...rest) => {
-        const id = set((...a) => { counts.timers.delete(id); typeof fn === 'function' ? fn(...a) : null; }, ms, ...rest);
-        counts.timers.add(id);
-        return id;
-      };
-      window.clearTimeout = (id) => { counts.timers.delete(id); clear(id); };
-      window.setInterval = (fn, ms, ...rest) => { const id = every(fn, ms, ...rest); counts.timers.add(id); return id; };
-      window.clearInterval = (id) => { counts.timers.delete(id); stop(id); };
-      window.__open = () => ({
-        sources: [...counts.sources].filter((s) => s.readyState !== 2).length,
-        timers: counts.timers.size,
-      });
-    });
-  }
+  if (init) await page.addInitScript(init);
   await page.goto(url);
   return page;
 }
 
+/**
+ * Counts, in `window.__open()`, the EventSources open and the timers pending (set, neither
+ * fired nor cleared) on a page: an init script for `hostPage`.
+ */
+function countStreamsAndTimers() {
+  const counts = { sources: new Set(), timers: new Set() };
+  const Source = window.EventSource;
+  window.EventSource = class extends Source {
+    constructor(...args) { super(...args); counts.sources.add(this); }
+    close() { counts.sources.delete(this); super.close(); }
+  };
+  const [set, clear, every, stop] = [setTimeout, clearTimeout, setInterval, clearInterval];
+  window.setTimeout = (fn, ms, ...rest) => {
+    const id = set((...a) => { counts.timers.delete(id); if (typeof fn === 'function') fn(...a); }, ms, ...rest);
+    counts.timers.add(id);
+    return id;
+  };
+  window.clearTimeout = (id) => { counts.timers.delete(id); clear(id); };
+  window.setInterval = (fn, ms, ...rest) => { const id = every(fn, ms, ...rest); counts.timers.add(id); return id; };
+  window.clearInterval = (id) => { counts.timers.delete(id); stop(id); };
+  window.__open = () => ({
+    sources: [...counts.sources].filter((s) => s.readyState !== 2).length,
+    timers: counts.timers.size,
+  });
+}
+
 test('an element removed and added again 30 times leaves no live stream open and no timer running', async () => {
   const baseline = await liveViewers();
-  const page = await hostPage(`<tessera-tickets id="w" event="${JAZZ}"></tessera-tickets>`, { counting: true });
+  const page = await hostPage(`<tessera-tickets id="w" event="${JAZZ}"></tessera-tickets>`, { init: countStreamsAndTimers });
   const widget = page.locator('#w');
   await widget.getByRole('radio', { name: /General Admission/ }).waitFor();
   await until(async () => (await page.evaluate(() => window.__open().sources)) === 1, 5000, 'the first stream');
@@ -115,23 +119,16 @@ test('setting event on a mounted element shows the other event; properties mirro
 
 /** The cumulative layout shift of a page with `body`, from load until its widget shows prices. */
 async function shiftWhileLoading(body) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const url = `${proxy.url}/test-cls-${Math.random().toString(36).slice(2)}`;
-  await page.route(url, (route) => route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>
-      <style>body { margin: 0; font: 16px/1.5 sans-serif } main { max-width: 40rem; margin: 0 auto }</style></head>
-      <body><main><h1>Our next shows</h1>${body}
-      <h2>Getting there</h2><p>${'The venue is a short walk from the station. '.repeat(40)}</p></main>
-      <script async src="/widget/tessera.js"></script></body></html>`,
-  }));
-  await page.addInitScript(() => {
-    window.__shift = 0;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
-    }).observe({ type: 'layout-shift', buffered: true });
+  const below = `<h2>Getting there</h2><p>${'The venue is a short walk from the station. '.repeat(40)}</p>`;
+  const page = await hostPage(`<h1>Our next shows</h1>${body}${below}`, {
+    viewport: { width: 1280, height: 720 },
+    init: () => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    },
   });
-  await page.goto(url);
   await page.locator('tessera-tickets').getByRole('radio', { name: /General Admission/ }).waitFor();
   // Whatever the last render moved is recorded by the next frame.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

@@ -8,6 +8,19 @@ let proxy, browser;
 before(async () => { proxy = await startProxy(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await proxy?.stop(); });
 
+/** The demo page of `server` with a widget of the Jazz event in `locale` on top of it. */
+async function localized(server, locale) {
+  const page = await browser.newPage();
+  await page.goto(server.url + '/');
+  await page.evaluate(({ locale, event }) => {
+    const el = document.createElement('tessera-tickets');
+    el.id = 'localized';
+    document.querySelector('main').prepend(el);
+    return window.Tessera.mount(el, { event, locale });
+  }, { locale, event: JAZZ });
+  return { page, widget: page.locator('#localized') };
+}
+
 const LOCALES = [
   { locale: 'en-PH', checkout: 'Continue to payment', tiers: 'Choose your tickets' },
   { locale: 'es-ES', checkout: 'Continuar al pago', promo: '¿Tienes un código promocional?' },
@@ -18,15 +31,7 @@ const LOCALES = [
 
 for (const { locale, checkout, promo } of LOCALES) {
   test(`${locale}: own strings and money format`, async () => {
-    const page = await browser.newPage();
-    await page.goto(proxy.url + '/');
-    await page.evaluate(({ locale, event }) => {
-      const el = document.createElement('tessera-tickets');
-      el.id = 'localized';
-      document.querySelector('main').prepend(el);
-      return window.Tessera.mount(el, { event, locale });
-    }, { locale, event: JAZZ });
-    const widget = page.locator('#localized');
+    const { page, widget } = await localized(proxy, locale);
     const ga = widget.getByRole('radio', { name: /General Admission/ });
     await ga.waitFor();
     const expectedPrice = await page.evaluate((l) =>
@@ -67,15 +72,7 @@ test('a limit of one per order is said in each language\'s singular, more in its
     });
     assert.equal(hold.status, 201);
     for (const [locale, [one, many]] of Object.entries(UP_TO)) {
-      const page = await browser.newPage();
-      await page.goto(own.url + '/');
-      await page.evaluate(({ locale, event }) => {
-        const el = document.createElement('tessera-tickets');
-        el.id = 'localized';
-        document.querySelector('main').prepend(el);
-        return window.Tessera.mount(el, { event, locale });
-      }, { locale, event: JAZZ });
-      const widget = page.locator('#localized');
+      const { page, widget } = await localized(own, locale);
       await widget.getByRole('radio', { name: /General Admission/ }).check();
       await widget.getByText(many, { exact: true }).waitFor();
       await widget.getByRole('radio', { name: /VIP/ }).check();
