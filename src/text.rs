@@ -172,8 +172,8 @@ impl Texts {
         self.strings.get(key).or_else(|| english_strings().get(key)).map(String::as_str).unwrap_or_default()
     }
 
-    /// The form of `key` for `n`: the language's own form for `n`'s plural category, else its
-    /// `other` form, else English's.
+    /// The form of `key` for `n`: the language's own form for `n`'s plural category (as
+    /// `Intl.PluralRules` names it; tessera-core's rules), else its `other` form, else English's.
     fn counted(&self, key: &str, n: u32) -> String {
         let category = crate::format::plural_category(self.language, n);
         let form =

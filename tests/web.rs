@@ -102,14 +102,6 @@ fn fire(el: &HtmlElement, event: &str) {
 
 // --- Intl: money, percentages, dates and plurals as the browser writes them
 
-#[wasm_bindgen_test]
-fn money_is_formatted_by_the_browser_for_the_locale() {
-    assert_eq!(format::money(Money::new(100_000, Currency::PHP), "en-PH"), "₱1,000.00");
-    assert_eq!(format::money(Money::new(100_000, Currency::EUR), "de-DE").replace('\u{a0}', " "), "1.000,00 €");
-    assert_eq!(format::money(Money::new(1_000, Currency::BRL), "pt-BR").replace('\u{a0}', " "), "R$ 10,00");
-    assert_eq!(format::money(Money::new(1_500, Currency::parse("JPY").unwrap()), "en-US"), "¥1,500");
-}
-
 /// What the browser's own Intl writes for `m` in `locale`.
 fn intl_money(m: Money, locale: &str) -> String {
     let options = js_sys::Object::new();
@@ -120,42 +112,116 @@ fn intl_money(m: Money, locale: &str) -> String {
     f.format().call1(&wasm_bindgen::JsValue::NULL, &major.into()).unwrap().as_string().unwrap()
 }
 
-/// Core writes English money itself for pages made without a browser (the sandbox's hosted
-/// checkout): it must be what the browser's Intl writes there.
+fn intl_percent(basis_points: u32, locale: &str) -> String {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"style".into(), &"percent".into()).unwrap();
+    js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &2.into()).unwrap();
+    let f = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &options);
+    f.format()
+        .call1(&wasm_bindgen::JsValue::NULL, &(f64::from(basis_points) / 10_000.0).into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+fn intl_date(at: chrono::NaiveDateTime, locale: &str) -> String {
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("timeZone", "UTC"),
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ] {
+        js_sys::Reflect::set(&options, &k.into(), &v.into()).unwrap();
+    }
+    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&locale.into()), &options);
+    let date = js_sys::Date::new(&(at.and_utc().timestamp_millis() as f64).into());
+    f.format().call1(&wasm_bindgen::JsValue::NULL, &date).unwrap().as_string().unwrap()
+}
+
+fn intl_plural(n: u32, locale: &str) -> String {
+    let rules = js_sys::Intl::PluralRules::new(&js_sys::Array::of1(&locale.into()), &js_sys::Object::new());
+    rules.select(f64::from(n)).as_string().unwrap()
+}
+
+/// Every locale tessera-core writes for, and tags that read as one of them: what core writes
+/// must be what this browser's Intl writes for the tag itself.
+const LOCALE_TAGS: [&str; 16] = [
+    "en-US", "en-GB", "en-AU", "es-ES", "es-MX", "de-DE", "de-AT", "de-CH", "pt-BR", "pt-PT", "fil-PH", "en", "en-PH",
+    "es", "de", "fil",
+];
+
 #[wasm_bindgen_test]
 fn money_core_writes_is_what_the_browsers_intl_writes() {
-    // Every currency with a sign of its own there, and two written with their code.
-    let codes = ["PHP", "EUR", "BRL", "AUD", "USD", "GBP", "JPY", "CHF", "KWD"];
-    let amounts = [0, 5, 99, 1_000, 100_000, 123_456_789, -40_000];
+    let codes = ["PHP", "EUR", "BRL", "USD", "AUD", "GBP", "JPY", "CHF", "MXN", "CAD", "KWD", "SEK"];
+    let amounts = [0, 5, 99, 1_000, 99_999, 100_000, 1_000_000, 123_456_789, -40_000, -1];
     let mut checked = 0;
-    for locale in ["en", "en-US", "en-PH", "fil", "fil-PH"] {
+    for tag in LOCALE_TAGS {
+        let locale = tessera_core::Locale::parse(tag);
         for code in codes {
             for amount in amounts {
                 let m = Money::new(amount, Currency::parse(code).unwrap());
-                assert_eq!(m.display(), intl_money(m, locale), "{locale} {code} {amount}");
+                assert_eq!(locale.money(m), intl_money(m, tag), "{tag} {code} {amount}");
                 checked += 1;
             }
         }
     }
-    assert_eq!(checked, 5 * 9 * 7);
+    assert_eq!(checked, LOCALE_TAGS.len() * 12 * 10);
+    // The sandbox's hosted page writes English itself too (`Money::display`).
+    for code in ["PHP", "EUR", "BRL", "AUD", "USD", "GBP", "JPY", "CHF", "KWD"] {
+        for amount in [0, 5, 1_000, 123_456_789, -40_000] {
+            let m = Money::new(amount, Currency::parse(code).unwrap());
+            assert_eq!(m.display(), intl_money(m, "en-US"), "{code} {amount}");
+        }
+    }
 }
 
 #[wasm_bindgen_test]
-fn percentage_discounts_are_formatted_for_the_locale() {
-    assert_eq!(format::percent(2_000, "en-PH"), "20%");
-    assert_eq!(format::percent(1_250, "en-US"), "12.5%");
+fn percentages_core_writes_are_what_the_browsers_intl_writes() {
+    for tag in LOCALE_TAGS {
+        let locale = tessera_core::Locale::parse(tag);
+        for bp in [0, 1, 50, 1_000, 1_250, 2_000, 3_333, 10_000, 12_345] {
+            assert_eq!(locale.percent(bp), intl_percent(bp, tag), "{tag} {bp}");
+        }
+    }
     assert_eq!(format::percent(1_250, "de-DE").replace('\u{a0}', " "), "12,5 %");
 }
 
 #[wasm_bindgen_test]
-fn event_dates_show_the_events_own_wall_clock_time() {
-    let shown = format::event_date("2026-12-12T20:00:00+08:00", "en-US");
-    assert!(shown.contains("Dec") && shown.contains("12") && shown.contains("8:00"), "{shown}");
-    assert!(shown.contains("PM"), "{shown}");
-    // Far from UTC on the other side, the day does not move.
+fn dates_core_writes_are_what_the_browsers_intl_writes() {
+    use chrono::NaiveDate;
+    for tag in LOCALE_TAGS {
+        let locale = tessera_core::Locale::parse(tag);
+        // Every month, every weekday (the 1st to the 7th of each month), every hour of the day.
+        for month in 1..=12 {
+            for day in 1..=7 {
+                let hour = (month * 7 + day) % 24;
+                let at =
+                    NaiveDate::from_ymd_opt(2026, month, day).unwrap().and_hms_opt(hour, (day * 7) % 60, 0).unwrap();
+                assert_eq!(locale.date_time(at), intl_date(at, tag), "{tag} {at}");
+            }
+        }
+        for hour in 0..24 {
+            let at = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap().and_hms_opt(hour, 5, 0).unwrap();
+            assert_eq!(locale.date_time(at), intl_date(at, tag), "{tag} {at}");
+        }
+    }
     let shown = format::event_date("2027-01-31T23:30:00-03:00", "en-US");
-    assert!(shown.contains("Jan 31") && shown.contains("11:30"), "{shown}");
+    assert_eq!(shown, "Sun, Jan 31, 2027, 11:30 PM", "the event's own wall-clock time");
     assert_eq!(format::event_date("not a date", "en-US"), "not a date");
+}
+
+#[wasm_bindgen_test]
+fn plural_categories_core_chooses_are_the_browsers() {
+    for tag in LOCALE_TAGS {
+        let locale = tessera_core::Locale::parse(tag);
+        for n in (0..=250).chain([1_000, 1_001, 1_000_000, 2_000_000, 1_000_001]) {
+            assert_eq!(locale.plural(n).as_str(), intl_plural(n, tag), "{tag} {n}");
+        }
+    }
 }
 
 #[wasm_bindgen_test]

@@ -10,6 +10,7 @@ pub mod availability;
 pub mod buyer;
 pub mod event;
 pub mod live;
+pub mod locale;
 pub mod money;
 #[cfg(feature = "openapi")]
 mod openapi;
@@ -24,6 +25,7 @@ pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};
 pub use event::{Event, EventId, EventStatus, EventSummary, Resale, SoldElsewhere, Tier, TierId};
 pub use live::{Snapshot, TierChange, TierCount};
+pub use locale::{Locale, Plural};
 pub use money::{Currency, Money, MoneyError};
 pub use order::{CheckoutRequest, Customer, Field, FieldError, OrderPrice, Problem, Quantity, ValidOrder};
 pub use promo::{AppliedPromo, Discount, DiscountError, PromoCode, PromoProblem, PromoRule};
