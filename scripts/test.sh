@@ -12,8 +12,8 @@ export CARGO_INCREMENTAL=0
 step "core, sandbox and proxy: unit and integration tests (real HTTP, real SQLite)"
 cargo test -p tessera-core -p tessera-sandbox -p tessera-proxy
 
-step "widget logic that needs no browser (language tables), on the host"
-cargo test -p tessera-widget --lib
+step "widget logic that needs no browser (language tables, live updates, the first view rendered as the proxy renders it), on the host"
+cargo test -p tessera-widget --lib --features ssr
 
 step "widget tests in headless Chromium (wasm-bindgen-test)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

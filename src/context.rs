@@ -17,22 +17,24 @@ pub struct Shop {
     pub locale: String,
     pub t: &'static Texts,
     /// The element the site owner placed: host-page events are sent from it. Only ever touched
-    /// on the page's one thread.
-    host: SendWrapper<HtmlElement>,
+    /// on the page's one thread; none when the proxy renders a first view.
+    host: Option<SendWrapper<HtmlElement>>,
 }
 
 impl Shop {
-    pub fn new(proxy: String, locale: String, t: &'static Texts, host: HtmlElement) -> Self {
-        Shop { proxy, locale, t, host: SendWrapper::new(host) }
+    pub fn new(proxy: String, locale: String, t: &'static Texts, host: Option<HtmlElement>) -> Self {
+        Shop { proxy, locale, t, host: host.map(SendWrapper::new) }
     }
 
-    pub fn host(&self) -> &HtmlElement {
-        &self.host
+    pub fn host(&self) -> Option<&HtmlElement> {
+        self.host.as_deref()
     }
 
     /// Sends `tessera:{name}` to the host page.
     pub fn emit(&self, name: &str, detail: &impl Serialize) {
-        crate::host_events::emit(&self.host, name, detail);
+        if let Some(host) = self.host() {
+            crate::host_events::emit(host, name, detail);
+        }
     }
 
     /// `tessera:error` with what the buyer was told.
@@ -43,7 +45,7 @@ impl Shop {
 
     /// Moves focus to the element `id` of this widget once the current render is in the page.
     pub fn focus_soon(&self, id: &'static str) {
-        let host = self.host.clone();
+        let Some(host) = self.host.clone() else { return };
         request_animation_frame(move || {
             if let Some(el) = host.shadow_root().and_then(|root| root.get_element_by_id(id)) {
                 let _ = el.unchecked_into::<HtmlElement>().focus();

@@ -75,13 +75,16 @@ impl EventFeed {
             start: StoredValue::new(Some(start)),
             read_now: StoredValue::new(read_now),
         };
-        spawn_local_scoped_with_cancellation(async move {
-            if started.await.is_ok() {
-                let proxy = feed.shop.with_value(|s| s.proxy.clone());
-                live::follow(proxy, feed.id.get_value(), move |s| feed.apply(&s)).await;
-            }
-        });
-        spawn_local_scoped_with_cancellation(feed.read_again(asked));
+        // Only in the browser: a first view rendered by the proxy follows nothing.
+        if cfg!(target_family = "wasm") {
+            spawn_local_scoped_with_cancellation(async move {
+                if started.await.is_ok() {
+                    let proxy = feed.shop.with_value(|s| s.proxy.clone());
+                    live::follow(proxy, feed.id.get_value(), move |s| feed.apply(&s)).await;
+                }
+            });
+            spawn_local_scoped_with_cancellation(feed.read_again(asked));
+        }
         feed
     }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use tessera_core::Money;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
 #[derive(Serialize)]
@@ -48,11 +48,11 @@ pub struct Error<'a> {
 
 /// Sends `tessera:{name}` from `host` with `detail` as plain JSON data.
 pub fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
-    let detail = Some(crate::json::to_js(detail));
+    let detail = crate::json::to_js(detail);
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    init.set_detail(&detail.unwrap_or(JsValue::NULL));
+    init.set_detail(&detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("tessera:{name}"), &init) {
         let _ = host.unchecked_ref::<web_sys::EventTarget>().dispatch_event(&event);
     }

@@ -6,11 +6,17 @@
 //! `tessera-core`, the same code the proxy runs; the widget never holds a secret and never
 //! decides a price the server would not.
 
+// The typed views of the larger components nest deeper than rustc's default allows where Leptos does
+// not erase them (`erase_components` is set for the wasm only: .cargo/config.toml).
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod checkout;
 pub mod components;
 pub mod context;
 pub mod feed;
+#[cfg(feature = "ssr")]
+pub mod first_view;
 pub mod format;
 pub mod handoff;
 pub mod host_events;

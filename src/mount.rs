@@ -99,7 +99,7 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
                     let (proxy, host, event, returned) = parts.clone();
                     Suspend::new(async move {
                         let (t, locale) = texts.await;
-                        view! { <Widget shop=Shop::new(proxy, locale, t, (*host).clone()) event returned /> }
+                        view! { <Widget shop=Shop::new(proxy, locale, t, Some((*host).clone())) event returned /> }
                     })
                 }}
             </Suspense>

@@ -178,7 +178,7 @@ impl Texts {
         let category = crate::format::plural_category(self.language, n);
         let form =
             |strings: &HashMap<String, String>, category: &str| strings.get(&format!("{key}.{category}")).cloned();
-        let template = form(&self.strings, &category)
+        let template = form(&self.strings, category)
             .or_else(|| form(&self.strings, "other"))
             .or_else(|| form(english_strings(), if n == 1 { "one" } else { "other" }))
             .unwrap_or_default();
@@ -215,6 +215,23 @@ thread_local! {
 pub fn english() -> &'static Texts {
     static EN: OnceLock<&'static Texts> = OnceLock::new();
     EN.get_or_init(|| Box::leak(Box::new(Texts::english())))
+}
+
+/// The strings for `locale` from the files built into the crate: how the proxy, which renders
+/// first views, reads them (the wasm fetches them instead, see [`load`]).
+#[cfg(feature = "ssr")]
+pub fn bundled(locale: &str) -> &'static Texts {
+    static FILES: [(&str, &str); 4] = [
+        ("es", include_str!("../lang/es.txt")),
+        ("de", include_str!("../lang/de.txt")),
+        ("pt-BR", include_str!("../lang/pt-BR.txt")),
+        ("fil", include_str!("../lang/fil.txt")),
+    ];
+    static TABLES: OnceLock<Vec<&'static Texts>> = OnceLock::new();
+    let Some(code) = language(locale) else { return english() };
+    let tables = TABLES
+        .get_or_init(|| FILES.iter().map(|(code, file)| &*Box::leak(Box::new(Texts::parse(code, file)))).collect());
+    tables.iter().find(|t| t.language == code).copied().unwrap_or_else(english)
 }
 
 /// The strings for `locale` if they are at hand now: English, or a language already read.

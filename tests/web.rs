@@ -56,7 +56,7 @@ fn container() -> HtmlElement {
 /// The widget's context for tests: English, in the Philippines, with a host element of its own.
 fn shop() -> Shop {
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    Shop::new("http://127.0.0.1:9".into(), "en-PH".into(), text::english(), host)
+    Shop::new("http://127.0.0.1:9".into(), "en-PH".into(), text::english(), Some(host))
 }
 
 /// `view` mounted in `root` under `shop`, until the handle is dropped.
@@ -528,7 +528,7 @@ async fn event_view(event: &Event, stale: bool) -> (HtmlElement, HtmlElement, im
     serve(&id, &event_json(event, stale));
     let root = container();
     let shop = shop();
-    let host = shop.host().clone();
+    let host = shop.host().unwrap().clone();
     let handle = mount(&root, shop, move || view! { <EventView id returned=None /> }.into_any());
     until_shown(&root, &event.title, 3).await;
     settle().await;

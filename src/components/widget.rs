@@ -1,16 +1,23 @@
 use leptos::prelude::*;
+use tessera_core::EventRead;
 
 use super::{EventList, EventView};
 use crate::context::Shop;
 use crate::handoff::Return;
 
 /// One widget: an event, or the list of events when the site owner named none. `returned` is
-/// the buyer's return from a checkout this widget started.
+/// the buyer's return from a checkout this widget started; `initial`, the event's read a first
+/// view was rendered from (by the proxy, and then by the wasm that hydrates it).
 #[component]
-pub fn Widget(shop: Shop, event: Option<String>, returned: Option<Return>) -> impl IntoView {
+pub fn Widget(
+    shop: Shop,
+    event: Option<String>,
+    returned: Option<Return>,
+    #[prop(default = None)] initial: Option<EventRead>,
+) -> impl IntoView {
     provide_context(shop);
     match event {
-        Some(id) => view! { <EventView id returned /> }.into_any(),
+        Some(id) => view! { <EventView id returned initial /> }.into_any(),
         None => view! { <EventList returned /> }.into_any(),
     }
 }

@@ -450,7 +450,7 @@ impl Locale {
         let group = digits.len() >= 3 + p.min_grouping;
         let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
         for (i, digit) in digits.chars().enumerate() {
-            if group && i > 0 && (digits.len() - i) % 3 == 0 {
+            if group && i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(p.group);
             }
             out.push(digit);
@@ -541,7 +541,7 @@ impl Locale {
     /// The plural category of the count `n` in this locale's language.
     pub fn plural(&self, n: u32) -> Plural {
         let p = self.profile;
-        if p.many_millions && n != 0 && n % 1_000_000 == 0 {
+        if p.many_millions && n != 0 && n.is_multiple_of(1_000_000) {
             return Plural::Many;
         }
         let one = match p.plurals {
