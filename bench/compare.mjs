@@ -1,6 +1,7 @@
-// tessera vs pretix's widget (issues 8 and 18): bytes on the wire, time from navigation start to the first
-// tier price on screen (headless Chromium, cold cache, unthrottled and 4× CPU throttling), JS heap
-// and wasm memory after render, and the proxy's own figures (from bench/run.sh's binaries).
+// tessera vs pretix's widget (issues 8, 18 and 19): bytes on the wire, before the first price and in
+// all, time from navigation start to the first tier price on screen (headless Chromium, cold cache:
+// unthrottled, 4× CPU throttling, and DevTools' "Fast 4G" network profile), JS heap and wasm memory
+// after render, and the proxy's own figures (from bench/run.sh's binaries).
 // Run by bench/compare.sh, which builds everything and fetches pretix first; see bench/RESULTS.md.
 //
 // node bench/compare.mjs [--runs N] [--pretix DIR] [--cached-reads FILE] [--sse FILE] [--write-results]
@@ -38,7 +39,9 @@ const log = (...a) => console.error('   ', ...a);
 const DIST = join(OUT, 'dist');
 rmSync(DIST, { recursive: true, force: true });
 cpSync(join(ROOT, 'dist'), DIST, { recursive: true });
-const wasmHash = createHash('sha256').update(readFileSync(join(DIST, 'tessera-widget_bg.wasm'))).digest('hex').slice(0, 12);
+// The names scripts/build-widget.sh gave the files the loader fetches.
+const NAMES = JSON.parse(readFileSync(join(DIST, 'files.json'), 'utf8'));
+const wasmHash = createHash('sha256').update(readFileSync(join(DIST, NAMES.wasm))).digest('hex').slice(0, 12);
 
 // ---------- bytes ----------
 const gz = (b) => gzipSync(b, { level: 9 }).length;
@@ -48,8 +51,8 @@ const sizes = (files) => files.map(([name, path]) => {
   const b = readFileSync(path);
   return { name, raw: b.length, gzip: gz(b), brotli: br(b) };
 });
-const tesseraFiles = sizes(['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css']
-  .map((f) => [f, join(DIST, f)]));
+const tesseraFiles = sizes([['tessera.js', 'tessera.js'], ['glue', NAMES.js], ['wasm', NAMES.wasm], ['stylesheet', NAMES.css]]
+  .map(([name, f]) => [name, join(DIST, f)]));
 const pretixFiles = sizes([['widget/v2.en.js', join(PRETIX_DIR, 'widget', 'v2.en.js')], ['v2.css', join(PRETIX_DIR, 'v2.css')]]);
 const total = (fs) => ({ raw: sum(fs.map((f) => f.raw)), gzip: sum(fs.map((f) => f.gzip)), brotli: sum(fs.map((f) => f.brotli)) });
 function sum(xs) { return xs.reduce((a, b) => a + b, 0); }
@@ -143,7 +146,7 @@ function pretixProductList(ev, origin) {
 
 // Both origins answer the way the real servers do: the widget's files brotli-compressed (the proxy
 // serves Trunk's precompressed .br; pretix's Django gzips, a CDN would brotli: same footing), CORS
-// open, no-cache; the JSON uncompressed (the proxy sends its API answers uncompressed too).
+// open, no-cache; the JSON brotli-compressed too (the proxy compresses its API answers).
 const preBr = new Map();
 function send(req, res, body, type, compress) {
   const headers = { 'content-type': type, 'access-control-allow-origin': '*', 'cache-control': 'no-cache' };
@@ -164,7 +167,7 @@ function pretixServer(req, res) {
   if (url.pathname === '/widget/v2.en.js') return send(req, res, pretixJs, 'text/javascript', true);
   if (url.pathname === '/demo/jazz/widget/v2.css') return send(req, res, pretixCss, 'text/css', true);
   if (url.pathname === '/demo/jazz/widget/product_list') {
-    return send(req, res, Buffer.from(JSON.stringify(productList)), 'application/json', false);
+    return send(req, res, Buffer.from(JSON.stringify(productList)), 'application/json', true);
   }
   return notFound(req, res);
 }
@@ -266,19 +269,28 @@ const browser = await chromium.launch({
 });
 const chromiumVersion = browser.version();
 
+// DevTools' "Fast 4G" preset (as Puppeteer's PredefinedNetworkConditions has it): 9 Mbit/s down,
+// 1.5 up, each ×0.9, and 60 ms × 2.75 = 165 ms of latency added to every request.
+const FAST_4G = { offline: false, latency: 60 * 2.75, downloadThroughput: (9e6 / 8) * 0.9, uploadThroughput: (1.5e6 / 8) * 0.9 };
+
 /** One page load in a fresh context (cold HTTP and code caches). */
-async function load(side, { rate = 1, memory = false, network = false, profile = false, trace = false } = {}) {
+async function load(side, { rate = 1, net = null, memory = false, network = false, profile = false, trace = false } = {}) {
   const context = await browser.newContext();
   try {
     const p = await context.newPage();
     const cdp = await context.newCDPSession(p);
     if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
     const transfers = [];
-    if (network) {
+    if (network || net) {
       await cdp.send('Network.enable');
+      if (net) await cdp.send('Network.emulateNetworkConditions', net);
+      // CDP's timestamps are monotonic seconds; wallTime beside them maps them to the page's clock.
       const urls = new Map();
+      let offset = null;
+      cdp.on('Network.requestWillBeSent', (e) => { offset ??= e.wallTime * 1000 - e.timestamp * 1000; });
       cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
-      cdp.on('Network.loadingFinished', (e) => transfers.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }));
+      cdp.on('Network.loadingFinished', (e) => transfers.push({
+        url: urls.get(e.requestId), bytes: e.encodedDataLength, end: e.timestamp * 1000 + offset }));
     }
     const errors = [];
     p.on('pageerror', (e) => errors.push(e.message));
@@ -305,7 +317,8 @@ async function load(side, { rate = 1, memory = false, network = false, profile =
       const data = performance.getEntriesByType('resource').find((e) => e.name.includes(api));
       const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
       return { firstPrice: b.firstPrice, frame: b.frame, text: b.text, dataArrived: data ? data.responseEnd : null,
-        wasmArrived: wasm ? wasm.responseEnd : null, instantiated: b.instantiated ?? null };
+        wasmArrived: wasm ? wasm.responseEnd : null, instantiated: b.instantiated ?? null,
+        firstPriceAt: performance.timeOrigin + b.firstPrice };
     }, sides[side].api);
     if (profile) r.profile = (await cdp.send('Profiler.stop')).profile;
     if (trace) r.trace = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
@@ -316,7 +329,12 @@ async function load(side, { rate = 1, memory = false, network = false, profile =
       r.heapUsed = heap.usedSize;
       r.wasm = await p.evaluate(() => (window.__bench.memory ? window.__bench.memory.buffer.byteLength : 0));
     }
-    if (network) r.transfers = transfers;
+    if (network || net) {
+      r.transfers = transfers;
+      // What the widget had received when its first price showed (its requests, not the page).
+      r.bytesBeforePrice = sum(transfers.filter((t) => t.url && !t.url.startsWith(host.url) && t.end <= r.firstPriceAt)
+        .map((t) => t.bytes));
+    }
     if (errors.length) r.errors = errors;
     return r;
   } finally {
@@ -414,12 +432,14 @@ for (const side of Object.keys(sides)) inspect[side] = await load(side, { networ
 const loadBefore = os.loadavg()[0];
 if (loadBefore > 1.5) log(`warning: load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores: other work will slow both widgets' timings`);
 const timings = {};
-for (const rate of [1, 4]) {
-  log(`${RUNS} cold loads per side, CPU throttling ${rate}×`);
+// `4g`: the Fast 4G profile, CPU unthrottled.
+for (const rate of [1, 4, '4g']) {
+  log(`${RUNS} cold loads per side, ${rate === '4g' ? 'Fast 4G network' : `CPU throttling ${rate}×`}`);
   for (const side of Object.keys(sides)) timings[`${side}@${rate}`] = [];
   for (let i = 0; i < RUNS; i++) {
     for (const side of Object.keys(sides)) { // alternate, so drift hits both alike
-      timings[`${side}@${rate}`].push(await load(side, { rate, memory: rate === 1 }));
+      const how = rate === '4g' ? { net: FAST_4G } : { rate, memory: rate === 1 };
+      timings[`${side}@${rate}`].push(await load(side, how));
     }
   }
 }
@@ -444,8 +464,10 @@ const rows = [];
 const row = (figure, t, p, r) => rows.push(`| ${figure} | ${t} | ${p} | ${r} |`);
 for (const k of ['raw', 'gzip', 'brotli']) row(`widget files, total ${k} (bytes)`, fmtInt(tt[k]), fmtInt(pt[k]), ratio(tt[k], pt[k]));
 row('transferred by the widget for one page load (bytes: its files brotli, the event JSON, headers)', fmtInt(wire('tessera')), fmtInt(wire('pretix')), ratio(wire('tessera'), wire('pretix')));
-for (const rate of [1, 4]) {
-  const label = rate === 1 ? 'no throttling' : '4× CPU throttling';
+const before = (side) => median(T(side, '4g', 'bytesBeforePrice'));
+row('of which received before the first tier price showed (bytes, Fast 4G, median)', fmtInt(before('tessera')), fmtInt(before('pretix')), ratio(before('tessera'), before('pretix')));
+for (const rate of [1, 4, '4g']) {
+  const label = { 1: 'no throttling', 4: '4× CPU throttling', '4g': 'Fast 4G network (165 ms latency, 8.1 Mbit/s)' }[rate];
   for (const [q, name] of [[0.5, 'median'], [0.9, 'p90']]) {
     const a = pct(T('tessera', rate), q), b = pct(T('pretix', rate), q);
     row(`navigation start → first tier price on screen, ${label}, ${name}`, fmtMs(a), fmtMs(b), ratio(a, b));

@@ -25,7 +25,7 @@ if [ "${1:-}" != --no-build ]; then
   step "building the release proxy and the benchmarks"
   cargo build --release -p tessera-proxy -p tessera-bench --quiet
 fi
-[ -f dist/tessera-widget_bg.wasm ] && [ -x target/release/tessera-proxy ] && [ -x target/release/cached_reads ] \
+[ -f dist/files.json ] && [ -x target/release/tessera-proxy ] && [ -x target/release/cached_reads ] \
   || die "build first (bash bench/compare.sh without --no-build)"
 
 step "pretix $PRETIX_VERSION: the wheel from PyPI, its widget JS and CSS as its server sends them"

@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 [ "${1:-}" = "--no-build" ] || scripts/build-widget.sh
-files=(tessera.js tessera-widget.js tessera-widget_bg.wasm tessera.css)
+# The names build-widget.sh gave them (dist/files.json).
+names() { python3 -c 'import json, sys; f = json.load(open("dist/files.json")); print(*(f[k] for k in sys.argv[1:]))' "$@"; }
+read -r js wasm css <<<"$(names js wasm css)"
+files=(tessera.js "$js" "$wasm" "$css")
 printf '| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n'
 tr=0; tg=0; tb=0
 for f in "${files[@]}"; do

@@ -14,8 +14,8 @@ cp "$src" "$out/bindgen.wasm"
 # Trunk's pass (index.html: data-wasm-opt="z").
 wasm-opt "$out/bindgen.wasm" -g -Oz -o "$out/named.wasm"
 wasm-opt "$out/named.wasm" --strip-debug -o "$out/stripped.wasm"
-printf 'named copy without its names: %d B; dist/tessera-widget_bg.wasm: %d B\n\n' \
-  "$(stat -c%s "$out/stripped.wasm")" "$(stat -c%s dist/tessera-widget_bg.wasm)"
+wasm=dist/$(python3 -c 'import json; print(json.load(open("dist/files.json"))["wasm"])')
+printf 'named copy without its names: %d B; %s: %d B\n\n' "$(stat -c%s "$out/stripped.wasm")" "$wasm" "$(stat -c%s "$wasm")"
 twiggy top -n 40 "$out/named.wasm" > "$out/twiggy-top40.txt"
 twiggy top -f csv "$out/named.wasm" > "$out/twiggy.csv"
 node bench/wasm_breakdown.mjs "$out/twiggy.csv" 40

@@ -12,6 +12,10 @@
   // The loader is served by the proxy under /widget/, so the proxy is one level up.
   var proxy = new URL('../', base).href.replace(/\/$/, '');
   var OPTIONS = ['event', 'proxy', 'locale'];
+  // The names scripts/build-widget.sh gave the widget's files (each with a hash of its content,
+  // so the proxy serves them as immutable); the plain names when this file is used unbuilt.
+  var FILES = typeof __TESSERA_FILES__ == 'object' ? __TESSERA_FILES__
+    : { js: 'tessera-widget.js', wasm: 'tessera-widget_bg.wasm', css: 'tessera.css', lang: {} };
   var loading = null;
 
   // Some space for the widget while it loads. The right height is the site owner's to reserve
@@ -27,16 +31,22 @@
 
   function load() {
     if (!loading) {
+      // What Leptos's hydration reads of the data a server streamed beside its HTML. tessera's
+      // first view carries its data in its own answer instead, so these start empty (set here,
+      // not by an inline script, which a strict CSP would refuse).
+      ['__RESOLVED_RESOURCES', '__SERIALIZED_ERRORS', '__INCOMPLETE_CHUNKS', '__PENDING_RESOURCES'].forEach(function (name) {
+        if (!(name in w)) w[name] = [];
+      });
       // Each widget links this sheet from its shadow root; asked for now, it arrives while the
       // wasm compiles instead of after.
       var sheet = d.createElement('link');
       sheet.rel = 'preload';
       sheet.as = 'style';
-      sheet.href = base + 'tessera.css';
+      sheet.href = base + FILES.css;
       d.head.appendChild(sheet);
       // The wasm is asked for beside its glue, not after the glue has run: one round trip less.
-      var wasm = fetch(base + 'tessera-widget_bg.wasm');
-      loading = import(base + 'tessera-widget.js').then(function (m) {
+      var wasm = fetch(base + FILES.wasm);
+      loading = import(base + FILES.js).then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () { return m; });
       });
       loading.catch(function (e) { console.error('tessera: the widget could not load', e); });
@@ -81,31 +91,69 @@
   // Plain elements (not <tessera-tickets>) with a widget: watched for leaving the page.
   var plain = new Set();
 
+  function proxyOf(el) { return (option(el, 'proxy') || proxy).replace(/\/+$/, ''); }
+
+  // The locale a widget is written in: the site owner's tag as Intl reads it, else the
+  // browser's language. The proxy's first view and the wasm are given the same one.
+  function localeOf(el) {
+    var tag = option(el, 'locale');
+    try { if (tag) return Intl.getCanonicalLocales(tag.replace(/_/g, '-'))[0]; } catch (e) { /* no tag: the browser's */ }
+    return navigator.language || 'en';
+  }
+
+  // The first view is HTML from the proxy put into the shadow root. A page that enforces Trusted
+  // Types lets it in by allowing a policy named `tessera` (README); one that does not allow it
+  // gets no first view, only the widget once the wasm has run.
+  var policy = null;
+  try {
+    if (w.trustedTypes) policy = w.trustedTypes.createPolicy('tessera', { createHTML: function (html) { return html; } });
+  } catch (e) { /* not allowed here */ }
+
+  // An event's first view from the proxy: its HTML, and the read it was rendered from. Asked
+  // for at once, beside the wasm; null where there is none (a list, an older proxy, no answer).
+  function firstView(el, locale) {
+    var id = option(el, 'event');
+    if (!id) return Promise.resolve(null);
+    var url = proxyOf(el) + '/api/v1/events/' + encodeURIComponent(id) + '/view?locale=' + encodeURIComponent(locale);
+    return fetch(url).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+  }
+
   function mountOn(el) {
     var state = hosts.get(el) || { widget: null, turn: 0 };
     hosts.set(el, state);
     var turn = ++state.turn;
     if (!(el instanceof Tickets)) plain.add(el);
-    return load().then(function (m) {
+    var shadow = el.shadowRoot || el.attachShadow({ mode: 'open' });
+    // A <link> rather than inline <style>: works under a strict style-src CSP. The widget
+    // stays hidden until the sheet has arrived, so unstyled controls never jump under a
+    // buyer's click; a sheet that cannot load shows it plain rather than not at all.
+    var link = d.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = base + FILES.css;
+    var root = d.createElement('div');
+    root.className = 'tessera';
+    root.setAttribute('part', 'root');
+    root.hidden = true;
+    link.onload = link.onerror = function () { root.hidden = false; };
+    shadow.replaceChildren(link, root);
+    var locale = localeOf(el);
+    // The first view is shown as soon as it arrives: prices before the wasm, and a form that
+    // works without it.
+    var shown = firstView(el, locale).then(function (view) {
+      if (!view || state.turn !== turn) return null;
+      try { root.innerHTML = policy ? policy.createHTML(view.html) : view.html; } catch (e) { return null; }
+      return view;
+    });
+    return Promise.all([load(), shown]).then(function (both) {
+      var m = both[0], view = both[1];
       if (state.turn !== turn || !el.isConnected || state.widget) return;
-      var shadow = el.shadowRoot || el.attachShadow({ mode: 'open' });
-      // A <link> rather than inline <style>: works under a strict style-src CSP. The widget
-      // stays hidden until the sheet has arrived, so unstyled controls never jump under a
-      // buyer's click; a sheet that cannot load shows it plain rather than not at all.
-      var link = d.createElement('link');
-      link.rel = 'stylesheet';
-      link.href = base + 'tessera.css';
-      var root = d.createElement('div');
-      root.className = 'tessera';
-      root.setAttribute('part', 'root');
-      root.hidden = true;
-      link.onload = link.onerror = function () { root.hidden = false; };
-      shadow.replaceChildren(link, root);
       var given = back && back.claimant === el ? back : null;
       if (given) back.claimant = {};
+      // A return from the checkout is drawn afresh, with its notice: the first view has none.
+      if (given && view) { root.replaceChildren(); view = null; }
       state.widget = m.mount(root, el, JSON.stringify({
-        base: base, proxy: option(el, 'proxy') || proxy, event: option(el, 'event'), locale: option(el, 'locale'),
-        status: given && given.status, return_event: given && given.event
+        base: base, lang: FILES.lang, proxy: proxyOf(el), event: option(el, 'event'), locale: locale,
+        status: given && given.status, return_event: given && given.event, initial: view && view.read
       }));
     });
   }
@@ -170,21 +218,6 @@
   }
 
   function start() {
-    // The event each widget on the page will read, asked for now: it arrives while the wasm
-    // compiles, and the widget's own request (the same URL and mode) is answered from it.
-    var seen = {};
-    [].forEach.call(d.querySelectorAll('tessera-tickets, [data-tessera-event]'), function (el) {
-      var id = option(el, 'event');
-      if (!id) return;
-      var link = d.createElement('link');
-      link.rel = 'preload';
-      link.as = 'fetch';
-      link.crossOrigin = 'anonymous';
-      link.href = (option(el, 'proxy') || proxy).replace(/\/+$/, '') + '/api/v1/events/' + encodeURIComponent(id);
-      if (seen[link.href]) return;
-      seen[link.href] = 1;
-      d.head.appendChild(link);
-    });
     claimReturn();
     customElements.define('tessera-tickets', Tickets);
     scanPlain();

@@ -10,11 +10,29 @@ source scripts/common.sh
 wasm_env cargo fetch --quiet
 step "building the widget (trunk build --release)"
 wasm_env trunk build --release --offline >/dev/null
-# The loader and the stylesheet are ours: minified for the wire with esbuild (npm,
-# package-lock.json); the sources stay readable in the repository. wasm-bindgen's glue is
-# served as wasm-bindgen wrote it.
-esbuild dist/tessera.js --minify --log-level=warning --outfile=dist/tessera.js --allow-overwrite
+# The stylesheet is ours: minified for the wire with esbuild (npm, package-lock.json); the
+# source stays readable in the repository. wasm-bindgen's glue is served as wasm-bindgen wrote it.
 esbuild dist/tessera.css --minify --log-level=warning --outfile=dist/tessera.css --allow-overwrite
+# Every file the loader fetches, but the loader itself, gets a name with a hash of its content,
+# so the proxy can serve it as immutable: a buyer's second page view downloads none of them
+# again, and a new build can never be mixed with an old one in a cache.
+hashed() { # path → its new name, relative to dist/
+  local f=$1 dir base hash
+  dir=$(dirname "$f"); base=$(basename "$f"); hash=$(sha256sum "$f" | cut -c1-12)
+  mv "$f" "$dir/${base%.*}-$hash.${base##*.}"
+  printf '%s' "${dir#dist}/${base%.*}-$hash.${base##*.}" | sed 's|^/||'
+}
+langs=()
+for f in dist/lang/*.txt; do
+  code=$(basename "$f" .txt)
+  langs+=("\"$code\":\"$(hashed "$f")\"")
+done
+files=$(printf '{"js":"%s","wasm":"%s","css":"%s","lang":{%s}}' \
+  "$(hashed dist/tessera-widget.js)" "$(hashed dist/tessera-widget_bg.wasm)" "$(hashed dist/tessera.css)" \
+  "$(IFS=,; echo "${langs[*]}")")
+printf '%s\n' "$files" > dist/files.json
+# The loader keeps its one stable name (site owners embed it) and learns the others here.
+esbuild loader/tessera.js --minify --log-level=warning --define:__TESSERA_FILES__="$files" --outfile=dist/tessera.js
 for f in dist/*.wasm dist/*.js dist/*.css dist/lang/*.txt; do
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"

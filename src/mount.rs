@@ -19,6 +19,8 @@ use crate::text;
 pub struct MountOptions {
     /// The folder the widget's files were served from, with a trailing slash.
     pub base: String,
+    /// The language files' names in that folder, by language (`de` → `lang/de-1a2b….txt`).
+    pub lang: std::collections::HashMap<String, String>,
     /// The proxy's base URL.
     pub proxy: String,
     /// One event, or the list of events when absent.
@@ -29,6 +31,8 @@ pub struct MountOptions {
     /// this widget: `success` or `cancelled`, and the event it was for.
     pub status: Option<String>,
     pub return_event: Option<String>,
+    /// The read the first view in the widget's root was rendered from, when there is one.
+    pub initial: Option<tessera_core::EventRead>,
 }
 
 /// A view mounted in an element, until dropped: then its nodes are taken out and its reactive
@@ -55,20 +59,43 @@ pub fn mount_view<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce() 
     Mounted { owner, handle: Some(Box::new(handle)) }
 }
 
+/// `view` taking over the first view already in `root` (rendered by the proxy from the same
+/// components and data), without drawing it again.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_view<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce() -> V + 'static) -> Mounted {
+    // Leptos hydrates under a root owner of its own: kept here, to be cleaned up on unmount.
+    let owner = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let handle = leptos::mount::hydrate_from(root, {
+        let owner = owner.clone();
+        move || {
+            *owner.borrow_mut() = Owner::current();
+            view()
+        }
+    });
+    let owner = owner.take().expect("hydration runs its view under an owner");
+    Mounted { owner, handle: Some(Box::new(handle)) }
+}
+
 /// A mounted widget, for the loader: `unmount` (or `free`) when its element leaves the page.
+/// Until its language's strings have arrived there is nothing mounted yet; unmounting then
+/// means it never will be.
 #[wasm_bindgen]
 pub struct MountedWidget {
-    mounted: Option<Mounted>,
+    mounted: std::rc::Rc<std::cell::RefCell<Option<Mounted>>>,
+    gone: std::rc::Rc<std::cell::Cell<bool>>,
 }
 
 #[wasm_bindgen]
 impl MountedWidget {
     pub fn unmount(&mut self) {
-        self.mounted.take();
+        self.gone.set(true);
+        drop(self.mounted.borrow_mut().take());
     }
 }
 
-/// Mounts a widget in `root` (a container in `host`'s shadow root) as `options` (JSON) say.
+/// Mounts a widget in `root` (a container in `host`'s shadow root) as `options` (JSON) say:
+/// taking over the first view in `root` when `options.initial` is the read it was drawn from,
+/// drawing it afresh otherwise.
 #[wasm_bindgen]
 pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidget {
     let options: MountOptions = crate::json::from_str(options).unwrap_or_default();
@@ -83,28 +110,51 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
         .status
         .and_then(|status| handoff::returned(&status, options.return_event.as_deref().unwrap_or_default()))
         .filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str()));
+    let initial = options.initial.filter(|read| event.as_deref() == Some(read.event.id.as_str()));
     let proxy = options.proxy.trim_end_matches('/').to_owned();
-    let base = options.base;
-    let host = send_wrapper::SendWrapper::new(host);
-    let mounted = mount_view(root, move || {
-        // English is compiled in; another language waits for its file (once per page).
-        let texts = LocalResource::new(move || {
-            let (base, locale) = (base.clone(), locale.clone());
-            async move { (text::load(&base, &locale).await, locale) }
-        });
-        let parts = (proxy, host, event, returned);
-        view! {
-            <Suspense>
-                {move || {
-                    let (proxy, host, event, returned) = parts.clone();
-                    Suspend::new(async move {
-                        let (t, locale) = texts.await;
-                        view! { <Widget shop=Shop::new(proxy, locale, t, Some((*host).clone())) event returned /> }
-                    })
-                }}
-            </Suspense>
+    let widget = MountedWidget { mounted: Default::default(), gone: Default::default() };
+    let (mounted, gone) = (widget.mounted.clone(), widget.gone.clone());
+    let start = {
+        let locale = locale.clone();
+        move |t: &'static text::Texts| {
+            if gone.get() {
+                return;
+            }
+            // The first view is in the locale's language; when its file could not be fetched the
+            // widget reads in English, so it is drawn afresh rather than half in each.
+            let in_its_language = t.language == text::language(&locale).unwrap_or("en");
+            let take_over = initial.is_some() && in_its_language;
+            if initial.is_some() && !in_its_language {
+                root.set_inner_html("");
+            }
+            let shop = Shop::new(proxy, locale, t, Some(host));
+            let view = move || view! { <Widget shop event returned initial /> };
+            let done = if take_over { hydrate_or_mount(root, view) } else { mount_view(root, view) };
+            *mounted.borrow_mut() = Some(done);
         }
-        .into_any()
-    });
-    MountedWidget { mounted: Some(mounted) }
+    };
+    // English is compiled in; another language waits for its file (once per page), while the
+    // first view, already in that language, stays on screen.
+    match text::ready(&locale) {
+        Some(t) => start(t),
+        None => {
+            let file = text::language(&locale).map(|code| {
+                let name = options.lang.get(code).cloned().unwrap_or_else(|| format!("lang/{code}.txt"));
+                format!("{}{name}", options.base)
+            });
+            wasm_bindgen_futures::spawn_local(async move { start(text::load(&locale, file).await) });
+        }
+    }
+    widget
+}
+
+/// The first view in `root` taken over; a build without hydration draws it afresh instead.
+fn hydrate_or_mount<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce() -> V + 'static) -> Mounted {
+    #[cfg(feature = "hydrate")]
+    return hydrate_view(root, view);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        root.set_inner_html("");
+        mount_view(root, view)
+    }
 }

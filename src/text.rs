@@ -242,19 +242,19 @@ pub fn ready(locale: &str) -> Option<&'static Texts> {
     }
 }
 
-/// The strings for `locale`, fetching its file from `{base}lang/` when needed. A file that
-/// cannot be read leaves the buyer with English rather than without a widget.
-pub async fn load(base: &str, locale: &str) -> &'static Texts {
+/// The strings for `locale`, fetching its language's `file` when they are not at hand. A file
+/// that cannot be read leaves the buyer with English rather than without a widget.
+pub async fn load(locale: &str, file: Option<String>) -> &'static Texts {
     if let Some(t) = ready(locale) {
         return t;
     }
-    let Some(code) = language(locale) else { return english() };
-    let Ok(file) = crate::api::get_text(&format!("{base}lang/{code}.txt")).await else { return english() };
+    let (Some(code), Some(file)) = (language(locale), file) else { return english() };
+    let Ok(text) = crate::api::get_text(&file).await else { return english() };
     // Another widget on the page may have read it meanwhile.
     if let Some(t) = ready(locale) {
         return t;
     }
-    let t: &'static Texts = Box::leak(Box::new(Texts::parse(code, &file)));
+    let t: &'static Texts = Box::leak(Box::new(Texts::parse(code, &text)));
     LOADED.with_borrow_mut(|l| l.push(t));
     t
 }

@@ -46,6 +46,7 @@ fn TextField(
             </label>
             <input
                 id=id
+                name=field.as_str().trim_start_matches("customer.")
                 type=kind
                 autocomplete=autocomplete
                 required=!optional

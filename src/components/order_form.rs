@@ -30,6 +30,8 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
     let t = shop.t;
     let alert = RwSignal::new(None::<ApiProblem>);
     let checkout = Checkout::new(shop.proxy.clone());
+    let action = format!("{}/api/v1/checkout", shop.proxy);
+    let event_id = order.event_id().unwrap_or_default();
     Effect::new(move |_| {
         if let Some(result) = checkout.action.value().get() {
             if result.is_err() {
@@ -80,7 +82,11 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
             let list_only = elsewhere.is_some();
             Some(
                 view! {
-                    <form class="tessera-form" novalidate on:submit=on_submit>
+                    // A form a browser can send by itself: until the wasm has taken over the first
+                    // view (or if it never does), Continue posts it to the proxy's checkout, which
+                    // answers with the hosted payment page.
+                    <form class="tessera-form" novalidate method="post" action=action.clone() on:submit=on_submit>
+                        <input type="hidden" name="event_id" value=event_id.clone() />
                         <TierPicker order list_only />
                         <LiveNote live />
                         {resale}

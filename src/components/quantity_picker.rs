@@ -44,12 +44,14 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
                 </button>
                 <input
                     id="tessera-qty"
+                    name="quantity"
                     type="number"
                     inputmode="numeric"
                     min=move || min().to_string()
                     max=move || max().to_string()
                     aria-describedby="tessera-qty-hint"
                     aria-invalid=move || error().is_some().to_string()
+                    value=order.quantity.get_untracked().to_string()
                     prop:value=move || order.quantity.get().to_string()
                     on:change=move |ev| set(event_target_value(&ev).trim().parse::<i64>().unwrap_or(1))
                 />

@@ -106,9 +106,10 @@ fn TierOption(
         <div class=class part="tier">
             <input
                 type="radio"
-                name="tier"
+                name="tier_id"
                 id=dom_id.clone()
                 value=id.as_str().to_owned()
+                checked=untrack(checked)
                 prop:checked=checked
                 disabled=closed
                 on:change=choose

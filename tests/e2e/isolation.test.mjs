@@ -30,6 +30,27 @@ test('a page with a strict CSP (no inline script or style) completes a purchase'
   assert.deepEqual(violations, []);
 });
 
+test('under the strict CSP with Trusted Types, the first view shows and sells before any wasm', async () => {
+  const page = await browser.newPage();
+  const violations = [];
+  await page.exposeFunction('recordViolation', (v) => violations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation',
+      (e) => window.recordViolation(`${e.effectiveDirective}: ${e.blockedURI}`), true);
+  });
+  await page.route('**/*.wasm', (route) => route.abort());
+  const response = await page.goto(proxy.url + '/csp');
+  assert.match(response.headers()['content-security-policy'], /require-trusted-types-for 'script'; trusted-types tessera/);
+  const widget = page.locator('tessera-tickets').first();
+  await widget.getByRole('radio', { name: /General Admission/ }).check();
+  await widget.getByLabel('Full name').fill('Ines Garcia');
+  await widget.getByLabel('Email').fill('ines@example.com');
+  await widget.getByRole('button', { name: 'Continue to payment' }).click();
+  await page.waitForURL(/\/checkout\/pi_/);
+  assert.deepEqual(violations, []);
+  await page.close();
+});
+
 const HOSTILE = `
   * { font-family: "Comic Sans MS", serif !important; color: #f0f !important; letter-spacing: 3px !important;
       line-height: 3 !important; box-sizing: content-box !important; }

@@ -3,21 +3,27 @@
 // fetches. Deterministic for a given build, so it is asserted here, not benchmarked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { brotliDecompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-const FILES = ['tessera.js', 'tessera-widget.js', 'tessera-widget_bg.wasm', 'tessera.css'];
+// The names scripts/build-widget.sh gave the files the loader fetches (a hash of each in it).
+const NAMES = JSON.parse(readFileSync(dist + 'files.json', 'utf8'));
+const FILES = ['tessera.js', NAMES.js, NAMES.wasm, NAMES.css];
 // A buyer reading another language than English also fetches its file from lang/.
-const LANGUAGES = readdirSync(dist + 'lang').filter((f) => f.endsWith('.txt')).map((f) => 'lang/' + f);
+const LANGUAGES = Object.values(NAMES.lang);
 
 // Issue 5's budget was 120,000 bytes; issue 8's sessions brought it to 63,500 with a private
 // view layer, a hand-written JSON reader and unstable compiler flags. Issue 18 made the widget
 // an ordinary Leptos app built by stable Rust: 215,938 bytes in English, 217,774 with German
 // (the largest language file a buyer also fetches), measured by bench/compare.sh at 7082b04.
+// Issue 19 made the wasm take over a first view the proxy renders (Leptos's `hydrate`), wrote
+// money and dates in core (Locale) and added the form that works without the wasm: 242,839 bytes
+// in English, 244,675 with German (wasm 204,660 → 231,028). The buyer's first price no longer
+// waits for these bytes (the first view comes first), but every buyer still downloads them.
 // The budget is that plus 10%, rounded down, so growth cannot slip in unnoticed.
-const BUDGET = 239_500;
+const BUDGET = 269_000;
 
 const measure = (name) => {
   const raw = readFileSync(dist + name);

@@ -192,6 +192,17 @@ pub struct EventRead {
     pub stale: bool,
 }
 
+/// An event's first view (`GET /api/v1/events/{id}/view`): the widget as HTML, rendered by the
+/// proxy with the widget's own components, and the read it was rendered from, which the widget
+/// hydrates it with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FirstView {
+    /// What the widget's root element holds: the event's header, tiers and order form.
+    pub html: String,
+    pub read: EventRead,
+}
+
 /// Where a page of the event list stands among all of them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

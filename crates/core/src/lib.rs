@@ -19,7 +19,8 @@ pub mod promo;
 pub mod text;
 
 pub use api::{
-    CheckoutStarted, ErrorBody, ErrorCode, ErrorDetail, EventPageRead, EventRead, PageMeta, PromoPreviewRequest,
+    CheckoutStarted, ErrorBody, ErrorCode, ErrorDetail, EventPageRead, EventRead, FirstView, PageMeta,
+    PromoPreviewRequest,
 };
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};

@@ -14,6 +14,7 @@ pub mod config;
 pub mod cross_origin;
 pub mod error;
 pub mod feed;
+pub mod http_cache;
 pub mod inbox;
 pub mod live;
 pub mod metrics;

@@ -152,6 +152,8 @@ impl Application {
             checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
             trusted_proxies: config.trusted_proxies.clone().into(),
             metrics: crate::metrics::Metrics::new(),
+            public_url: public_url.clone(),
+            event_ttl: config.event_ttl,
         });
         let allowed_origins = AllowedOrigins::new(&allowed_origins);
         Ok(Application {

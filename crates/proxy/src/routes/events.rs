@@ -1,15 +1,27 @@
 //! `GET /api/v1/events` (one page of events on sale) and `GET /api/v1/events/{id}` (one
-//! event with its tiers), both from the catalogue's cache.
+//! event with its tiers), both from the catalogue's cache, as conditional GETs
+//! (`crate::http_cache`).
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use tessera_core::{EventId, EventPageRead, EventRead};
 use utoipa::IntoParams;
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
+use crate::http_cache;
+
+/// The request header a browser revalidates its copy with.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct Conditional {
+    /// The `ETag` of a copy the client holds: if it is still the current one, the answer is 304.
+    #[param(rename = "If-None-Match", value_type = Option<String>, nullable = false)]
+    _if_none_match: Option<String>,
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -24,10 +36,15 @@ pub struct ListQuery {
     path = "/api/v1/events",
     operation_id = "listEvents",
     tag = "events",
-    params(ListQuery),
+    params(ListQuery, Conditional),
     responses(
         (status = 200, description = "One page of the events on sale; while the platform is down or limiting us, \
-            the last copy of the page, with `stale: true`", body = EventPageRead),
+            the last copy of the page, with `stale: true`", body = EventPageRead, headers(
+                ("ETag" = String, description = "The page's entity tag, for `If-None-Match`"),
+                ("Cache-Control" = String, description = "`public, max-age=N`: N seconds, the catalogue's copy time"))),
+        (status = 304, description = "The copy named by `If-None-Match` is still the current page", headers(
+                ("ETag" = String, description = "The page's entity tag"),
+                ("Cache-Control" = String, description = "`public, max-age=N`"))),
         (status = 400, description = "`page` is not a whole number from 1 to 10000", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this page",
@@ -36,8 +53,9 @@ pub struct ListQuery {
 )]
 pub async fn list(
     State(app): State<AppState>,
+    headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<EventPageRead>, ApiError> {
+) -> Result<Response, ApiError> {
     let bad_page = || ApiError::BadRequest("page must be a whole number from 1".into());
     // A query axum cannot read (`page` twice) gets the JSON error like any other bad page.
     let Query(q) = query.map_err(|_| bad_page())?;
@@ -47,7 +65,8 @@ pub async fn list(
     };
     let read = app.catalogue.page(page).await.map_err(|e| app.read_error(e))?;
     let page = read.page.as_ref();
-    Ok(Json(EventPageRead { events: page.events.clone(), meta: page.meta.clone(), stale: read.stale }))
+    let body = EventPageRead { events: page.events.clone(), meta: page.meta.clone(), stale: read.stale };
+    Ok(http_cache::json(&headers, &body, app.event_ttl))
 }
 
 #[utoipa::path(
@@ -55,9 +74,14 @@ pub async fn list(
     path = "/api/v1/events/{id}",
     operation_id = "getEvent",
     tag = "events",
-    params(("id" = String, Path, description = "The event's id", example = "344c5b2c-7de4-4174-863f-682207408add")),
+    params(("id" = String, Path, description = "The event's id", example = "344c5b2c-7de4-4174-863f-682207408add"), Conditional),
     responses(
-        (status = 200, description = "The event with its tiers and what each has left", body = EventRead),
+        (status = 200, description = "The event with its tiers and what each has left", body = EventRead, headers(
+                ("ETag" = String, description = "The event's entity tag, for `If-None-Match`"),
+                ("Cache-Control" = String, description = "`public, max-age=N`: N seconds, the catalogue's copy time"))),
+        (status = 304, description = "The copy named by `If-None-Match` is still the current one", headers(
+                ("ETag" = String, description = "The event's entity tag"),
+                ("Cache-Control" = String, description = "`public, max-age=N`"))),
         (status = 404, description = "No such event", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
@@ -67,11 +91,18 @@ pub async fn list(
 pub async fn one(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
-) -> Result<Json<EventRead>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let read = read(&app, id).await?;
+    Ok(http_cache::json(&headers, &read, app.event_ttl))
+}
+
+/// The event of a path as the catalogue has it now; `stale` when the platform is unreachable
+/// and this is its last copy (the widget says the counts may be out of date).
+pub async fn read(app: &AppState, id: Result<Path<String>, PathRejection>) -> Result<EventRead, ApiError> {
     let id = event_id(id)?;
     let read = app.catalogue.event(&id).await.map_err(|e| app.read_error(e))?;
-    // `stale`: the platform is unreachable, and the widget says the counts may be out of date.
-    Ok(Json(EventRead { event: read.event.as_ref().clone(), stale: read.stale }))
+    Ok(EventRead { event: read.event.as_ref().clone(), stale: read.stale })
 }
 
 /// The event id of a path. An id that cannot exist (including one that is not UTF-8 once

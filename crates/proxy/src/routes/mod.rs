@@ -2,6 +2,7 @@
 
 mod checkout;
 mod events;
+mod first_view;
 mod live;
 pub mod openapi;
 mod promo;
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -60,6 +62,10 @@ pub struct App {
     pub inbox: Inbox,
     /// This proxy's own registry, rendered at `GET /metrics`.
     pub metrics: Metrics,
+    /// Where buyers reach this proxy: the first view's form posts there.
+    pub public_url: reqwest::Url,
+    /// How long the catalogue keeps a copy: what a browser may too.
+    pub event_ttl: Duration,
 }
 
 impl App {
@@ -87,6 +93,7 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::one))
         .route("/events/{id}/live", get(live::stream))
+        .route("/events/{id}/view", get(first_view::event))
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))
         .route("/openapi.json", get(openapi::document))
@@ -95,7 +102,11 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .fallback(events::no_such_route)
         .layer(from_fn_with_state(api_body, read_body_in_time))
         .layer(from_fn_with_state(allowed_origins.clone(), refuse_foreign_origins))
-        .layer(cors);
+        .layer(cors)
+        // brotli or gzip as the client accepts: a first view's HTML is a quarter of its size
+        // compressed, and it is on the way to the buyer's first price. tower-http leaves the live
+        // stream (text/event-stream) and tiny answers as they are.
+        .layer(CompressionLayer::new().br(true).gzip(true));
     // Signed server-to-server calls: no Origin check, a larger body allowance.
     let webhooks = Router::new()
         .route("/webhooks/hanghut", post(webhooks::hanghut))

@@ -6,7 +6,7 @@ use axum::Json;
 use std::sync::OnceLock;
 use utoipa::OpenApi;
 
-use super::{checkout, events, live, promo, webhooks};
+use super::{checkout, events, first_view, live, promo, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,7 @@ use super::{checkout, events, live, promo, webhooks};
     paths(
         events::list,
         events::one,
+        first_view::event,
         live::stream,
         promo::preview,
         checkout::create,

@@ -2,6 +2,7 @@
 mod checkout;
 mod events;
 mod faults;
+mod first_view;
 mod hardening;
 mod helpers;
 mod leaks;
