@@ -109,13 +109,28 @@
     if (w.trustedTypes) policy = w.trustedTypes.createPolicy('tessera', { createHTML: function (html) { return html; } });
   } catch (e) { /* not allowed here */ }
 
-  // An event's first view from the proxy: its HTML, and the read it was rendered from. Asked
-  // for at once, beside the wasm; null where there is none (a list, an older proxy, no answer).
+  // A widget's first view from the proxy (an event's, or the list's): its HTML, and the read it
+  // was rendered from. Asked for at once, beside the wasm; null where there is none (an older
+  // proxy, no answer).
   function firstView(el, locale) {
     var id = option(el, 'event');
-    if (!id) return Promise.resolve(null);
-    var url = proxyOf(el) + '/api/v1/events/' + encodeURIComponent(id) + '/view?locale=' + encodeURIComponent(locale);
+    var url = proxyOf(el) + '/api/v1/events/' + (id ? encodeURIComponent(id) + '/' : '') + 'view?locale=' + encodeURIComponent(locale);
     return fetch(url).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+  }
+
+  // A button in the first view (a list's "Choose tickets", a quantity step) does nothing until the
+  // wasm runs; a click on one meanwhile is kept and made again on the same node once it does.
+  function holdClicks(root) {
+    var held = [];
+    function hold(e) {
+      var b = e.target.closest && e.target.closest('button[type=button]');
+      if (b) held.push(b);
+    }
+    root.addEventListener('click', hold);
+    root.addEventListener('tessera-hydrated', function () {
+      root.removeEventListener('click', hold);
+      held.forEach(function (b) { if (b.isConnected && !b.disabled) b.click(); });
+    }, { once: true });
   }
 
   function mountOn(el) {
@@ -142,6 +157,7 @@
     var shown = firstView(el, locale).then(function (view) {
       if (!view || state.turn !== turn) return null;
       try { root.innerHTML = policy ? policy.createHTML(view.html) : view.html; } catch (e) { return null; }
+      holdClicks(root);
       return view;
     });
     return Promise.all([load(), shown]).then(function (both) {
@@ -153,7 +169,8 @@
       if (given && view) { root.replaceChildren(); view = null; }
       state.widget = m.mount(root, el, JSON.stringify({
         base: base, lang: FILES.lang, proxy: proxyOf(el), event: option(el, 'event'), locale: locale,
-        status: given && given.status, return_event: given && given.event, initial: view && view.read
+        status: given && given.status, return_event: given && given.event,
+        initial: option(el, 'event') && view ? view.read : null, initial_list: !option(el, 'event') && view ? view.read : null
       }));
     });
   }

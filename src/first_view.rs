@@ -3,7 +3,7 @@
 //! the wasm has arrived.
 
 use leptos::prelude::*;
-use tessera_core::EventRead;
+use tessera_core::{EventPageRead, EventRead};
 
 use crate::components::Widget;
 use crate::context::Shop;
@@ -15,6 +15,16 @@ pub fn event_html(proxy: &str, locale: &str, read: &EventRead) -> String {
     let (id, initial) = (read.event.id.as_str().to_owned(), Some(read.clone()));
     let owner = Owner::new();
     let html = owner.with(|| view! { <Widget shop event=Some(id) returned=None initial /> }.to_html());
+    owner.cleanup();
+    html
+}
+
+/// The widget in list mode for the first page of events, `page`, in `locale`.
+pub fn list_html(proxy: &str, locale: &str, page: &EventPageRead) -> String {
+    let shop = Shop::new(proxy.to_owned(), locale.to_owned(), text::bundled(locale), None);
+    let initial_list = Some(page.clone());
+    let owner = Owner::new();
+    let html = owner.with(|| view! { <Widget shop event=None returned=None initial_list /> }.to_html());
     owner.cleanup();
     html
 }

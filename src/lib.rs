@@ -14,6 +14,7 @@ pub mod api;
 pub mod checkout;
 pub mod components;
 pub mod context;
+pub mod early;
 pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod first_view;

@@ -31,8 +31,10 @@ pub struct MountOptions {
     /// this widget: `success` or `cancelled`, and the event it was for.
     pub status: Option<String>,
     pub return_event: Option<String>,
-    /// The read the first view in the widget's root was rendered from, when there is one.
+    /// The read the first view in the widget's root was rendered from, when there is one: an
+    /// event's, or in list mode the first page's.
     pub initial: Option<tessera_core::EventRead>,
+    pub initial_list: Option<tessera_core::EventPageRead>,
 }
 
 /// A view mounted in an element, until dropped: then its nodes are taken out and its reactive
@@ -63,9 +65,10 @@ pub fn mount_view<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce() 
 /// components and data), without drawing it again.
 #[cfg(feature = "hydrate")]
 pub fn hydrate_view<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce() -> V + 'static) -> Mounted {
+    let changed = crate::early::changed_inputs(&root);
     // Leptos hydrates under a root owner of its own: kept here, to be cleaned up on unmount.
     let owner = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let handle = leptos::mount::hydrate_from(root, {
+    let handle = leptos::mount::hydrate_from(root.clone(), {
         let owner = owner.clone();
         move || {
             *owner.borrow_mut() = Owner::current();
@@ -73,6 +76,8 @@ pub fn hydrate_view<V: IntoView + 'static>(root: HtmlElement, view: impl FnOnce(
         }
     });
     let owner = owner.take().expect("hydration runs its view under an owner");
+    crate::early::restore(changed);
+    crate::early::announce_hydrated(&root);
     Mounted { owner, handle: Some(Box::new(handle)) }
 }
 
@@ -111,6 +116,8 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
         .and_then(|status| handoff::returned(&status, options.return_event.as_deref().unwrap_or_default()))
         .filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str()));
     let initial = options.initial.filter(|read| event.as_deref() == Some(read.event.id.as_str()));
+    let initial_list = options.initial_list.filter(|_| event.is_none() && returned.is_none());
+    let drawn = initial.is_some() || initial_list.is_some();
     let proxy = options.proxy.trim_end_matches('/').to_owned();
     let widget = MountedWidget { mounted: Default::default(), gone: Default::default() };
     let (mounted, gone) = (widget.mounted.clone(), widget.gone.clone());
@@ -123,12 +130,12 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
             // The first view is in the locale's language; when its file could not be fetched the
             // widget reads in English, so it is drawn afresh rather than half in each.
             let in_its_language = t.language == text::language(&locale).unwrap_or("en");
-            let take_over = initial.is_some() && in_its_language;
-            if initial.is_some() && !in_its_language {
+            let take_over = drawn && in_its_language;
+            if drawn && !in_its_language {
                 root.set_inner_html("");
             }
             let shop = Shop::new(proxy, locale, t, Some(host));
-            let view = move || view! { <Widget shop event returned initial /> };
+            let view = move || view! { <Widget shop event returned initial initial_list /> };
             let done = if take_over { hydrate_or_mount(root, view) } else { mount_view(root, view) };
             *mounted.borrow_mut() = Some(done);
         }

@@ -1,24 +1,32 @@
 use leptos::prelude::*;
-use tessera_core::EventSummary;
+use tessera_core::{EventPageRead, EventSummary};
 
 use super::{problem_from_errors, EventView, Loading, ProblemView};
 use crate::api;
 use crate::context::shop;
 use crate::format;
 use crate::handoff::Return;
-use crate::text::fill;
+use crate::text::{fill, Texts};
 
-/// List mode: every event on sale; choosing one opens its tickets in place.
+/// List mode: every event on sale; choosing one opens its tickets in place. The first page is
+/// read by the widget (a `LocalResource`), unless it is `initial`, the page a first view was
+/// rendered from.
 #[component]
-pub fn EventList(returned: Option<Return>) -> impl IntoView {
+pub fn EventList(returned: Option<Return>, #[prop(default = None)] initial: Option<EventPageRead>) -> impl IntoView {
     let shop = shop();
     let t = shop.t;
     // Coming back from a checkout started here: open that event again.
     let open = RwSignal::new(returned.as_ref().map(|r| r.event_id.clone()));
     let returned = StoredValue::new(returned);
+    let initial = StoredValue::new(initial);
     let page = LocalResource::new(move || {
         let shop = shop.clone();
+        let first = initial.get_value();
         async move {
+            // Never asked for while the first view's page is on screen; the same page if it were.
+            if let Some(first) = first {
+                return Ok(first);
+            }
             let page = api::events(&shop.proxy).await;
             if let Err(problem) = &page {
                 shop.emit_error(problem);
@@ -30,6 +38,22 @@ pub fn EventList(returned: Option<Return>) -> impl IntoView {
         let problem = problem_from_errors(&errors);
         view! { <ProblemView problem retry=Callback::new(move |()| page.refetch()) /> }
     };
+    // Read already (a first view): drawn at once, the same on the proxy and in the browser.
+    let listed = move || {
+        if let Some(page) = initial.get_value() {
+            return event_cards(t, page, open).into_any();
+        }
+        view! {
+            // The boundary inside the Suspend, as in EventView (and for the same reason).
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    let cards = page.await.map(|page| event_cards(t, page, open));
+                    view! { <ErrorBoundary fallback>{cards}</ErrorBoundary> }
+                })}
+            </Transition>
+        }
+        .into_any()
+    };
     move || {
         match open.get() {
         Some(id) => {
@@ -39,29 +63,25 @@ pub fn EventList(returned: Option<Return>) -> impl IntoView {
         None => view! {
             <section class="tessera-events" part="events">
                 <h2 class="tessera-title">{t.events_heading()}</h2>
-                // The boundary inside the Suspend, as in EventView (and for the same reason).
-                <Transition fallback=|| view! { <Loading /> }>
-                    {move || Suspend::new(async move {
-                        let cards = page.await.map(|page| {
-                            if page.events.is_empty() {
-                                view! { <p class="tessera-empty">{t.no_events()}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="tessera-event-list" part="event-list">
-                                        {page.events.into_iter().map(|event| view! { <EventCard event open /> }).collect_view()}
-                                    </ul>
-                                }
-                                .into_any()
-                            }
-                        });
-                        view! { <ErrorBoundary fallback>{cards}</ErrorBoundary> }
-                    })}
-                </Transition>
+                {listed()}
             </section>
         }
         .into_any(),
     }
     }
+}
+
+/// A card for each event of `page`, or a line saying there are none.
+fn event_cards(t: &'static Texts, page: EventPageRead, open: RwSignal<Option<String>>) -> AnyView {
+    if page.events.is_empty() {
+        return view! { <p class="tessera-empty">{t.no_events()}</p> }.into_any();
+    }
+    view! {
+        <ul class="tessera-event-list" part="event-list">
+            {page.events.into_iter().map(|event| view! { <EventCard event open /> }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]

@@ -109,6 +109,51 @@ test('a sale made between the first view and the wasm shows once the wasm has ta
   await page.close();
 });
 
+test('what a buyer chose and typed before the wasm ran is still there after, and sells', async () => {
+  const { page, console: problems, release } = await pageWithHeldWasm();
+  const widget = page.locator('tessera-tickets').first();
+  await widget.getByRole('radio', { name: /VIP/ }).check();
+  await widget.getByRole('button', { name: 'More tickets' }).click(); // before the wasm: kept, made again after
+  await widget.getByLabel('Full name').fill('Ana Cruz');
+  await widget.getByLabel('Email').fill('ana@example.com');
+  const ready = page.evaluate(() => new Promise((r) => document.addEventListener('tessera:ready', () => r(true), { once: true })));
+  release();
+  await ready;
+  assert.ok(await widget.getByRole('radio', { name: /VIP/ }).isChecked(), 'the tier chosen');
+  assert.equal(await widget.getByLabel('Full name').inputValue(), 'Ana Cruz');
+  assert.equal(await widget.getByLabel('Email').inputValue(), 'ana@example.com');
+  await until(async () => (await widget.getByLabel('Quantity').inputValue()) === '2', 5000, 'the early click on More tickets');
+  // The widget's own summary knows them: the wasm's signals hold what the buyer did.
+  await widget.locator('.tessera-total-amount', { hasText: '₱5,000.00' }).waitFor();
+  await widget.getByRole('button', { name: 'Continue to payment' }).click();
+  await page.waitForURL(/\/checkout\/pi_/);
+  await page.getByText('₱5,000.00').first().waitFor();
+  assert.deepEqual(problems, [], 'no console warning or error');
+  await page.close();
+});
+
+test('the list\'s first view shows its events before the wasm, and a card chosen meanwhile opens once it runs', async () => {
+  const blocked = await pageWithHeldWasm({ block: true });
+  const list = blocked.page.locator('tessera-tickets').nth(1);
+  await list.getByRole('heading', { name: 'Upcoming events' }).waitFor();
+  assert.equal(await list.getByRole('listitem').count(), 3, 'the three active demo events');
+  await list.getByText(/From ₱/).first().waitFor();
+  await blocked.page.close();
+
+  const { page, console: problems, release } = await pageWithHeldWasm();
+  const held = page.locator('tessera-tickets').nth(1);
+  await held.getByRole('button', { name: 'Choose your tickets for Cebu Comedy Night' }).click();
+  const cards = await held.evaluate((el) => el.shadowRoot.querySelectorAll('*').length);
+  release();
+  await held.getByRole('radio', { name: /Front Row/ }).waitFor();
+  await held.getByRole('button', { name: /All events/ }).click();
+  await held.getByRole('heading', { name: 'Upcoming events' }).waitFor();
+  assert.equal(await held.getByRole('listitem').count(), 3);
+  assert.equal(await held.evaluate((el) => el.shadowRoot.querySelectorAll('*').length), cards, 'the same list again, once');
+  assert.deepEqual(problems, [], 'no console warning or error');
+  await page.close();
+});
+
 test('a second page view revalidates with 304s and downloads no widget file again', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -203,6 +203,16 @@ pub struct FirstView {
     pub read: EventRead,
 }
 
+/// The event list's first view (`GET /api/v1/events/view`): the widget in list mode as HTML,
+/// rendered by the proxy, and the first page of events it was rendered from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListFirstView {
+    /// What the widget's root element holds: the heading and a card for each event.
+    pub html: String,
+    pub read: EventPageRead,
+}
+
 /// Where a page of the event list stands among all of them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

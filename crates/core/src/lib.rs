@@ -19,7 +19,7 @@ pub mod promo;
 pub mod text;
 
 pub use api::{
-    CheckoutStarted, ErrorBody, ErrorCode, ErrorDetail, EventPageRead, EventRead, FirstView, PageMeta,
+    CheckoutStarted, ErrorBody, ErrorCode, ErrorDetail, EventPageRead, EventRead, FirstView, ListFirstView, PageMeta,
     PromoPreviewRequest,
 };
 pub use availability::Availability;

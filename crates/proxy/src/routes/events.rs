@@ -63,10 +63,14 @@ pub async fn list(
         None => 1,
         Some(p) => p.parse::<u32>().ok().filter(|p| (1..=10_000).contains(p)).ok_or_else(bad_page)?,
     };
+    Ok(http_cache::json(&headers, &page_read(&app, page).await?, app.event_ttl))
+}
+
+/// Page `page` of the events on sale as the catalogue has it (the list and its first view).
+pub async fn page_read(app: &AppState, page: u32) -> Result<EventPageRead, ApiError> {
     let read = app.catalogue.page(page).await.map_err(|e| app.read_error(e))?;
     let page = read.page.as_ref();
-    let body = EventPageRead { events: page.events.clone(), meta: page.meta.clone(), stale: read.stale };
-    Ok(http_cache::json(&headers, &body, app.event_ttl))
+    Ok(EventPageRead { events: page.events.clone(), meta: page.meta.clone(), stale: read.stale })
 }
 
 #[utoipa::path(

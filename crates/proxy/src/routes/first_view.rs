@@ -1,14 +1,15 @@
 //! `GET /api/v1/events/{id}/view`: an event's first view, the widget rendered here as HTML with
 //! its own components (tessera-widget's `ssr`), with the read it was rendered from, so a buyer
 //! sees tiers, prices and what is left before the wasm has arrived, and the wasm hydrates the
-//! same nodes. A conditional GET like the event read itself.
+//! same nodes. `GET /api/v1/events/view`: the same for the list's first page. Conditional GETs
+//! like the reads themselves.
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
-use tessera_core::{EventRead, FirstView};
+use tessera_core::{EventPageRead, EventRead, FirstView, ListFirstView};
 use utoipa::IntoParams;
 
 use super::events::{self, Conditional};
@@ -39,6 +40,43 @@ pub fn locale(query: Option<&str>) -> Result<&str, ApiError> {
 pub fn render(proxy: &reqwest::Url, locale: &str, read: EventRead) -> FirstView {
     let html = tessera_widget::first_view::event_html(proxy.as_str().trim_end_matches('/'), locale, &read);
     FirstView { html, read }
+}
+
+/// The list's first view of `page` in `locale`.
+pub fn render_list(proxy: &reqwest::Url, locale: &str, read: EventPageRead) -> ListFirstView {
+    let html = tessera_widget::first_view::list_html(proxy.as_str().trim_end_matches('/'), locale, &read);
+    ListFirstView { html, read }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/view",
+    operation_id = "listEventsFirstView",
+    tag = "events",
+    params(ViewQuery, Conditional),
+    responses(
+        (status = 200, description = "The widget in list mode as HTML, and the first page of events it was rendered from",
+            body = ListFirstView, headers(
+                ("ETag" = String, description = "The view's entity tag, for `If-None-Match`"),
+                ("Cache-Control" = String, description = "`public, max-age=N`: N seconds, the catalogue's copy time"))),
+        (status = 304, description = "The copy named by `If-None-Match` is still the current view", headers(
+                ("ETag" = String, description = "The view's entity tag"),
+                ("Cache-Control" = String, description = "`public, max-age=N`"))),
+        (status = 400, description = "`locale` is not a language tag", body = ErrorBody),
+        (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
+        (status = 503, description = "The platform is down or limiting us and there is no copy of the list", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
+    )
+)]
+pub async fn list(
+    State(app): State<AppState>,
+    query: Result<Query<ViewQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError::BadRequest("the query is not valid: give locale once".into()))?;
+    let locale = locale(q.locale.as_deref())?;
+    let read = events::page_read(&app, 1).await?;
+    Ok(http_cache::json(&headers, &render_list(&app.public_url, locale, read), app.event_ttl))
 }
 
 #[utoipa::path(

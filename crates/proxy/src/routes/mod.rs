@@ -93,6 +93,7 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::one))
         .route("/events/{id}/live", get(live::stream))
+        .route("/events/view", get(first_view::list))
         .route("/events/{id}/view", get(first_view::event))
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))

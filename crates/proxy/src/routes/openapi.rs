@@ -24,6 +24,7 @@ use super::{checkout, events, first_view, live, promo, webhooks};
     paths(
         events::list,
         events::one,
+        first_view::list,
         first_view::event,
         live::stream,
         promo::preview,

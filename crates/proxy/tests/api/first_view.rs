@@ -107,3 +107,22 @@ async fn reads_are_compressed_for_browsers_that_accept_it_and_the_live_stream_is
     assert_eq!(live.status(), 200);
     assert!(live.headers().get("content-encoding").is_none(), "events stream as they happen");
 }
+
+#[tokio::test]
+async fn the_lists_first_view_shows_every_event_of_its_page_and_revalidates() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/api/v1/events/view?locale=es-ES").await;
+    assert_eq!(status, 200, "{body}");
+    let (html, events) = (body["html"].as_str().unwrap(), body["read"]["events"].as_array().unwrap());
+    assert!(!events.is_empty());
+    for event in events {
+        assert!(html.contains(event["title"].as_str().unwrap()), "{html}");
+    }
+    assert!(html.contains("Próximos eventos"), "in the buyer's language: {html}");
+    let (status, etag, ..) = get_if_none_match(&app, "/api/v1/events/view?locale=es-ES", None).await;
+    assert_eq!(status, 200);
+    let (status, ..) = get_if_none_match(&app, "/api/v1/events/view?locale=es-ES", Some(&etag)).await;
+    assert_eq!(status, 304);
+    let (status, body) = app.get("/api/v1/events/view?locale=%3Cb%3E").await;
+    assert_error(status, &body, 400, "invalid");
+}
