@@ -86,7 +86,7 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
                     // view (or if it never does), Continue posts it to the proxy's checkout, which
                     // answers with the hosted payment page.
                     <form class="tessera-form" novalidate method="post" action=action.clone() on:submit=on_submit>
-                        <input type="hidden" name="event_id" value=event_id.clone() />
+                        {can_buy.then(|| view! { <input type="hidden" name="event_id" value=event_id.clone() /> })}
                         <TierPicker order list_only />
                         <LiveNote live />
                         {resale}
