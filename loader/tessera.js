@@ -29,6 +29,22 @@
     d.adoptedStyleSheets = d.adoptedStyleSheets.concat(reserve);
   } catch (e) { /* a browser without constructed sheets keeps its own layout */ }
 
+  // The first views asked for so far (each resolves once shown, or with null), and whether the
+  // page's widgets have all been found and asked for theirs.
+  var views = [], startedNow;
+  var started = new Promise(function (r) { startedNow = r; });
+
+  // Once the first views asked for are on screen and painted (a hidden tab paints nothing, so
+  // not longer than 100 ms after they are in).
+  function viewsShown() {
+    return Promise.all(views).then(function () {
+      return new Promise(function (r) {
+        requestAnimationFrame(function () { setTimeout(r, 0); });
+        setTimeout(r, 100);
+      });
+    });
+  }
+
   function load() {
     if (!loading) {
       // What Leptos's hydration reads of the data a server streamed beside its HTML. tessera's
@@ -44,9 +60,15 @@
       sheet.as = 'style';
       sheet.href = base + FILES.css;
       d.head.appendChild(sheet);
-      // The wasm is asked for beside its glue, not after the glue has run: one round trip less.
+      // The wasm and its glue are asked for at once, beside the first views, but run only once
+      // those are on screen: compiling and starting them takes the main thread for a while (a
+      // quarter of a second on a slow phone), and the buyer's first price should not wait behind it.
       var wasm = fetch(base + FILES.wasm);
-      loading = import(base + FILES.js).then(function (m) {
+      var glue = fetch(base + FILES.js).then(function (r) { return r.arrayBuffer(); }).catch(function () {});
+      loading = Promise.all([started.then(viewsShown), glue]).then(function () {
+        views = null; // none to wait for any more
+        return import(base + FILES.js);
+      }).then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () { return m; });
       });
       loading.catch(function (e) { console.error('tessera: the widget could not load', e); });
@@ -160,6 +182,7 @@
       holdClicks(root);
       return view;
     });
+    if (views) views.push(shown);
     return Promise.all([load(), shown]).then(function (both) {
       var m = both[0], view = both[1];
       if (state.turn !== turn || !el.isConnected || state.widget) return;
@@ -252,6 +275,7 @@
       childList: true, subtree: true, attributes: true, attributeOldValue: true,
       attributeFilter: ['data-tessera-event', 'data-tessera-proxy', 'data-tessera-locale']
     });
+    startedNow();
   }
   if (d.readyState === 'loading') {
     // The wasm starts downloading and compiling now; only mounting waits for the page.
