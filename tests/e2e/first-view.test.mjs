@@ -183,6 +183,9 @@ test('a second page view revalidates with 304s and downloads no widget file agai
   await page.goto(proxy.url + '/');
   await widget.getByRole('radio', { name: /General Admission/ }).waitFor();
   await until(async () => [...seen.values()].some((r) => r.url.includes('/view?')), 5000, 'the first view to be asked for');
+  // The glue and the wasm run after the first view is shown: every file in before counting.
+  await page.waitForFunction(() => window.__tesseraReady === true, null, { timeout: 15_000 });
+  await until(async () => [...seen.values()].every((r) => r.cached || r.status !== null), 5000, 'every request to be answered');
   for (const [id, r] of seen) r.wire = wire.get(id);
   const widgetFiles = [...seen.values()].filter((r) => /\/widget\//.test(r.url));
   assert.ok(widgetFiles.length >= 3, `widget files asked for: ${widgetFiles.map((r) => r.url)}`);
