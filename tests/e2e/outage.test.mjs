@@ -112,6 +112,7 @@ test('while the platform is down the widget keeps its tiers and says they may be
   await watcherNote.waitFor({ state: 'detached', timeout: 30_000 });
   console.log(`# stale note gone ${Date.now() - healedAt} ms after the platform answered again`);
   await ga.waitFor();
-  const fresh = await (await fetch(`${proxy.url}/api/v1/events/${JAZZ}`)).json();
-  assert.equal(fresh.stale, undefined, 'the proxy reads the platform again');
+  // A read the proxy began while the platform was still down may answer stale once more.
+  await until(async () => (await (await fetch(`${proxy.url}/api/v1/events/${JAZZ}`)).json()).stale === undefined,
+    10_000, 'the proxy to read the platform again');
 });
