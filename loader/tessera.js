@@ -175,8 +175,10 @@
     shadow.replaceChildren(link, root);
     var locale = localeOf(el);
     // The first view is shown as soon as it arrives: prices before the wasm, and a form that
-    // works without it.
-    var shown = firstView(el, locale).then(function (view) {
+    // works without it. A return from the checkout is drawn afresh, with its notice (the first
+    // view has none), so it asks for none.
+    var returning = !!back && back.claimant === el;
+    var shown = (returning ? Promise.resolve(null) : firstView(el, locale)).then(function (view) {
       if (!view || state.turn !== turn) return null;
       try { root.innerHTML = policy ? policy.createHTML(view.html) : view.html; } catch (e) { return null; }
       holdClicks(root);
@@ -186,10 +188,8 @@
     return Promise.all([load(), shown]).then(function (both) {
       var m = both[0], view = both[1];
       if (state.turn !== turn || !el.isConnected || state.widget) return;
-      var given = back && back.claimant === el ? back : null;
+      var given = returning && back.claimant === el ? back : null;
       if (given) back.claimant = {};
-      // A return from the checkout is drawn afresh, with its notice: the first view has none.
-      if (given && view) { root.replaceChildren(); view = null; }
       state.widget = m.mount(root, el, JSON.stringify({
         base: base, lang: FILES.lang, proxy: proxyOf(el), event: option(el, 'event'), locale: locale,
         status: given && given.status, return_event: given && given.event,

@@ -11,20 +11,22 @@ use crate::text;
 
 /// The widget for `read`'s event in `locale`, as the HTML its root holds.
 pub fn event_html(proxy: &str, locale: &str, read: &EventRead) -> String {
-    let shop = Shop::new(proxy.to_owned(), locale.to_owned(), text::bundled(locale), None);
     let (id, initial) = (read.event.id.as_str().to_owned(), Some(read.clone()));
-    let owner = Owner::new();
-    let html = owner.with(|| view! { <Widget shop event=Some(id) returned=None initial /> }.to_html());
-    owner.cleanup();
-    html
+    widget_html(proxy, locale, move |shop| view! { <Widget shop event=Some(id) returned=None initial /> })
 }
 
 /// The widget in list mode for the first page of events, `page`, in `locale`.
 pub fn list_html(proxy: &str, locale: &str, page: &EventPageRead) -> String {
-    let shop = Shop::new(proxy.to_owned(), locale.to_owned(), text::bundled(locale), None);
     let initial_list = Some(page.clone());
+    widget_html(proxy, locale, move |shop| view! { <Widget shop event=None returned=None initial_list /> })
+}
+
+/// `widget` for a shop at `proxy` in `locale`, rendered under an owner of its own (cleaned up
+/// after, so nothing it made outlives the answer).
+fn widget_html<V: IntoView>(proxy: &str, locale: &str, widget: impl FnOnce(Shop) -> V) -> String {
+    let shop = Shop::new(proxy.to_owned(), locale.to_owned(), text::bundled(locale), None);
     let owner = Owner::new();
-    let html = owner.with(|| view! { <Widget shop event=None returned=None initial_list /> }.to_html());
+    let html = owner.with(|| widget(shop).to_html());
     owner.cleanup();
     html
 }

@@ -8,7 +8,8 @@ let proxy, browser;
 before(async () => { proxy = await startProxy(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await proxy?.stop(); });
 
-test('a page with a strict CSP (no inline script or style) completes a purchase', async () => {
+/** A new page, and the Content Security Policy violations it reports from its first script on. */
+async function pageRecordingViolations() {
   const page = await browser.newPage();
   const violations = [];
   await page.exposeFunction('recordViolation', (v) => violations.push(v));
@@ -16,6 +17,11 @@ test('a page with a strict CSP (no inline script or style) completes a purchase'
     document.addEventListener('securitypolicyviolation',
       (e) => window.recordViolation(`${e.effectiveDirective}: ${e.blockedURI}`), true);
   });
+  return { page, violations };
+}
+
+test('a page with a strict CSP (no inline script or style) completes a purchase', async () => {
+  const { page, violations } = await pageRecordingViolations();
   const response = await page.goto(proxy.url + '/csp');
   assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
   const widget = page.locator('tessera-tickets').first();
@@ -31,13 +37,7 @@ test('a page with a strict CSP (no inline script or style) completes a purchase'
 });
 
 test('under the strict CSP with Trusted Types, the first view shows and sells before any wasm', async () => {
-  const page = await browser.newPage();
-  const violations = [];
-  await page.exposeFunction('recordViolation', (v) => violations.push(v));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation',
-      (e) => window.recordViolation(`${e.effectiveDirective}: ${e.blockedURI}`), true);
-  });
+  const { page, violations } = await pageRecordingViolations();
   await page.route('**/*.wasm', (route) => route.abort());
   const response = await page.goto(proxy.url + '/csp');
   assert.match(response.headers()['content-security-policy'], /require-trusted-types-for 'script'; trusted-types tessera/);

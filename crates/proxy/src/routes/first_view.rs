@@ -36,16 +36,25 @@ pub fn locale(query: Option<&str>) -> Result<&str, ApiError> {
     })
 }
 
+/// The locale a view's query asks for, or the 400 saying why it cannot be read.
+fn query_locale(query: Result<Query<ViewQuery>, QueryRejection>) -> Result<String, ApiError> {
+    let Query(q) = query.map_err(|_| ApiError::BadRequest("the query is not valid: give locale once".into()))?;
+    locale(q.locale.as_deref()).map(str::to_owned)
+}
+
+/// The proxy's base URL as the widget writes it (no trailing slash).
+fn base(proxy: &reqwest::Url) -> &str {
+    proxy.as_str().trim_end_matches('/')
+}
+
 /// The first view of `read` in `locale`, for a widget talking to the proxy at `proxy`.
 pub fn render(proxy: &reqwest::Url, locale: &str, read: EventRead) -> FirstView {
-    let html = tessera_widget::first_view::event_html(proxy.as_str().trim_end_matches('/'), locale, &read);
-    FirstView { html, read }
+    FirstView { html: tessera_widget::first_view::event_html(base(proxy), locale, &read), read }
 }
 
 /// The list's first view of `page` in `locale`.
 pub fn render_list(proxy: &reqwest::Url, locale: &str, read: EventPageRead) -> ListFirstView {
-    let html = tessera_widget::first_view::list_html(proxy.as_str().trim_end_matches('/'), locale, &read);
-    ListFirstView { html, read }
+    ListFirstView { html: tessera_widget::first_view::list_html(base(proxy), locale, &read), read }
 }
 
 #[utoipa::path(
@@ -73,10 +82,9 @@ pub async fn list(
     query: Result<Query<ViewQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|_| ApiError::BadRequest("the query is not valid: give locale once".into()))?;
-    let locale = locale(q.locale.as_deref())?;
+    let locale = query_locale(query)?;
     let read = events::page_read(&app, 1).await?;
-    Ok(http_cache::json(&headers, &render_list(&app.public_url, locale, read), app.event_ttl))
+    Ok(http_cache::json(&headers, &render_list(&app.public_url, &locale, read), app.event_ttl))
 }
 
 #[utoipa::path(
@@ -107,10 +115,9 @@ pub async fn event(
     query: Result<Query<ViewQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|_| ApiError::BadRequest("the query is not valid: give locale once".into()))?;
-    let locale = locale(q.locale.as_deref())?;
+    let locale = query_locale(query)?;
     let read = events::read(&app, id).await?;
-    Ok(http_cache::json(&headers, &render(&app.public_url, locale, read), app.event_ttl))
+    Ok(http_cache::json(&headers, &render(&app.public_url, &locale, read), app.event_ttl))
 }
 
 #[cfg(test)]
