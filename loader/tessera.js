@@ -63,8 +63,9 @@
       // The wasm and its glue are asked for at once, beside the first views, but run only once
       // those are on screen: compiling and starting them takes the main thread for a while (a
       // quarter of a second on a slow phone), and the buyer's first price should not wait behind it.
-      var wasm = fetch(base + FILES.wasm);
-      var glue = fetch(base + FILES.js).then(function (r) { return r.arrayBuffer(); }).catch(function () {});
+      var arrived = started.then(function () { return Promise.all(views); });
+      var wasm = arrived.then(function () { return fetch(base + FILES.wasm); });
+      var glue = arrived.then(function () { return fetch(base + FILES.js); }).then(function (r) { return r.arrayBuffer(); }).catch(function () {});
       loading = Promise.all([started.then(viewsShown), glue]).then(function () {
         views = null; // none to wait for any more
         return import(base + FILES.js);
@@ -160,6 +161,12 @@
     hosts.set(el, state);
     var turn = ++state.turn;
     if (!(el instanceof Tickets)) plain.add(el);
+    var locale = localeOf(el);
+    // The first view is asked for before anything else is done: prices before the wasm, and a
+    // form that works without it. A return from the checkout is drawn afresh, with its notice
+    // (the first view has none), so it asks for none.
+    var returning = !!back && back.claimant === el;
+    var asked = returning ? Promise.resolve(null) : firstView(el, locale);
     var shadow = el.shadowRoot || el.attachShadow({ mode: 'open' });
     // A <link> rather than inline <style>: works under a strict style-src CSP. The widget
     // stays hidden until the sheet has arrived, so unstyled controls never jump under a
@@ -173,12 +180,8 @@
     root.hidden = true;
     link.onload = link.onerror = function () { root.hidden = false; };
     shadow.replaceChildren(link, root);
-    var locale = localeOf(el);
-    // The first view is shown as soon as it arrives: prices before the wasm, and a form that
-    // works without it. A return from the checkout is drawn afresh, with its notice (the first
-    // view has none), so it asks for none.
-    var returning = !!back && back.claimant === el;
-    var shown = (returning ? Promise.resolve(null) : firstView(el, locale)).then(function (view) {
+    // It is shown as soon as it arrives.
+    var shown = asked.then(function (view) {
       if (!view || state.turn !== turn) return null;
       try { root.innerHTML = policy ? policy.createHTML(view.html) : view.html; } catch (e) { return null; }
       holdClicks(root);
@@ -275,10 +278,15 @@
       childList: true, subtree: true, attributes: true, attributeOldValue: true,
       attributeFilter: ['data-tessera-event', 'data-tessera-proxy', 'data-tessera-locale']
     });
-    startedNow();
+    // Every widget of the page is found once it is parsed; the wasm waits for their first views.
+    if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', startedNow);
+    else startedNow();
   }
-  if (d.readyState === 'loading') {
-    // The wasm starts downloading and compiling now; only mounting waits for the page.
+  // Widgets already parsed are mounted now, and those the parser adds later as it reaches them
+  // (the element is defined; plain elements are seen by the observer): a widget's first view
+  // should not wait for the rest of the page and its first layout. A return from the checkout
+  // does wait, as its notice goes to the widget of its event, wherever on the page that is.
+  if (d.readyState === 'loading' && back) {
     load();
     d.addEventListener('DOMContentLoaded', start);
   } else start();

@@ -2,7 +2,7 @@
 // hears what buyers do through DOM events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launchBrowser, watchPage } from './harness.mjs';
+import { startProxy, launchBrowser, watchPage, until } from './harness.mjs';
 
 const COMEDY = 'b9baeb52-bb2f-455d-be03-6dc10b9c4841';
 let proxy, browser;
@@ -173,5 +173,52 @@ test('a return from the checkout goes to the widget of its event, else to the fi
   assert.equal(await page.locator('#comedy .tessera-notice').count(), 0);
   assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), key), null);
   assert.equal(page.url(), `${proxy.url}/shop-comedy`);
+  assert.deepEqual(problems, []);
+});
+
+test('a loader in the page head mounts each widget as the parser reaches it, and its first view does not wait for the rest of the page; a return from the checkout still finds its widget further down', async () => {
+  const JAZZ = '344c5b2c-7de4-4174-863f-682207408add';
+  const page = await browser.newPage();
+  const problems = watchPage(page);
+  const ready = [];
+  await page.exposeFunction('recordReady', (title) => ready.push(title));
+  await page.addInitScript(() => document.addEventListener('tessera:ready', (e) => window.recordReady(e.detail.title)));
+  // A script in the middle of the page that takes a second: the parser stops there, so the page
+  // is still loading (no DOMContentLoaded) while the first widget is already on it.
+  let slowDone = 0;
+  await page.route(`${proxy.url}/slow.js`, async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    slowDone = Date.now();
+    return route.fulfill({ contentType: 'text/javascript', body: '/* slow */' });
+  });
+  await page.route(new RegExp(`^${proxy.url}/head-shop`), (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><head><title>Shop</title>
+      <script src="${proxy.url}/widget/tessera.js"></script></head><body><main>
+      <tessera-tickets id="jazz" event="${JAZZ}"></tessera-tickets>
+      <script src="${proxy.url}/slow.js"></script>
+      <div id="list" data-tessera-event=""></div>
+      <div id="comedy" data-tessera-event="${COMEDY}"></div></main></body></html>`,
+  }));
+  let jazzView = 0;
+  page.on('request', (r) => { if (r.url().includes(`/events/${JAZZ}/view`)) jazzView ||= Date.now(); });
+
+  await page.goto(`${proxy.url}/head-shop`);
+  await page.locator('#comedy').getByRole('radio', { name: /Front Row/ }).waitFor();
+  await page.locator('#list').getByRole('button').first().waitFor();
+  assert.ok(jazzView && slowDone && jazzView < slowDone,
+    `Jazz's first view was asked for ${jazzView - slowDone} ms after the page's slow script finished`);
+  // Both event widgets came to life once each (the list says nothing until an event is chosen).
+  await until(() => ready.length >= 2, 10_000, 'both event widgets ready');
+  await page.waitForTimeout(300);
+  assert.deepEqual([...ready].sort(), ['Cebu Comedy Night', 'Manila Jazz Night']);
+
+  // Back from paying for Comedy: its widget is below the slow script, yet it hears, and Jazz's,
+  // parsed first, does not.
+  await page.goto(`${proxy.url}/head-shop?tessera_status=success&tessera_event=${COMEDY}`);
+  await page.locator('#comedy').getByRole('status').filter({ hasText: 'Payment complete' }).waitFor();
+  await page.locator('#jazz').getByRole('radio', { name: /General Admission/ }).waitFor();
+  assert.equal(await page.locator('#jazz .tessera-notice').count(), 0);
+  assert.equal(await page.locator('#list .tessera-notice').count(), 0);
   assert.deepEqual(problems, []);
 });
