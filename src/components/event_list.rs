@@ -54,8 +54,7 @@ pub fn EventList(returned: Option<Return>, #[prop(default = None)] initial: Opti
         }
         .into_any()
     };
-    move || {
-        match open.get() {
+    move || match open.get() {
         Some(id) => {
             let returned = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
             view! { <EventView id returned on_back=Callback::new(move |()| open.set(None)) /> }.into_any()
@@ -67,7 +66,6 @@ pub fn EventList(returned: Option<Return>, #[prop(default = None)] initial: Opti
             </section>
         }
         .into_any(),
-    }
     }
 }
 

@@ -172,6 +172,16 @@ impl Outage {
     }
 }
 
+/// What the catalogue can give buyers now (`Catalogue::health`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlatformHealth {
+    Answering,
+    /// Not answering, but the last copies are served.
+    ServingCopies,
+    /// Not answering, and nothing to serve.
+    Down,
+}
+
 /// An event as the catalogue could get it.
 #[derive(Clone, Debug)]
 pub struct Read {
@@ -221,6 +231,23 @@ impl Catalogue {
         let ours = self.outage.lock().expect("outage lock").until_probe(now);
         let feeds = self.feeds.as_ref().map_or(Duration::ZERO, |f| f.shelf.outage().until_probe(now));
         ours.max(feeds)
+    }
+
+    /// Whether buyers can be served: HangHut answering, or not answering while the catalogue
+    /// still has copies to show (stale, with the note beside them). For `/readyz`; it asks the
+    /// platform nothing, so a probe costs no call from the budget.
+    pub async fn health(&self) -> PlatformHealth {
+        if !self.outage.lock().expect("outage lock").is_down() {
+            return PlatformHealth::Answering;
+        }
+        // moka counts lazily: settle it first, so a copy just stored is seen.
+        self.events.known.run_pending_tasks().await;
+        self.pages.known.run_pending_tasks().await;
+        if self.events.known.entry_count() + self.pages.known.entry_count() > 0 {
+            PlatformHealth::ServingCopies
+        } else {
+            PlatformHealth::Down
+        }
     }
 
     /// Whether the platform an event comes from is known not to be answering.

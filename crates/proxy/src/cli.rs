@@ -6,14 +6,25 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use tessera_core::{Discount, EventId, Money, PromoCode};
 
+use crate::settings::Settings;
+use crate::store::Store;
 use crate::upstream::{NewPromo, UpstreamError};
 use crate::{startup::Admin, Config};
 
 #[derive(Debug, Parser)]
-#[command(name = "tessera-proxy", version, about = "tessera's proxy; configured by TESSERA_* variables")]
+#[command(
+    name = "tessera-proxy",
+    version,
+    about = "tessera's proxy: serves the ticket widget, holds the platform's API key",
+    long_about = "tessera's proxy: serves the ticket widget, holds the platform's API key. \
+        Without a command it serves until SIGTERM or Ctrl-C. Every setting is a flag, a TESSERA_* \
+        variable or a key of the --config file, in that order of precedence."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -21,6 +32,15 @@ pub enum Command {
     /// Promo codes.
     #[command(subcommand)]
     Promo(PromoCommand),
+    /// Checks the settings as the proxy would read them, and lists each one and where it came
+    /// from (secrets are not shown); exits 2 if they are not valid.
+    CheckConfig,
+    /// Copies the proxy's database (TESSERA_DATA_DIR/proxy.sqlite) to a new file, consistently,
+    /// while proxies keep running; restore by putting the copy in its place with the proxy stopped.
+    Backup {
+        /// The new file; an existing one is not overwritten.
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +103,17 @@ impl CreateArgs {
 /// Runs an admin command; the text to print on success.
 pub async fn run(command: Command, config: Config) -> Result<String, String> {
     match command {
+        Command::CheckConfig => unreachable!("main answers check-config before anything is opened"),
+        Command::Backup { path } => {
+            let db = config.data_dir.join("proxy.sqlite");
+            if !db.exists() {
+                return Err(format!("there is no database at {} (is TESSERA_DATA_DIR right?)", db.display()));
+            }
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
+            store.backup_to(&path).await.map_err(|e| e.to_string())?;
+            let version = store.schema_version().await.map_err(|e| e.to_string())?;
+            Ok(format!("backed up {} to {} (schema version {version})", db.display(), path.display()))
+        }
         Command::Promo(PromoCommand::Create(args)) => {
             let promo = args.to_new_promo(&config)?;
             let admin = Admin::open(&config).await.map_err(|e| e.to_string())?;

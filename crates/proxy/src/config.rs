@@ -52,6 +52,9 @@ pub struct Config {
     pub upstream_per_minute: u32,
     /// Checkouts a client address may start per minute.
     pub checkouts_per_minute: u32,
+    /// Live streams a client address may hold open at once (a buyer's tabs; raise it where
+    /// many buyers share one address, a venue's or an office's network).
+    pub live_streams_per_client: u32,
     /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed. Empty:
     /// the connection's own address is the client, whatever the header says.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -99,6 +102,7 @@ impl Config {
             sandbox_api_key: None,
             upstream_per_minute: 90,
             checkouts_per_minute: 20,
+            live_streams_per_client: 20,
             trusted_proxies: Vec::new(),
             request_read_timeout: Duration::from_secs(10),
             test_hold_webhook_apply: false,
@@ -108,6 +112,12 @@ impl Config {
 
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// From the settings as `tessera-proxy`'s command line found them (flags, variables, the
+    /// config file, defaults).
+    pub fn from_settings(settings: &crate::settings::Settings) -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| settings.get(name))
     }
 
     /// Reads configuration through `lookup` so tests need not touch the process environment.
@@ -167,6 +177,9 @@ impl Config {
         }
         if let Some(n) = get("TESSERA_CHECKOUTS_PER_MINUTE") {
             config.checkouts_per_minute = n.parse().map_err(|e| invalid("TESSERA_CHECKOUTS_PER_MINUTE", e))?;
+        }
+        if let Some(n) = get("TESSERA_LIVE_STREAMS_PER_CLIENT") {
+            config.live_streams_per_client = n.parse().map_err(|e| invalid("TESSERA_LIVE_STREAMS_PER_CLIENT", e))?;
         }
         if let Some(list) = get("TESSERA_TRUSTED_PROXIES") {
             config.trusted_proxies =
@@ -319,6 +332,34 @@ mod tests {
         assert_eq!(shown, ["10.0.0.0/8", "192.168.1.7/32", "::1/128"]);
         let e = from(&[("TESSERA_TRUSTED_PROXIES", "10.0.0.0/8,nope")]).unwrap_err();
         assert!(e.to_string().starts_with("TESSERA_TRUSTED_PROXIES"), "{e}");
+    }
+
+    #[test]
+    fn every_variable_read_is_a_setting_that_help_lists() {
+        let asked = std::cell::RefCell::new(Vec::<String>::new());
+        let switches = [
+            ("TESSERA_UPSTREAM", "https://api.hanghut.com/v1"),
+            ("TESSERA_TICKETWAVE_URL", "sandbox"),
+            ("TESSERA_VIVENU_HMAC_KEY", "vivenu-key"),
+            ("TESSERA_INGRESSE_TOKEN", "ingresse-token-0123456789abcdef"),
+            ("TESSERA_TIXEL_TOKEN", "tixel-token-0123456789abcdef"),
+        ];
+        for on in [false, true] {
+            let _ = Config::from_lookup(|name| {
+                asked.borrow_mut().push(name.to_owned());
+                on.then(|| switches.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())).flatten()
+            });
+        }
+        let listed: Vec<&str> = crate::settings::SETTINGS.iter().map(|s| s.var).collect();
+        let unlisted: Vec<String> = asked.into_inner().into_iter().filter(|n| !listed.contains(&n.as_str())).collect();
+        assert!(unlisted.is_empty(), "read but not in settings::SETTINGS: {unlisted:?}");
+    }
+
+    #[test]
+    fn the_settings_defaults_are_the_configs_defaults() {
+        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(["tessera-proxy"]).unwrap();
+        let from_settings = Config::from_settings(&cli.settings).unwrap();
+        assert_eq!(format!("{from_settings:?}"), format!("{:?}", Config::local("data")));
     }
 
     #[test]

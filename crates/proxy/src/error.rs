@@ -51,6 +51,10 @@ pub enum ApiError {
     /// This client asked too often (the proxy's own limit, e.g. on promo previews).
     #[error("too many attempts; please try again in {} seconds", retry_after_secs(*.0))]
     RateLimited(Duration),
+    /// This client address already holds as many live streams as it may (another tab's, or
+    /// someone else's behind the same address). The widget falls back to asking now and then.
+    #[error("this address already has {0} live streams open; close a tab showing tickets and try again")]
+    TooManyStreams(u32),
     #[error("the ticketing platform rejected this shop's credentials; the site owner needs to check the API key")]
     UpstreamCredentials,
     #[error("the ticketing platform could not complete this request; please try again later")]
@@ -67,6 +71,8 @@ pub enum ApiError {
 /// How long a client asked to try again later should wait when nothing better is known: the
 /// catalogue's first probe comes sooner, so by then the proxy has asked the platform again.
 pub const UNAVAILABLE_RETRY_AFTER: Duration = Duration::from_secs(2);
+/// The wait a client over its live-stream cap is given.
+pub const STREAM_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 /// A wait as whole seconds for `Retry-After` and messages: rounded up, since a client coming
 /// back a moment early only meets the same refusal, and at least 1, since 0 invites a tight loop.
@@ -119,7 +125,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::RequestTimeout => ErrorCode::RequestTimeout,
             ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
-            ApiError::RateLimited(_) => ErrorCode::RateLimited,
+            ApiError::RateLimited(_) | ApiError::TooManyStreams(_) => ErrorCode::RateLimited,
             ApiError::UpstreamCredentials => ErrorCode::PlatformCredentials,
             ApiError::UpstreamRefused => ErrorCode::PlatformRefused,
             ApiError::UpstreamBusy(_) => ErrorCode::PlatformBusy,
@@ -141,7 +147,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited(_) | ApiError::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UpstreamCredentials | ApiError::UpstreamRefused => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamBusy(_) | ApiError::UpstreamUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -196,6 +202,9 @@ impl ApiError {
             ApiError::UpstreamBusy(wait) | ApiError::RateLimited(wait) | ApiError::UpstreamUnavailable(wait) => {
                 Some(*wait)
             }
+            // A slot frees when one of the client's streams closes, which nobody can foresee:
+            // a while, so a client that retries by itself does not hammer.
+            ApiError::TooManyStreams(_) => Some(STREAM_RETRY_AFTER),
             _ => None,
         }
     }
@@ -291,6 +300,7 @@ mod tests {
             ApiError::RequestTimeout,
             ApiError::Unprocessable("key"),
             ApiError::RateLimited(Duration::from_secs(3)),
+            ApiError::TooManyStreams(20),
             ApiError::UpstreamCredentials,
             ApiError::UpstreamRefused,
             ApiError::UpstreamBusy(Duration::from_secs(3)),
@@ -313,6 +323,7 @@ mod tests {
                 | ApiError::RequestTimeout
                 | ApiError::Unprocessable(_)
                 | ApiError::RateLimited(_)
+                | ApiError::TooManyStreams(_)
                 | ApiError::UpstreamCredentials
                 | ApiError::UpstreamRefused
                 | ApiError::UpstreamBusy(_)

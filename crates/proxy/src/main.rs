@@ -7,21 +7,50 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("TESSERA_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        // Colours only for a person at a terminal, not in a log file or a journal.
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
-
     let cli = <tessera_proxy::cli::Cli as clap::Parser>::parse();
-    let config = match Config::from_env() {
+    let settings = &cli.settings;
+    let json_logs = match settings.get("TESSERA_LOG_FORMAT").as_deref().map(str::trim) {
+        None | Some("" | "text") => false,
+        Some("json") => true,
+        Some(other) => {
+            eprintln!("tessera-proxy: configuration error: TESSERA_LOG_FORMAT is not valid: {other:?} (text or json)");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = settings.get("TESSERA_LOG").unwrap_or_else(|| "info".into());
+    let filter = match EnvFilter::try_new(&filter) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("tessera-proxy: configuration error: TESSERA_LOG is not valid: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json_logs {
+        // One JSON object a line, the event's fields at the top level, for a log collector.
+        logs.json().flatten_event(true).init();
+    } else {
+        // Colours only for a person at a terminal, not in a log file or a journal.
+        logs.with_ansi(std::io::stderr().is_terminal()).init();
+    }
+
+    let config = match Config::from_settings(settings) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("tessera-proxy: configuration error: {e}");
             return ExitCode::from(2);
         }
     };
+    if matches!(cli.command, Some(tessera_proxy::cli::Command::CheckConfig)) {
+        if let Some(file) = settings.file() {
+            println!("read {}", file.display());
+        }
+        for line in settings.describe() {
+            println!("{line}");
+        }
+        println!("the configuration is valid");
+        return ExitCode::SUCCESS;
+    }
     if let Some(command) = cli.command {
         return match tessera_proxy::cli::run(command, config).await {
             Ok(done) => {

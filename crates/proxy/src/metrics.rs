@@ -10,10 +10,11 @@
 //! method the counting code calls. A histogram also needs `PrometheusHandle::run_upkeep` now
 //! and then (the exporter's own listener would do it); gauges and counters do not.
 
-use axum::extract::State;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
-use axum::response::IntoResponse;
-use metrics::{describe_gauge, gauge, Gauge};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics::{counter, describe_counter, describe_gauge, gauge, Gauge};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use std::sync::Arc;
 
@@ -21,6 +22,11 @@ use crate::routes::AppState;
 
 /// SSE streams open on this proxy right now, across all events.
 pub const LIVE_VIEWERS: &str = "tessera_live_viewers";
+
+/// Requests answered, by route (its pattern, not the path: ids would make a series each) and status.
+pub const HTTP_REQUESTS: &str = "tessera_http_requests_total";
+/// Webhook deliveries written to the inbox and not yet applied.
+pub const INBOX_PENDING: &str = "tessera_inbox_pending";
 
 /// The Content-Type of Prometheus's text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -32,6 +38,7 @@ pub struct Metrics {
     recorder: Arc<PrometheusRecorder>,
     handle: PrometheusHandle,
     live_viewers: Gauge,
+    inbox_pending: Gauge,
 }
 
 impl Default for Metrics {
@@ -44,11 +51,13 @@ impl Metrics {
     pub fn new() -> Self {
         let recorder = Arc::new(PrometheusBuilder::new().build_recorder());
         let handle = recorder.handle();
-        let live_viewers = metrics::with_local_recorder(recorder.as_ref(), || {
+        let (live_viewers, inbox_pending) = metrics::with_local_recorder(recorder.as_ref(), || {
             describe_gauge!(LIVE_VIEWERS, "Live availability streams (SSE) open on this proxy, across events.");
-            gauge!(LIVE_VIEWERS)
+            describe_gauge!(INBOX_PENDING, "Webhook deliveries taken (answered 2xx) and not yet applied.");
+            describe_counter!(HTTP_REQUESTS, "Requests answered, by route pattern and status.");
+            (gauge!(LIVE_VIEWERS), gauge!(INBOX_PENDING))
         });
-        Metrics { recorder, handle, live_viewers }
+        Metrics { recorder, handle, live_viewers, inbox_pending }
     }
 
     /// Runs `f` with this proxy's registry as the recorder, so the `metrics` macros in it
@@ -62,6 +71,13 @@ impl Metrics {
     pub fn live_viewer(&self) -> LiveViewer {
         self.live_viewers.increment(1.0);
         LiveViewer(self.live_viewers.clone())
+    }
+
+    /// One request answered on `route` (a pattern such as `/api/v1/events/{id}`) with `status`.
+    pub fn request(&self, route: &str, status: u16) {
+        self.register(|| {
+            counter!(HTTP_REQUESTS, "route" => route.to_owned(), "status" => status.to_string()).increment(1)
+        });
     }
 
     /// Every metric, in Prometheus's text format.
@@ -80,9 +96,28 @@ impl Drop for LiveViewer {
     }
 }
 
-/// `GET /metrics`.
+/// `GET /metrics`. Figures that live elsewhere (the inbox in the database) are read now.
 pub async fn endpoint(State(app): State<AppState>) -> impl IntoResponse {
+    match app.store.unapplied_deliveries().await {
+        Ok(pending) => app.metrics.inbox_pending.set(pending.len() as f64),
+        Err(e) => tracing::warn!(error = %e, "metrics: the inbox could not be read"),
+    }
     ([(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))], app.metrics.render())
+}
+
+/// Counts every request that matched a route, under the route's pattern and its status.
+pub async fn count_requests(
+    State(app): State<AppState>,
+    route: Option<MatchedPath>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = route.map(|r| r.as_str().to_owned());
+    let response = next.run(request).await;
+    if let Some(route) = route {
+        app.metrics.request(&route, response.status().as_u16());
+    }
+    response
 }
 
 #[cfg(test)]

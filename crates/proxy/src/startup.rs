@@ -20,6 +20,7 @@ use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::rate_limit::ClientLimiter;
 use crate::routes::{router, App};
 use crate::store::Store;
+use crate::stream_slots::StreamSlots;
 use crate::upstream::{Budget, HangHutClient};
 
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +151,7 @@ impl Application {
             demo_event,
             preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
             checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
+            stream_slots: StreamSlots::per_client(config.live_streams_per_client),
             trusted_proxies: config.trusted_proxies.clone().into(),
             metrics: crate::metrics::Metrics::new(),
             public_url: public_url.clone(),

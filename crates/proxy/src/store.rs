@@ -21,6 +21,11 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("database task failed: {0}")]
     Task(String),
+    /// The schema could not be brought up to date, or the database is from a newer proxy.
+    #[error("database schema: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("backup: {0}")]
+    Backup(String),
 }
 
 #[derive(Clone)]
@@ -28,7 +33,8 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
 }
 
-const SCHEMA: &str = "
+/// Version 1 of the database (`migrations`).
+pub const SCHEMA_V1: &str = "
 -- The webhook inbox: what applying a delivery needs (no buyer data), and when it was applied.
 CREATE TABLE IF NOT EXISTS webhook_deliveries (
     platform     TEXT NOT NULL,
@@ -75,16 +81,48 @@ CREATE TABLE IF NOT EXISTS promo_uses (
 
 impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a webhook answered 2xx must survive a power cut, not only a crash (in WAL
         // mode NORMAL may lose the last commits to one). Writes are few: deliveries and keys.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(feed::SCHEMA)?;
-        migrate_inbox(&conn)?;
+        crate::migrations::to_latest(&mut conn)?;
         Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// The schema version the database is at (`migrations`).
+    pub async fn schema_version(&self) -> Result<usize, StoreError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = conn.lock().map_err(|_| StoreError::Task("database lock poisoned".into()))?;
+            Ok(crate::migrations::version(&conn)?)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Copies the database to a new file at `to` with SQLite's online backup, which gives a
+    /// consistent copy while this or another proxy keeps writing. An existing file is left
+    /// alone: a backup never overwrites one.
+    pub async fn backup_to(&self, to: &Path) -> Result<(), StoreError> {
+        if to.exists() {
+            return Err(StoreError::Backup(format!("{} exists already; give a new file", to.display())));
+        }
+        let (conn, to) = (self.conn.clone(), to.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let conn = conn.lock().map_err(|_| StoreError::Task("database lock poisoned".into()))?;
+            conn.backup(rusqlite::MAIN_DB, &to, None)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Whether the database takes writes now: its write lock is taken and given back, nothing
+    /// written (a full or read-only disk, a locked file, a lost mount fail here).
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        self.with(|c| c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")).await
     }
 
     async fn with<T: Send + 'static>(
@@ -265,35 +303,6 @@ fn inbox_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InboxEntry>> {
         }
     };
     Ok(Some(InboxEntry { platform, delivery_id: r.get(1)?, kind, changes }))
-}
-
-/// Inboxes from before deliveries were applied as a step of their own: the new columns, and
-/// every delivery already there counts as applied (it was, in the request that took it).
-fn migrate_inbox(conn: &Connection) -> rusqlite::Result<()> {
-    let has_applied: bool = conn.query_row(
-        "SELECT COUNT(*) FROM pragma_table_info('webhook_deliveries') WHERE name = 'applied_at'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    let has_changes: bool = conn.query_row(
-        "SELECT COUNT(*) FROM pragma_table_info('webhook_deliveries') WHERE name = 'changes'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !has_changes {
-        conn.execute_batch("ALTER TABLE webhook_deliveries ADD COLUMN changes TEXT;")?;
-    }
-    if !has_applied {
-        conn.execute_batch(
-            "BEGIN;
-             ALTER TABLE webhook_deliveries ADD COLUMN order_id TEXT;
-             ALTER TABLE webhook_deliveries ADD COLUMN promo_code TEXT;
-             ALTER TABLE webhook_deliveries ADD COLUMN applied_at TEXT;
-             UPDATE webhook_deliveries SET applied_at = received_at;
-             COMMIT;",
-        )?;
-    }
-    Ok(())
 }
 
 impl Store {
@@ -606,6 +615,11 @@ mod tests {
         .unwrap();
         drop(old);
         let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().await.unwrap(),
+            crate::migrations::latest(),
+            "brought up to date, and recorded"
+        );
         assert!(store.unapplied_deliveries().await.unwrap().is_empty());
         assert_eq!(store.record_delivery(&delivery("evt_old", None)).await.unwrap(), Recorded::Applied);
     }

@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::AppState;
+use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ErrorBody};
 use crate::live::Versioned;
 
@@ -54,6 +55,9 @@ fn reconnect() -> Event {
                 the current one) and on every change; a `heartbeat` comment every 15 s; at \
                 shutdown, `event: reconnect` with a `retry:` of 1 to 3 s."),
         (status = 404, description = "No such event", body = ErrorBody),
+        (status = 429, description = "This client address already holds as many live streams as it may \
+            (`TESSERA_LIVE_STREAMS_PER_CLIENT`)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
         (status = 503, description = "The platform is down or limiting us and there is no copy of this event", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
@@ -62,9 +66,12 @@ fn reconnect() -> Event {
 pub async fn stream(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let id = super::events::event_id(id)?;
+    // Taken before the stream exists and held by it: refused here, nothing was opened.
+    let slot = app.stream_slots.take(client).ok_or(ApiError::TooManyStreams(app.stream_slots.limit()))?;
     let (current, rx) = app.live.subscribe(&id).await.map_err(|e| app.read_error(e))?;
     let seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()) == Some(current.id.as_str());
     let first = (!seen).then(|| Ok(to_sse(&current)));
@@ -80,7 +87,7 @@ pub async fn stream(
         .take_until(app.live.closed())
         .chain(stream::once(async { Ok(reconnect()) }))
         .map(move |event| {
-            let _counted = &viewer;
+            let _counted = (&viewer, &slot);
             event
         });
     Ok(Sse::new(body).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat")))

@@ -32,6 +32,7 @@ use crate::metrics::Metrics;
 use crate::providers::{Platform, WebhookFormat};
 use crate::rate_limit::ClientLimiter;
 use crate::store::Store;
+use crate::stream_slots::StreamSlots;
 use crate::upstream::UpstreamError;
 
 /// API request bodies larger than this are refused with 413: a checkout is a few hundred bytes.
@@ -56,6 +57,8 @@ pub struct App {
     pub preview_limiter: ClientLimiter,
     /// Checkouts per client address: each one holds seats upstream until it expires.
     pub checkout_limiter: ClientLimiter,
+    /// Live streams per client address, open at once.
+    pub stream_slots: StreamSlots,
     /// Proxies whose `X-Forwarded-For` names the client (see `client_addr`).
     pub trusted_proxies: Arc<[IpNet]>,
     pub live: LiveHub,
@@ -119,9 +122,14 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
     Router::new()
         .nest("/api/v1", api)
         .merge(webhooks)
-        .route("/healthz", get(|| async { "ok" }))
+        // /healthz is the older name of /livez.
+        .route("/healthz", get(crate::health::livez))
+        .route("/livez", get(crate::health::livez))
+        .route("/readyz", get(crate::health::readyz))
         .route("/metrics", get(crate::metrics::endpoint))
         .merge(site::routes(&state.widget_dir))
+        // Every route above, counted by its pattern (a route layer sees which one matched).
+        .route_layer(from_fn_with_state(state.clone(), crate::metrics::count_requests))
         // Applies to the routes registered so far that have none yet (the demo pages, /healthz,
         // /metrics).
         .method_not_allowed_fallback(events::wrong_method)

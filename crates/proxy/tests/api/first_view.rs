@@ -73,7 +73,10 @@ async fn reads_answer_304_to_their_own_etag_until_a_sale_changes_them() {
         assert!(etag.starts_with("W/\"") && etag.len() == 36, "{path}: {etag}");
         assert_eq!(cache, "public, max-age=2", "{path}: the catalogue's TTL");
         let (status, again, cache, body) = get_if_none_match(&app, &path, Some(&etag)).await;
-        assert_eq!((status, again.as_str(), cache.as_str(), body.as_str()), (304, etag.as_str(), "public, max-age=2", ""));
+        assert_eq!(
+            (status, again.as_str(), cache.as_str(), body.as_str()),
+            (304, etag.as_str(), "public, max-age=2", "")
+        );
         let (status, ..) = get_if_none_match(&app, &path, Some("\"not-this-one\"")).await;
         assert_eq!(status, 200, "{path}: another tag gets the body");
     }
@@ -101,7 +104,8 @@ async fn reads_are_compressed_for_browsers_that_accept_it_and_the_live_stream_is
     let view = asked(view_path("en-PH")).await.unwrap();
     assert_eq!(view.status(), 200);
     assert_eq!(view.headers()["content-encoding"], "br");
-    let (plain, compressed) = (app.get(&view_path("en-PH")).await.1.to_string().len(), view.bytes().await.unwrap().len());
+    let (plain, compressed) =
+        (app.get(&view_path("en-PH")).await.1.to_string().len(), view.bytes().await.unwrap().len());
     assert!(compressed * 2 < plain, "the view's HTML compresses: {compressed} B of {plain} B");
     let live = asked(format!("/api/v1/events/{}/live", seed::JAZZ_NIGHT)).await.unwrap();
     assert_eq!(live.status(), 200);

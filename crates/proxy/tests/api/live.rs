@@ -227,3 +227,37 @@ async fn metrics_count_the_open_live_streams_until_their_viewers_leave() {
     .await;
     assert!(closed, "the count did not come back to 0 once the viewers left: {last:?}");
 }
+
+#[tokio::test]
+async fn one_client_address_holds_a_few_live_streams_at_once_and_is_refused_more() {
+    let app = spawn_app_with(|c| c.live_streams_per_client = 3).await;
+    let url = format!("{}/api/v1/events/{JAZZ_NIGHT}/live", app.url);
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut stream = Stream::open(&app, None).await;
+        stream.next(Duration::from_secs(2)).await.expect("the current state on connect");
+        streams.push(stream);
+    }
+    // A fourth, and a fourth claiming another address in a header nobody vouches for.
+    for forged in [None, Some("10.9.9.9")] {
+        let mut r = app.http.get(&url);
+        if let Some(addr) = forged {
+            r = r.header("X-Forwarded-For", addr);
+        }
+        let refused = r.send().await.unwrap();
+        assert_eq!(refused.status().as_u16(), 429, "forged address: {forged:?}");
+        assert_eq!(refused.headers()["retry-after"], "30");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "rate_limited");
+        assert_eq!(body["error"]["status"], 429);
+        assert!(body["error"]["message"].as_str().unwrap().contains("3 live streams"), "{body}");
+    }
+    assert_eq!(live_viewers(&app).await, Some(3.0), "the refused ones were never counted as viewers");
+
+    // A tab closed: its slot is free again.
+    drop(streams.pop());
+    let reopened =
+        eventually(Duration::from_secs(5), async || app.http.get(&url).send().await.unwrap().status().as_u16() == 200)
+            .await;
+    assert!(reopened, "a closed stream did not free its slot");
+}

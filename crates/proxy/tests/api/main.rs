@@ -8,6 +8,7 @@ mod helpers;
 mod leaks;
 mod live;
 mod openapi;
+mod ops;
 mod platforms;
 mod process;
 mod promo;
