@@ -67,6 +67,9 @@ pub struct Config {
     pub test_hold_webhook_apply: bool,
     /// TicketWave, vivenu, Ingresse and Tixel, each on when configured.
     pub platforms: crate::platform_config::PlatformConfigs,
+    /// The Redis several proxies share (`redis://[:password@]host:port[/db]`); none: this
+    /// proxy keeps everything to itself. A secret, as the URL may carry a password.
+    pub redis_url: Option<SecretString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +110,7 @@ impl Config {
             request_read_timeout: Duration::from_secs(10),
             test_hold_webhook_apply: false,
             platforms: Default::default(),
+            redis_url: None,
         }
     }
 
@@ -196,6 +200,11 @@ impl Config {
         }
         config.hanghut_webhook_secret = get("TESSERA_HANGHUT_WEBHOOK_SECRET").map(SecretString::from);
         config.test_hold_webhook_apply = get("TESSERA_TEST_HOLD_WEBHOOK_APPLY").as_deref() == Some("1");
+        if let Some(url) = get("TESSERA_REDIS_URL") {
+            // Checked now, so a typo stops the start rather than every proxy going on alone.
+            crate::redis_link::RedisLink::check_url(&url).map_err(|e| invalid("TESSERA_REDIS_URL", e.0))?;
+            config.redis_url = Some(SecretString::from(url));
+        }
         config.platforms = crate::platform_config::PlatformConfigs::from_lookup(get)?;
 
         config.upstream = match get("TESSERA_UPSTREAM").as_deref() {

@@ -24,6 +24,7 @@ pub mod platform_config;
 pub mod promo;
 pub mod providers;
 pub mod rate_limit;
+pub mod redis_link;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -27,6 +27,8 @@ pub const LIVE_VIEWERS: &str = "tessera_live_viewers";
 pub const HTTP_REQUESTS: &str = "tessera_http_requests_total";
 /// Webhook deliveries written to the inbox and not yet applied.
 pub const INBOX_PENDING: &str = "tessera_inbox_pending";
+/// 1 while the shared Redis answers, 0 while it does not (absent without Redis).
+pub const REDIS_UP: &str = "tessera_redis_up";
 
 /// The Content-Type of Prometheus's text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -98,6 +100,13 @@ impl Drop for LiveViewer {
 
 /// `GET /metrics`. Figures that live elsewhere (the inbox in the database) are read now.
 pub async fn endpoint(State(app): State<AppState>) -> impl IntoResponse {
+    if let Some(redis) = &app.redis {
+        let up = app.metrics.register(|| {
+            describe_gauge!(REDIS_UP, "Whether the Redis this proxy shares with others answers (1) or not (0).");
+            gauge!(REDIS_UP)
+        });
+        up.set(if redis.is_up() { 1.0 } else { 0.0 });
+    }
     match app.store.unapplied_deliveries().await {
         Ok(pending) => app.metrics.inbox_pending.set(pending.len() as f64),
         Err(e) => tracing::warn!(error = %e, "metrics: the inbox could not be read"),

@@ -77,6 +77,10 @@ pub const SETTINGS: &[Setting] = &[
     plain("TESSERA_DEMO_EVENT", "The event the demo page features [default: the sandbox's first]", None),
     plain("TESSERA_SANDBOX_RATE_LIMIT", "Requests a minute the embedded sandbox allows", Some("100")),
     secret("TESSERA_SANDBOX_API_KEY", "The embedded sandbox's key, to look at it from outside [default: random]"),
+    secret(
+        "TESSERA_REDIS_URL",
+        "The Redis several proxies share (redis://[:password@]host:port[/db]) [default: none, this proxy alone]",
+    ),
     plain("TESSERA_LOG", "Log filter (info, debug, tessera_proxy=debug, …)", Some("info")),
     plain("TESSERA_LOG_FORMAT", "text, or json (one object a line)", Some("text")),
     plain("TESSERA_TICKETWAVE_URL", "`sandbox`, or TicketWave's base URL; turns TicketWave on [default: off]", None),

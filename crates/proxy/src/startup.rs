@@ -18,6 +18,7 @@ use crate::inbox::Inbox;
 use crate::live::LiveHub;
 use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::rate_limit::ClientLimiter;
+use crate::redis_link::RedisLink;
 use crate::routes::{router, App};
 use crate::store::Store;
 use crate::stream_slots::StreamSlots;
@@ -37,6 +38,8 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Redis(#[from] crate::redis_link::BadRedisUrl),
 }
 
 /// After the shutdown signal, in-flight requests get this long to finish (a checkout waits on
@@ -53,6 +56,8 @@ pub struct Application {
     sandbox: Option<RunningSandbox>,
     sandbox_key: Option<SecretString>,
     ticketwave_sandbox: Option<RunningTicketWave>,
+    /// The shared Redis and the heartbeat that keeps this proxy counted there.
+    redis: Option<(RedisLink, tokio::task::JoinHandle<()>)>,
 }
 
 impl Application {
@@ -71,6 +76,8 @@ impl Application {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|source| StartupError::DataDir { dir: config.data_dir.display().to_string(), source })?;
         let store = Store::open(&config.data_dir.join("proxy.sqlite"))?;
+        let redis = config.redis_url.as_ref().map(|url| RedisLink::new(url.expose_secret())).transpose()?;
+        let heartbeat = redis.as_ref().map(RedisLink::heartbeat);
 
         let webhook_secret = config
             .hanghut_webhook_secret
@@ -84,7 +91,7 @@ impl Application {
                     api_key.clone(),
                     config.hanghut_currency,
                     config.upstream_timeout,
-                    Budget::per_minute(config.upstream_per_minute),
+                    upstream_budget(&config, api_key, redis.as_ref()),
                 ),
                 None,
                 None,
@@ -98,7 +105,7 @@ impl Application {
                         .map(String::from)
                         .to_vec(),
                 };
-                let (client, sandbox, key) = start_sandbox(&config, local.ip(), Some(webhook)).await?;
+                let (client, sandbox, key) = start_sandbox(&config, local.ip(), Some(webhook), redis.as_ref()).await?;
                 (client, Some(sandbox), Some(key))
             }
         };
@@ -156,6 +163,7 @@ impl Application {
             metrics: crate::metrics::Metrics::new(),
             public_url: public_url.clone(),
             event_ttl: config.event_ttl,
+            redis: redis.clone(),
         });
         let allowed_origins = AllowedOrigins::new(&allowed_origins);
         Ok(Application {
@@ -167,6 +175,7 @@ impl Application {
             sandbox,
             sandbox_key,
             ticketwave_sandbox: ticketwave.and_then(|w| w.sandbox),
+            redis: redis.zip(heartbeat),
         })
     }
 
@@ -214,6 +223,11 @@ impl Application {
             live.close_streams();
         };
         let served = serve(self.listener, self.router, self.read_timeout, shutdown).await;
+        if let Some((link, heartbeat)) = self.redis {
+            heartbeat.abort();
+            // The others' shares of the budget grow now rather than when this lease runs out.
+            let _ = tokio::time::timeout(Duration::from_secs(1), link.leave()).await;
+        }
         if let Some(sandbox) = self.sandbox {
             // Give the sandbox's webhook sender a moment rather than cutting a delivery mid-flight.
             let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
@@ -319,6 +333,7 @@ async fn start_sandbox(
     config: &Config,
     ip: std::net::IpAddr,
     webhook: Option<WebhookTarget>,
+    redis: Option<&RedisLink>,
 ) -> Result<(HangHutClient, RunningSandbox, SecretString), StartupError> {
     let key = config
         .sandbox_api_key
@@ -336,9 +351,23 @@ async fn start_sandbox(
         key.clone(),
         config.hanghut_currency,
         config.upstream_timeout,
-        Budget::per_minute(config.upstream_per_minute),
+        upstream_budget(config, &key, redis),
     );
     Ok((client, sandbox, key))
+}
+
+/// The budget of calls to HangHut: this proxy's own, or with Redis the one all proxies on the
+/// same API key share (named by a hash of the key, which says nothing of the key itself).
+fn upstream_budget(config: &Config, api_key: &SecretString, redis: Option<&RedisLink>) -> Budget {
+    match redis {
+        None => Budget::per_minute(config.upstream_per_minute),
+        Some(link) => {
+            use sha2::Digest;
+            let hash = sha2::Sha256::digest(api_key.expose_secret().as_bytes());
+            let name = format!("hanghut:{}", &hex::encode(hash)[..16]);
+            Budget::shared(config.upstream_per_minute, &name, link.clone())
+        }
+    }
 }
 
 /// What the proxy's admin commands (`tessera-proxy promo create`) work with: the upstream
@@ -368,7 +397,7 @@ impl Admin {
                 sandbox: None,
             },
             Upstream::Sandbox => {
-                let (client, sandbox, _) = start_sandbox(config, [127, 0, 0, 1].into(), None).await?;
+                let (client, sandbox, _) = start_sandbox(config, [127, 0, 0, 1].into(), None, None).await?;
                 Admin { client, store, sandbox: Some(sandbox) }
             }
         })

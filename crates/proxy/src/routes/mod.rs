@@ -69,6 +69,8 @@ pub struct App {
     pub public_url: reqwest::Url,
     /// How long the catalogue keeps a copy: what a browser may too.
     pub event_ttl: Duration,
+    /// The Redis this proxy shares with others, when configured.
+    pub redis: Option<crate::redis_link::RedisLink>,
 }
 
 impl App {

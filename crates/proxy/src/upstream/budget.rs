@@ -9,6 +9,8 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::redis_link::{RedisLink, PREFIX};
+
 /// A call waits at most this long for room in the budget; beyond it the caller is told to
 /// come back later (and the catalogue serves what it has).
 const MAX_WAIT: Duration = Duration::from_millis(1500);
@@ -46,7 +48,64 @@ pub struct Budget {
     /// leave room for checkouts (and the catalogue has a copy to serve meanwhile).
     reads: Arc<DefaultDirectRateLimiter>,
     blocked_until: Arc<Mutex<Option<Instant>>>,
+    /// With Redis: the budget all proxies share (the limiters above are then this proxy's
+    /// share, used while Redis is down).
+    shared: Option<Arc<Shared>>,
 }
+
+/// The budget kept in Redis: one GCRA (the same quota as `within_any_minute`) for all the
+/// proxies on one platform key, and one block after a 429 that stops them all.
+struct Shared {
+    link: RedisLink,
+    /// `tessera:budget:{name}:`, then `all`, `reads` and `blocked`.
+    prefix: String,
+    all: QuotaMs,
+    reads: QuotaMs,
+    /// Calls this proxy let out on its own share while Redis was down: charged to the shared
+    /// budget when it is back, so no minute spanning the outage sees more than the budget.
+    owed: std::sync::atomic::AtomicU32,
+    n: u32,
+    /// This proxy's share (all calls, reads) for the number of proxies it was made for.
+    share: Mutex<(u32, Arc<DefaultDirectRateLimiter>, Arc<DefaultDirectRateLimiter>)>,
+}
+
+/// `within_any_minute(n)` in whole milliseconds, for the Redis script.
+#[derive(Clone, Copy)]
+struct QuotaMs {
+    interval: u64,
+    burst: u32,
+}
+
+impl QuotaMs {
+    fn within_any_minute(n: u32) -> Self {
+        let n = n.max(2);
+        let burst = (n / 6).max(1);
+        // Rounded up: a shorter interval would let one call too many into some minute.
+        QuotaMs { interval: 60_000u64.div_ceil(u64::from(n - burst)), burst }
+    }
+}
+
+/// GCRA in Redis with its clock: reserves the caller's turn when it comes within `max_wait`
+/// and answers how long to wait for it; otherwise reserves nothing and answers, negated, how
+/// long it would have been. A block (a 429's Retry-After) refuses everything while it lasts.
+const GCRA: &str = r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then return -blocked end
+local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local max_wait, cost = tonumber(ARGV[3]), tonumber(ARGV[4])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval * cost
+local wait = new_tat - interval * burst - now
+if wait > max_wait then return -wait end
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now + 60000)
+if wait < 0 then wait = 0 end
+return wait
+"#;
+
+static GCRA_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(GCRA));
 
 impl Budget {
     pub fn per_minute(n: u32) -> Self {
@@ -55,7 +114,26 @@ impl Budget {
             limiter: Arc::new(RateLimiter::direct(within_any_minute(n))),
             reads: Arc::new(RateLimiter::direct(within_any_minute(reads))),
             blocked_until: Arc::new(Mutex::new(None)),
+            shared: None,
         }
+    }
+
+    /// `n` calls a minute for all the proxies on `link`'s Redis that use `name`'s budget
+    /// together. While Redis is down, this proxy keeps to its share: `n` divided among the
+    /// proxies alive when Redis last counted them (all of `n` if it never has: say so in the
+    /// log, as nobody can know how many there are).
+    pub fn shared(n: u32, name: &str, link: RedisLink) -> Self {
+        let mut budget = Budget::per_minute(n);
+        budget.shared = Some(Arc::new(Shared {
+            share: Mutex::new(Shared::limiters(n, 1)),
+            link,
+            prefix: format!("{PREFIX}budget:{name}:"),
+            all: QuotaMs::within_any_minute(n),
+            reads: QuotaMs::within_any_minute((n * 2 / 3).max(1)),
+            owed: Default::default(),
+            n,
+        }));
+        budget
     }
 
     /// Room for a catalogue read within the reads' share (then `call` takes its place in the
@@ -63,6 +141,16 @@ impl Budget {
     pub async fn acquire_read(&self) -> Result<(), Duration> {
         if let Some(wait) = self.blocked_for() {
             return Err(wait);
+        }
+        if let Some(shared) = &self.shared {
+            let (_, reads) = shared.share();
+            if let Some(answer) = shared.take("reads", shared.reads, 1).await {
+                // This proxy's share counts along, so that, should Redis go, it has no burst
+                // left that the shared budget has already spent.
+                let _ = reads.check();
+                return answer;
+            }
+            return wait_briefly(&reads).await;
         }
         wait_briefly(&self.reads).await
     }
@@ -72,22 +160,101 @@ impl Budget {
         if let Some(wait) = self.blocked_for() {
             return Err(wait);
         }
+        if let Some(shared) = &self.shared {
+            let (all, _) = shared.share();
+            let owed = shared.owed.swap(0, std::sync::atomic::Ordering::Relaxed);
+            if let Some(answer) = shared.take("all", shared.all, 1 + owed).await {
+                let _ = all.check();
+                return answer;
+            }
+            // Redis is down: this call goes on this proxy's share, and is owed to the shared budget.
+            let answer = wait_briefly(&all).await;
+            let owe = u32::from(answer.is_ok()) + owed;
+            shared.owed.fetch_add(owe, std::sync::atomic::Ordering::Relaxed);
+            return answer;
+        }
         wait_briefly(&self.limiter).await
     }
 
     /// The platform answered 429: hold every call until `retry_after` plus up to 20% jitter.
+    /// With Redis, every proxy is held (the block is set there too, as soon as it can be).
     pub fn back_off(&self, retry_after: Duration) -> Duration {
         let jitter = retry_after.mul_f64(fastrand::f64() * 0.2);
         let wait = retry_after.max(Duration::from_secs(1)) + jitter;
         let until = Instant::now() + wait;
         let mut blocked = self.blocked_until.lock().expect("budget lock");
         *blocked = Some(blocked.map_or(until, |b| b.max(until)));
+        if let Some(shared) = self.shared.clone() {
+            tokio::spawn(async move { shared.block(wait).await });
+        }
         wait
     }
 
     fn blocked_for(&self) -> Option<Duration> {
         let blocked = self.blocked_until.lock().expect("budget lock");
         blocked.and_then(|until| until.checked_duration_since(Instant::now()))
+    }
+}
+
+impl Shared {
+    fn limiters(n: u32, proxies: u32) -> (u32, Arc<DefaultDirectRateLimiter>, Arc<DefaultDirectRateLimiter>) {
+        let share = (n / proxies.max(1)).max(1);
+        let reads = (share * 2 / 3).max(1);
+        (
+            proxies,
+            Arc::new(RateLimiter::direct(within_any_minute(share))),
+            Arc::new(RateLimiter::direct(within_any_minute(reads))),
+        )
+    }
+
+    /// This proxy's share for as many proxies as there are now (made anew when that changes).
+    fn share(&self) -> (Arc<DefaultDirectRateLimiter>, Arc<DefaultDirectRateLimiter>) {
+        let proxies = self.link.proxies();
+        let mut share = self.share.lock().expect("budget lock");
+        if share.0 != proxies {
+            *share = Self::limiters(self.n, proxies);
+        }
+        (share.1.clone(), share.2.clone())
+    }
+
+    /// A turn from the shared budget `which` for `cost` calls: `Some(Ok)` once it has come
+    /// (waited for here), `Some(Err(wait))` when it is too far off or all proxies are blocked,
+    /// `None` when Redis cannot say (the caller uses its own share).
+    async fn take(&self, which: &str, quota: QuotaMs, cost: u32) -> Option<Result<(), Duration>> {
+        let mut conn = self.link.conn();
+        let result: redis::RedisResult<i64> = GCRA_SCRIPT
+            .key(format!("{}{which}", self.prefix))
+            .key(format!("{}blocked", self.prefix))
+            .arg(quota.interval)
+            .arg(quota.burst)
+            .arg(MAX_WAIT.as_millis() as u64)
+            .arg(cost)
+            .invoke_async(&mut conn)
+            .await;
+        self.link.note(&result);
+        match result.ok()? {
+            wait if wait < 0 => Some(Err(Duration::from_millis(wait.unsigned_abs()))),
+            wait => {
+                tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+                Some(Ok(()))
+            }
+        }
+    }
+
+    /// Holds every proxy for `wait` (keeping a longer block already there).
+    async fn block(&self, wait: Duration) {
+        let mut conn = self.link.conn();
+        let key = format!("{}blocked", self.prefix);
+        let ms = wait.as_millis() as u64;
+        // SET … GT would do, but needs Redis 7; a longer block already set is kept by PTTL.
+        let result: redis::RedisResult<()> = redis::Script::new(
+            "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], 1, 'PX', ARGV[1]) end",
+        )
+        .key(key)
+        .arg(ms)
+        .invoke_async(&mut conn)
+        .await;
+        self.link.note(&result);
     }
 }
 

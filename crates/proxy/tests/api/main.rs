@@ -12,6 +12,7 @@ mod ops;
 mod platforms;
 mod process;
 mod promo;
+mod redis;
 mod restarts;
 mod ticketwave;
 mod ticketwave_client;
