@@ -60,9 +60,10 @@
       sheet.as = 'style';
       sheet.href = base + FILES.css;
       d.head.appendChild(sheet);
-      // The wasm and its glue are asked for at once, beside the first views, but run only once
-      // those are on screen: compiling and starting them takes the main thread for a while (a
-      // quarter of a second on a slow phone), and the buyer's first price should not wait behind it.
+      // The wasm and its glue are asked for once the first views have arrived, and run only once
+      // those are on screen: their bodies take the renderer's main thread as they come in, and
+      // compiling and starting them takes it for a while (a quarter of a second on a slow phone);
+      // the buyer's first price should wait behind neither.
       var arrived = started.then(function () { return Promise.all(views); });
       var wasm = arrived.then(function () { return fetch(base + FILES.wasm); });
       var glue = arrived.then(function () { return fetch(base + FILES.js); }).then(function (r) { return r.arrayBuffer(); }).catch(function () {});

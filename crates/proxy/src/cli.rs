@@ -101,9 +101,14 @@ impl CreateArgs {
 }
 
 /// Runs an admin command; the text to print on success.
-pub async fn run(command: Command, config: Config) -> Result<String, String> {
+/// `config` has been read from `settings` already (and found valid).
+pub async fn run(command: Command, config: Config, settings: &Settings) -> Result<String, String> {
     match command {
-        Command::CheckConfig => unreachable!("main answers check-config before anything is opened"),
+        Command::CheckConfig => {
+            let read = settings.file().map(|f| format!("read {}", f.display()));
+            let lines: Vec<String> = read.into_iter().chain(settings.describe()).collect();
+            Ok(format!("{}\nthe configuration is valid", lines.join("\n")))
+        }
         Command::Backup { path } => {
             let db = config.data_dir.join("proxy.sqlite");
             if !db.exists() {

@@ -114,10 +114,6 @@ impl Config {
         }
     }
 
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
     /// From the settings as `tessera-proxy`'s command line found them (flags, variables, the
     /// config file, defaults).
     pub fn from_settings(settings: &crate::settings::Settings) -> Result<Self, ConfigError> {
@@ -362,6 +358,11 @@ mod tests {
         let listed: Vec<&str> = crate::settings::SETTINGS.iter().map(|s| s.var).collect();
         let unlisted: Vec<String> = asked.into_inner().into_iter().filter(|n| !listed.contains(&n.as_str())).collect();
         assert!(unlisted.is_empty(), "read but not in settings::SETTINGS: {unlisted:?}");
+        // What is checked for blanks here is what --help and check-config keep hidden there.
+        let hidden: Vec<&str> = crate::settings::SETTINGS.iter().filter(|s| s.secret).map(|s| s.var).collect();
+        for name in SECRETS.iter().chain(&crate::platform_config::PLATFORM_SECRETS) {
+            assert!(hidden.contains(name), "{name} is a secret here but shown by --help");
+        }
     }
 
     #[test]

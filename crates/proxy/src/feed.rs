@@ -19,7 +19,7 @@ use tessera_core::{Currency, Event, EventId, EventStatus, Money, Resale, SoldEls
 use crate::providers::{Change, FeedEvent, FeedTier, Platform};
 
 /// Version 2 of the database (`migrations`).
-pub const SCHEMA_V1: &str = "
+pub const SCHEMA_V2: &str = "
 -- An event as its platform last described it (JSON of providers::FeedEvent; NULL while only
 -- its status is known), the status a later change gave it, and whether it was deleted.
 CREATE TABLE IF NOT EXISTS feed_events (
@@ -268,7 +268,7 @@ mod tests {
 
     fn db() -> Connection {
         let c = Connection::open_in_memory().unwrap();
-        c.execute_batch(SCHEMA_V1).unwrap();
+        c.execute_batch(SCHEMA_V2).unwrap();
         c
     }
 

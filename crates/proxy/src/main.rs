@@ -41,18 +41,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if matches!(cli.command, Some(tessera_proxy::cli::Command::CheckConfig)) {
-        if let Some(file) = settings.file() {
-            println!("read {}", file.display());
-        }
-        for line in settings.describe() {
-            println!("{line}");
-        }
-        println!("the configuration is valid");
-        return ExitCode::SUCCESS;
-    }
     if let Some(command) = cli.command {
-        return match tessera_proxy::cli::run(command, config).await {
+        return match tessera_proxy::cli::run(command, config, settings).await {
             Ok(done) => {
                 println!("{done}");
                 ExitCode::SUCCESS

@@ -88,14 +88,15 @@ impl RedisLink {
         let mut conn = self.conn();
         let now_ms = now_ms(&mut conn).await?;
         let lease_ms = PROXY_LEASE.as_millis() as i64;
-        let (_, _, live): ((), (), u32) = redis::pipe()
+        let (_, _, live, _): ((), (), u32, ()) = redis::pipe()
             .atomic()
             .zadd(&key, &*self.id, now_ms)
             .zrembyscore(&key, "-inf", now_ms - lease_ms)
             .zcard(&key)
+            // The set goes too once every proxy has stopped beating.
+            .pexpire(&key, lease_ms * 2)
             .query_async(&mut conn)
             .await?;
-        let _: () = conn.pexpire(&key, lease_ms * 2).await?;
         Ok(live)
     }
 

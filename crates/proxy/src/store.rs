@@ -93,13 +93,7 @@ impl Store {
 
     /// The schema version the database is at (`migrations`).
     pub async fn schema_version(&self) -> Result<usize, StoreError> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().map_err(|_| StoreError::Task("database lock poisoned".into()))?;
-            Ok(crate::migrations::version(&conn)?)
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        self.with_any(crate::migrations::version).await
     }
 
     /// Copies the database to a new file at `to` with SQLite's online backup, which gives a
@@ -109,14 +103,8 @@ impl Store {
         if to.exists() {
             return Err(StoreError::Backup(format!("{} exists already; give a new file", to.display())));
         }
-        let (conn, to) = (self.conn.clone(), to.to_owned());
-        tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().map_err(|_| StoreError::Task("database lock poisoned".into()))?;
-            conn.backup(rusqlite::MAIN_DB, &to, None)?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        let to = to.to_owned();
+        self.with(move |c| c.backup(rusqlite::MAIN_DB, &to, None)).await
     }
 
     /// Whether the database takes writes now: its write lock is taken and given back, nothing
@@ -129,10 +117,18 @@ impl Store {
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
+        self.with_any(f).await
+    }
+
+    /// `with` for work whose errors are not rusqlite's own (the migrations').
+    async fn with_any<T: Send + 'static, E: Into<StoreError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
             let conn = conn.lock().map_err(|_| StoreError::Task("database lock poisoned".into()))?;
-            f(&conn).map_err(StoreError::from)
+            f(&conn).map_err(Into::into)
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?

@@ -19,12 +19,17 @@ const MAX_WAIT: Duration = Duration::from_millis(1500);
 /// burst on top of the steady rate, so the rate is what is left of `n` after the burst (a
 /// sixth of it, for a cold start loading a page of events at once).
 fn within_any_minute(n: u32) -> Quota {
-    let n = n.max(2);
-    let burst = (n / 6).max(1);
-    let steady = n - burst;
+    let (burst, steady) = burst_and_steady(n);
     Quota::with_period(Duration::from_secs(60) / steady)
         .expect("a positive period")
         .allow_burst(NonZeroU32::new(burst).expect("max(1) is non-zero"))
+}
+
+/// The burst and the steady calls a minute of `n` in any minute (here and in Redis's script).
+fn burst_and_steady(n: u32) -> (u32, u32) {
+    let n = n.max(2);
+    let burst = (n / 6).max(1);
+    (burst, n - burst)
 }
 
 async fn wait_briefly(limiter: &DefaultDirectRateLimiter) -> Result<(), Duration> {
@@ -48,8 +53,8 @@ pub struct Budget {
     /// leave room for checkouts (and the catalogue has a copy to serve meanwhile).
     reads: Arc<DefaultDirectRateLimiter>,
     blocked_until: Arc<Mutex<Option<Instant>>>,
-    /// With Redis: the budget all proxies share (the limiters above are then this proxy's
-    /// share, used while Redis is down).
+    /// With Redis: the budget all proxies share, and this proxy's share for while Redis is
+    /// down (the two limiters above then go unused; a 429's block above still applies).
     shared: Option<Arc<Shared>>,
 }
 
@@ -78,10 +83,9 @@ struct QuotaMs {
 
 impl QuotaMs {
     fn within_any_minute(n: u32) -> Self {
-        let n = n.max(2);
-        let burst = (n / 6).max(1);
+        let (burst, steady) = burst_and_steady(n);
         // Rounded up: a shorter interval would let one call too many into some minute.
-        QuotaMs { interval: 60_000u64.div_ceil(u64::from(n - burst)), burst }
+        QuotaMs { interval: 60_000u64.div_ceil(u64::from(steady)), burst }
     }
 }
 
@@ -106,6 +110,14 @@ return wait
 "#;
 
 static GCRA_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(GCRA));
+
+/// Sets a block unless a longer one is already there (`SET … GT` would need the key to hold a
+/// time rather than to expire).
+static BLOCK_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(
+        "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], 1, 'PX', ARGV[1]) end",
+    )
+});
 
 impl Budget {
     pub fn per_minute(n: u32) -> Self {
@@ -221,6 +233,10 @@ impl Shared {
     /// (waited for here), `Some(Err(wait))` when it is too far off or all proxies are blocked,
     /// `None` when Redis cannot say (the caller uses its own share).
     async fn take(&self, which: &str, quota: QuotaMs, cost: u32) -> Option<Result<(), Duration>> {
+        // Known down (the heartbeat says so within a second): no call waits for a timeout.
+        if !self.link.is_up() {
+            return None;
+        }
         let mut conn = self.link.conn();
         let result: redis::RedisResult<i64> = GCRA_SCRIPT
             .key(format!("{}{which}", self.prefix))
@@ -244,16 +260,11 @@ impl Shared {
     /// Holds every proxy for `wait` (keeping a longer block already there).
     async fn block(&self, wait: Duration) {
         let mut conn = self.link.conn();
-        let key = format!("{}blocked", self.prefix);
-        let ms = wait.as_millis() as u64;
-        // SET … GT would do, but needs Redis 7; a longer block already set is kept by PTTL.
-        let result: redis::RedisResult<()> = redis::Script::new(
-            "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], 1, 'PX', ARGV[1]) end",
-        )
-        .key(key)
-        .arg(ms)
-        .invoke_async(&mut conn)
-        .await;
+        let result: redis::RedisResult<()> = BLOCK_SCRIPT
+            .key(format!("{}blocked", self.prefix))
+            .arg(wait.as_millis() as u64)
+            .invoke_async(&mut conn)
+            .await;
         self.link.note(&result);
     }
 }

@@ -97,7 +97,9 @@ async fn real_answers_match_the_documented_schemas() {
         limit: None,
         expires: None,
     };
-    cli::run(Command::Promo(PromoCommand::Create(args)), app.config.clone()).await.expect("code created");
+    cli::run(Command::Promo(PromoCommand::Create(args)), app.config.clone(), &Default::default())
+        .await
+        .expect("code created");
     let preview = ("/api/v1/promo-preview", "post");
     let (status, body) = app.post_json(preview.0, &json!({"event_id": JAZZ_NIGHT, "code": "openapi10"})).await;
     assert_eq!(status, 200, "{body}");

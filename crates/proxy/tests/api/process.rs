@@ -12,7 +12,7 @@ use crate::helpers::eventually;
 use crate::leaks::{transcript, LeakCheck};
 
 pub struct ProxyProcess {
-    pub child: Child,
+    child: Child,
     pub url: String,
     lines: Arc<Mutex<Vec<String>>>,
     _leaks: LeakCheck,

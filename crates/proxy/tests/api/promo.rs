@@ -37,7 +37,9 @@ async fn create_code_until(
         limit,
         expires,
     };
-    let out = cli::run(Command::Promo(PromoCommand::Create(args)), app.config.clone()).await.expect("code created");
+    let out = cli::run(Command::Promo(PromoCommand::Create(args)), app.config.clone(), &Default::default())
+        .await
+        .expect("code created");
     assert!(out.starts_with(&format!("created promo code {}", code.to_uppercase())), "{out}");
     out.split(['(', ')']).nth(1).unwrap().to_owned()
 }
