@@ -24,6 +24,7 @@ use tessera_core::{Event, EventId};
 
 use crate::feed;
 use crate::providers::{EventSource, Platform};
+use crate::shared_reads::SharedReads;
 use crate::store::Store;
 use crate::upstream::{EventPage, HangHutClient, UpstreamError};
 
@@ -44,6 +45,8 @@ pub struct Catalogue {
     pages: Shelf<u32, EventPage>,
     outage: Arc<Mutex<Outage>>,
     feeds: Option<Arc<Feeds>>,
+    /// The other proxies' reads, with Redis: one upstream read per entry per TTL between them.
+    shared: Option<SharedReads>,
 }
 
 /// The events of the other platforms: kept in the feed (`feed`), which their webhooks write
@@ -200,6 +203,9 @@ pub struct PageRead {
     pub stale: bool,
 }
 
+/// Pages of the list whose shared copies a change drops: more than buyers page through.
+const SHARED_PAGES_FORGOTTEN: u32 = 20;
+
 impl Catalogue {
     pub fn new(upstream: HangHutClient, ttl: Duration) -> Self {
         let outage: Arc<Mutex<Outage>> = Arc::default();
@@ -209,7 +215,14 @@ impl Catalogue {
             pages: Shelf::new("page", ttl, 1_000, outage.clone()),
             outage,
             feeds: None,
+            shared: None,
         }
+    }
+
+    /// Shares HangHut reads with the other proxies.
+    pub fn with_shared_reads(mut self, shared: SharedReads) -> Self {
+        self.shared = Some(shared);
+        self
     }
 
     /// Serves the other platforms' events too.
@@ -262,11 +275,14 @@ impl Catalogue {
         let platform = platform_of(id);
         let got = match (&self.feeds, platform) {
             (feeds, Platform::HangHut) => {
-                let (upstream, feeds) = (self.upstream.clone(), feeds.clone());
+                let (upstream, feeds, shared) = (self.upstream.clone(), feeds.clone(), self.shared.clone());
                 let fetch = move |id: EventId| {
-                    let (upstream, feeds) = (upstream.clone(), feeds.clone());
+                    let (upstream, feeds, shared) = (upstream.clone(), feeds.clone(), shared.clone());
                     async move {
-                        let event = upstream.event(&id).await?;
+                        let event = match &shared {
+                            Some(shared) => shared.read(&format!("event:{id}"), || upstream.event(&id)).await?.0,
+                            None => upstream.event(&id).await?,
+                        };
                         match feeds {
                             Some(feeds) => feeds.with_resales(event).await,
                             None => Ok(event),
@@ -289,18 +305,35 @@ impl Catalogue {
     }
 
     pub async fn page(&self, page: u32) -> Result<PageRead, UpstreamError> {
-        let upstream = self.upstream.clone();
+        let (upstream, shared) = (self.upstream.clone(), self.shared.clone());
         let fetch = move |page: u32| {
-            let upstream = upstream.clone();
-            async move { upstream.events(page, PAGE_SIZE).await }
+            let (upstream, shared) = (upstream.clone(), shared.clone());
+            async move {
+                match &shared {
+                    Some(shared) => {
+                        Ok(shared.read(&format!("page:{page}"), || upstream.events(page, PAGE_SIZE)).await?.0)
+                    }
+                    None => upstream.events(page, PAGE_SIZE).await,
+                }
+            }
         };
         let got = self.pages.read(&page, fetch).await?;
         Ok(PageRead { page: got.value, stale: got.stale })
     }
 
-    /// Drops what we know of an event after something changed it (a sale, a webhook). Every
-    /// page may list it, so every page's copy is only a last resort from now on.
+    /// Drops what we know of an event after something changed it (a sale, a webhook), here
+    /// and in the copies shared with other proxies. Every page may list it, so every page's
+    /// copy is only a last resort from now on.
     pub async fn forget(&self, id: &EventId) {
+        if let Some(shared) = &self.shared {
+            shared.forget(&format!("event:{id}")).await;
+            shared.forget_pages(SHARED_PAGES_FORGOTTEN).await;
+        }
+        self.forget_here(id).await;
+    }
+
+    /// Drops this proxy's own copies of an event (another proxy published a change to it).
+    pub async fn forget_here(&self, id: &EventId) {
         self.events.forget(id).await;
         if let Some(feeds) = &self.feeds {
             feeds.shelf.forget(id).await;

@@ -5,6 +5,7 @@
 
 use tessera_core::{CheckoutRequest, Customer, EventId, Field, FieldError, Problem};
 
+use crate::claims::Claims;
 use crate::error::ApiError;
 use crate::live::LiveHub;
 use crate::promo;
@@ -55,10 +56,13 @@ pub fn fingerprint(request: &CheckoutRequest) -> String {
 }
 
 /// A hand-off answered once per Idempotency-Key: a retry of the same order gets the session
-/// the first try opened (`true` = replayed) without asking the platform again.
+/// the first try opened (`true` = replayed) without asking the platform again. With Redis
+/// (`claims`) the key is claimed there, so a retry that reaches another proxy is answered
+/// alike; while Redis cannot answer, in this proxy's SQLite.
 pub async fn hand_off_once(
     live: &LiveHub,
     store: &Store,
+    claims: Option<&Claims>,
     urls: &ReturnUrls,
     request: &CheckoutRequest,
     key: Option<&IdempotencyKey>,
@@ -67,7 +71,17 @@ pub async fn hand_off_once(
         let upstream_key = format!("tessera-{}", uuid::Uuid::new_v4().simple());
         return hand_off(live, store, urls, request, &upstream_key).await.map(|s| (s, false));
     };
-    let upstream_key = match store.claim_checkout_key(key.as_str(), &fingerprint(request), chrono::Utc::now()).await? {
+    let fingerprint = fingerprint(request);
+    let shared = match claims {
+        Some(claims) => claims.claim_checkout_key(key.as_str(), &fingerprint).await,
+        None => None,
+    };
+    let in_redis = shared.is_some();
+    let claim = match shared {
+        Some(claim) => claim,
+        None => store.claim_checkout_key(key.as_str(), &fingerprint, chrono::Utc::now()).await?,
+    };
+    let upstream_key = match claim {
         KeyClaim::Replay(session) => return Ok((session, true)),
         KeyClaim::Mismatch => {
             return Err(ApiError::Unprocessable(
@@ -80,9 +94,11 @@ pub async fn hand_off_once(
         KeyClaim::Proceed { upstream_key } => upstream_key,
     };
     let result = hand_off(live, store, urls, request, &upstream_key).await;
-    match &result {
-        Ok(session) => store.complete_checkout_key(key.as_str(), session).await?,
-        Err(e) => store.release_checkout_key(key.as_str(), !may_have_reached_upstream(e)).await?,
+    match (&result, claims.filter(|_| in_redis)) {
+        (Ok(session), Some(claims)) => claims.complete_checkout_key(key.as_str(), session).await,
+        (Err(e), Some(claims)) => claims.release_checkout_key(key.as_str(), !may_have_reached_upstream(e)).await,
+        (Ok(session), None) => store.complete_checkout_key(key.as_str(), session).await?,
+        (Err(e), None) => store.release_checkout_key(key.as_str(), !may_have_reached_upstream(e)).await?,
     }
     result.map(|s| (s, false))
 }

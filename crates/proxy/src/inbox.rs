@@ -7,13 +7,19 @@
 //! the feed's events, sales and resales) commit with the applied mark; then the cached copy
 //! of each event it touched is dropped and viewers get the new counts. That second part is
 //! repeatable, so doing it again is harmless.
+//!
+//! With Redis, a delivery is claimed there before it is recorded, so a platform's retry that
+//! reaches another proxy is a duplicate there too; and it is passed to the other proxies
+//! (`peer_deliveries`), which record and apply it in their own inboxes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use tessera_core::EventId;
 
+use crate::claims::{Claims, DeliveryClaim};
 use crate::error::ApiError;
 use crate::live::LiveHub;
+use crate::peer_deliveries::PeerDeliveries;
 use crate::providers::{Delivery, Platform};
 use crate::store::{InboxEntry, Recorded, Store, StoreError};
 
@@ -31,6 +37,8 @@ pub struct Inbox {
     hold_before_apply: bool,
     /// Tixel event id → the tessera events its resales are shown on (configuration).
     resale_events: Arc<HashMap<String, Vec<EventId>>>,
+    /// The other proxies, with Redis.
+    peers: Option<(Claims, PeerDeliveries)>,
 }
 
 impl Inbox {
@@ -43,14 +51,76 @@ impl Inbox {
         hold_before_apply: bool,
         resale_events: HashMap<String, Vec<EventId>>,
     ) -> Self {
-        Inbox { store, live, hold_before_apply, resale_events: Arc::new(resale_events) }
+        Inbox { store, live, hold_before_apply, resale_events: Arc::new(resale_events), peers: None }
+    }
+
+    /// Shares deliveries with the other proxies.
+    pub fn with_peers(mut self, claims: Claims, deliveries: PeerDeliveries) -> Self {
+        self.peers = Some((claims, deliveries));
+        self
+    }
+
+    /// Records and applies the other proxies' deliveries until the returned task is aborted.
+    pub fn follow_peers(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let (_, deliveries) = self.peers.as_ref()?;
+        let inbox = self.clone();
+        Some(deliveries.follow(move |entry| {
+            let inbox = inbox.clone();
+            async move {
+                if let Err(e) = inbox.take_from_peer(&entry).await {
+                    tracing::warn!(delivery = %entry.delivery_id, error = %e, "could not apply another proxy's delivery");
+                }
+            }
+        }))
+    }
+
+    /// Another proxy took this delivery: recorded here and applied (once), and this proxy's
+    /// viewers told. The other proxy already dropped the shared copies and published.
+    async fn take_from_peer(&self, entry: &InboxEntry) -> Result<(), StoreError> {
+        if self.store.record_delivery(entry).await? == Recorded::Applied {
+            return Ok(());
+        }
+        let Some(touched) = self.store.apply_delivery(entry.platform, &entry.delivery_id).await? else {
+            return Ok(());
+        };
+        for event in touched {
+            for id in self.shown_as(entry.platform, &event) {
+                self.live.changed_elsewhere(&id).await;
+            }
+        }
+        Ok(())
     }
 
     /// Writes the delivery to the inbox, then applies it (unless it was applied before).
     /// When this returns `Ok` the delivery is durable and applied: the caller may answer 2xx.
     pub async fn receive(&self, platform: Platform, delivery: Delivery) -> Result<Receipt, ApiError> {
         let entry = InboxEntry { platform, delivery_id: delivery.id, kind: delivery.kind, changes: delivery.changes };
-        let recorded = self.store.record_delivery(&entry).await?;
+        let claim = match &self.peers {
+            Some((claims, _)) => claims.claim_delivery(platform, &entry.delivery_id).await,
+            None => DeliveryClaim::Alone,
+        };
+        match claim {
+            DeliveryClaim::Duplicate => {
+                tracing::info!(delivery = %entry.delivery_id, kind = %entry.kind, "webhook already taken by another proxy");
+                return Ok(Receipt { duplicate: true });
+            }
+            DeliveryClaim::InFlight => {
+                return Err(ApiError::InProgress("This delivery is being received by another proxy; retry shortly"))
+            }
+            DeliveryClaim::Mine | DeliveryClaim::Alone => {}
+        }
+        let recorded = match self.store.record_delivery(&entry).await {
+            Ok(recorded) => recorded,
+            Err(e) => {
+                if let (DeliveryClaim::Mine, Some((claims, _))) = (claim, &self.peers) {
+                    claims.release_delivery(platform, &entry.delivery_id).await;
+                }
+                return Err(e.into());
+            }
+        };
+        if let (DeliveryClaim::Mine, Some((claims, _))) = (claim, &self.peers) {
+            claims.recorded_delivery(platform, &entry.delivery_id).await;
+        }
         tracing::info!(delivery = %entry.delivery_id, kind = %entry.kind, ?recorded, "webhook stored in the inbox");
         if self.hold_before_apply {
             tracing::warn!(delivery = %entry.delivery_id, "test hook: holding the delivery unapplied");
@@ -58,6 +128,9 @@ impl Inbox {
         }
         if recorded != Recorded::Applied {
             self.apply(&entry).await?;
+        }
+        if let (Recorded::New, Some((_, deliveries))) = (recorded, &self.peers) {
+            deliveries.announce(&entry).await;
         }
         Ok(Receipt { duplicate: recorded != Recorded::New })
     }
@@ -94,6 +167,10 @@ impl Inbox {
         for entry in &pending {
             if self.apply(entry).await? {
                 applied += 1;
+                // It may have stopped before telling the others.
+                if let Some((_, deliveries)) = &self.peers {
+                    deliveries.announce(entry).await;
+                }
             }
         }
         if applied > 0 {

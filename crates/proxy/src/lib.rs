@@ -8,6 +8,7 @@
 
 pub mod catalogue;
 pub mod checkout;
+pub mod claims;
 pub mod cli;
 pub mod client_addr;
 pub mod config;
@@ -18,8 +19,10 @@ pub mod health;
 pub mod http_cache;
 pub mod inbox;
 pub mod live;
+pub mod live_bus;
 pub mod metrics;
 pub mod migrations;
+pub mod peer_deliveries;
 pub mod platform_config;
 pub mod promo;
 pub mod providers;
@@ -27,6 +30,7 @@ pub mod rate_limit;
 pub mod redis_link;
 pub mod routes;
 pub mod settings;
+pub mod shared_reads;
 pub mod startup;
 pub mod store;
 pub mod stream_slots;

@@ -1,6 +1,9 @@
 //! Live availability: one broadcast feed per event that any number of SSE viewers share.
 //! A webhook (or any read that finds new counts) publishes a full snapshot with the next
 //! version; viewers that missed some catch up with the next one, since each is complete.
+//!
+//! With Redis (`live_bus`), versions are given by Redis and every proxy's viewers get every
+//! proxy's changes; without it, or while it is down, each proxy numbers its own.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,10 +11,12 @@ use tessera_core::{EventId, Snapshot};
 use tokio::sync::{broadcast, watch};
 
 use crate::catalogue::Catalogue;
+use crate::live_bus::{LiveBus, Message, Stamp};
 use crate::upstream::UpstreamError;
 
 /// A snapshot with its place in the feed. `id` is `{boot}-{version}` so an id from before a
-/// proxy restart never matches one after it.
+/// proxy restart never matches one after it; a version Redis gave is `{epoch}-{version}`,
+/// the same at every proxy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Versioned {
     pub id: String,
@@ -32,6 +37,8 @@ pub struct LiveHub {
     feeds: Arc<Mutex<HashMap<EventId, Feed>>>,
     /// Set once the server is shutting down: every stream says goodbye and ends.
     closing: Arc<watch::Sender<bool>>,
+    /// The other proxies, when there are (Redis).
+    bus: Option<LiveBus>,
 }
 
 /// Updates a slow viewer may fall behind by before it skips to the newest.
@@ -41,7 +48,78 @@ impl LiveHub {
     pub fn new(catalogue: Catalogue) -> Self {
         let boot = format!("{:x}", chrono::Utc::now().timestamp_millis());
         let closing = Arc::new(watch::Sender::new(false));
-        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())), closing }
+        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())), closing, bus: None }
+    }
+
+    /// Shares changes with the other proxies on `bus`.
+    pub fn with_bus(mut self, bus: LiveBus) -> Self {
+        self.bus = Some(bus);
+        self
+    }
+
+    /// Listens to the other proxies until the returned task is aborted (none without a bus).
+    pub fn listen(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let bus = self.bus.as_ref()?;
+        let (receiving, resyncing) = (self.clone(), self.clone());
+        Some(bus.listen(
+            move |m| {
+                let hub = receiving.clone();
+                async move { hub.receive(m).await }
+            },
+            move || {
+                let hub = resyncing.clone();
+                async move { hub.resync().await }
+            },
+        ))
+    }
+
+    /// A state published through Redis (by this proxy or another): shown when newer than
+    /// what this proxy's viewers have. This proxy's own copy of the event is dropped, so
+    /// the next read here fetches what the publisher read rather than an older copy.
+    async fn receive(&self, m: Message) {
+        let event = m.event.clone();
+        if self.accept(&event, &m.stamp, m.snapshot).is_some() {
+            self.catalogue.forget_here(&event).await;
+        }
+    }
+
+    /// After a time cut off from the other proxies: every watched event is read again and
+    /// published, at a version above any this proxy gave alone meanwhile.
+    async fn resync(&self) {
+        tracing::info!("live: listening to the other proxies again; reading watched events afresh");
+        for id in self.watched() {
+            self.catalogue.forget_here(&id).await;
+            if let Err(e) = self.reload(&id).await {
+                tracing::debug!(event = %id, error = %e, "live: could not read a watched event again");
+            }
+        }
+    }
+
+    fn watched(&self) -> Vec<EventId> {
+        let feeds = self.feeds.lock().expect("live feeds lock");
+        feeds.iter().filter(|(_, f)| f.tx.receiver_count() > 0).map(|(id, _)| id.clone()).collect()
+    }
+
+    /// Takes a state Redis numbered, when it is newer than this feed's; returns it then.
+    fn accept(&self, id: &EventId, stamp: &Stamp, snapshot: Snapshot) -> Option<Arc<Versioned>> {
+        self.with_feed(id, |feed| {
+            if stamp.version <= feed.version {
+                return None;
+            }
+            feed.version = stamp.version;
+            let versioned = Arc::new(Versioned {
+                id: format!("{}-{}", stamp.epoch, stamp.version),
+                version: stamp.version,
+                snapshot,
+            });
+            feed.last = Some(versioned.clone());
+            let _ = feed.tx.send(versioned.clone());
+            Some(versioned)
+        })
+    }
+
+    fn current(&self, id: &EventId) -> Option<Arc<Versioned>> {
+        self.with_feed(id, |feed| feed.last.clone())
     }
 
     /// The server is shutting down: every open stream (and any opened from now on) ends,
@@ -69,9 +147,32 @@ impl LiveHub {
         f(feed)
     }
 
-    /// Records `snapshot` as the event's newest state; sends it to viewers when it differs
-    /// from the last one. Returns the current versioned state.
-    pub fn publish(&self, id: &EventId, snapshot: Snapshot) -> Arc<Versioned> {
+    /// Records `snapshot` as the event's newest state; sends it to viewers (every proxy's,
+    /// with Redis) when it differs from the last one. Returns the current versioned state.
+    pub async fn publish(&self, id: &EventId, snapshot: Snapshot) -> Arc<Versioned> {
+        if let Some(bus) = &self.bus {
+            let floor = self.with_feed(id, |feed| feed.version);
+            match bus.publish(id, &snapshot, floor).await {
+                Ok(stamp) => {
+                    // Redis's answer, or newer already (its message came first, or another's).
+                    return match self.accept(id, &stamp, snapshot.clone()) {
+                        Some(v) => v,
+                        None => self
+                            .current(id)
+                            .filter(|c| c.snapshot == snapshot || c.version > stamp.version)
+                            .unwrap_or_else(|| self.publish_here(id, snapshot)),
+                    };
+                }
+                Err(e) => {
+                    tracing::debug!(event = %id, error = ?e.kind(), "live: redis unavailable; this proxy's viewers only")
+                }
+            }
+        }
+        self.publish_here(id, snapshot)
+    }
+
+    /// Publishes to this proxy's viewers alone, numbered here.
+    fn publish_here(&self, id: &EventId, snapshot: Snapshot) -> Arc<Versioned> {
         self.with_feed(id, |feed| {
             if let Some(last) = &feed.last {
                 if last.snapshot == snapshot {
@@ -96,7 +197,7 @@ impl LiveHub {
         // Subscribe first so nothing published between the read and the subscription is lost.
         let rx = self.with_feed(id, |feed| feed.tx.subscribe());
         let read = self.catalogue.event(id).await?;
-        Ok((self.publish(id, Snapshot::of(&read.event)), rx))
+        Ok((self.publish(id, Snapshot::of(&read.event)).await, rx))
     }
 
     /// Something changed upstream and the catalogue has forgotten the event: read it again
@@ -104,7 +205,7 @@ impl LiveHub {
     pub async fn reload(&self, id: &EventId) -> Result<(), UpstreamError> {
         let read = self.catalogue.event(id).await?;
         if !read.stale {
-            self.publish(id, Snapshot::of(&read.event));
+            self.publish(id, Snapshot::of(&read.event)).await;
         }
         Ok(())
     }
@@ -129,7 +230,7 @@ impl LiveHub {
             }
             match (self.catalogue.is_down(&id), last.snapshot.stale) {
                 (true, false) => {
-                    self.publish(&id, Snapshot { stale: true, ..last.snapshot.clone() });
+                    self.publish(&id, Snapshot { stale: true, ..last.snapshot.clone() }).await;
                 }
                 (false, true) => {
                     if let Err(e) = self.reload(&id).await {
@@ -170,6 +271,20 @@ impl LiveHub {
         });
     }
 
+    /// Another proxy learned of a change and published it: only this proxy's own copy is
+    /// dropped, and read again (from the shared copy) when someone here is watching.
+    pub async fn changed_elsewhere(&self, id: &EventId) {
+        self.catalogue.forget_here(id).await;
+        if self.watched().contains(id) {
+            let (hub, id) = (self.clone(), id.clone());
+            tokio::spawn(async move {
+                if let Err(e) = hub.reload(&id).await {
+                    tracing::debug!(event = %id, error = %e, "could not refresh live availability");
+                }
+            });
+        }
+    }
+
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }
@@ -204,10 +319,10 @@ mod tests {
         let hub = hub();
         let id = EventId::parse("ev").unwrap();
         let mut rx = hub.with_feed(&id, |f| f.tx.subscribe());
-        let first = hub.publish(&id, snapshot(5));
-        let same = hub.publish(&id, snapshot(5));
+        let first = hub.publish(&id, snapshot(5)).await;
+        let same = hub.publish(&id, snapshot(5)).await;
         assert_eq!(first, same, "an unchanged state is not a new version");
-        let second = hub.publish(&id, snapshot(4));
+        let second = hub.publish(&id, snapshot(4)).await;
         assert_ne!(first.id, second.id);
         assert_eq!(rx.recv().await.unwrap().snapshot, snapshot(5));
         assert_eq!(rx.recv().await.unwrap().snapshot, snapshot(4));

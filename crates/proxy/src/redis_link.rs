@@ -25,6 +25,8 @@ pub const PREFIX: &str = "tessera:";
 
 #[derive(Clone)]
 pub struct RedisLink {
+    /// For connections of their own (a subscription, a blocking read).
+    client: redis::Client,
     conn: ConnectionManager,
     up: Arc<AtomicBool>,
     /// Proxies alive when last counted (this one included); 1 until Redis has said.
@@ -54,12 +56,44 @@ impl RedisLink {
             .set_max_delay(Duration::from_secs(2));
         let conn = client.get_connection_manager_lazy(config).map_err(|e| BadRedisUrl(format!("{:?}", e.kind())))?;
         let id: Arc<str> = uuid::Uuid::new_v4().to_string().into();
-        Ok(RedisLink { conn, up: Arc::default(), proxies: Arc::new(AtomicU32::new(1)), id })
+        Ok(RedisLink { client, conn, up: Arc::default(), proxies: Arc::new(AtomicU32::new(1)), id })
     }
 
     /// The connection, for one command. Cheap: clones share one multiplexed connection.
     pub fn conn(&self) -> ConnectionManager {
         self.conn.clone()
+    }
+
+    /// A subscriber connection of its own (pub/sub cannot share the multiplexed one).
+    pub async fn pubsub(&self) -> redis::RedisResult<redis::aio::PubSub> {
+        tokio::time::timeout(COMMAND_TIMEOUT * 4, self.client.get_async_pubsub())
+            .await
+            .unwrap_or_else(|_| Err(timed_out()))
+    }
+
+    /// A connection of its own, for commands that block (`XREAD BLOCK`) and would hold up
+    /// every other command on the shared one; they may block for up to `block`.
+    pub async fn dedicated(&self, block: Duration) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(COMMAND_TIMEOUT * 4))
+            .set_response_timeout(Some(block + COMMAND_TIMEOUT * 4));
+        self.client.get_multiplexed_async_connection_with_config(&config).await
+    }
+
+    /// This proxy's id among the live ones (random per run).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Runs one command (or script) on the shared connection within the command timeout,
+    /// and records whether Redis answered.
+    pub async fn run<T, F>(&self, command: F) -> redis::RedisResult<T>
+    where
+        F: std::future::Future<Output = redis::RedisResult<T>>,
+    {
+        let result = tokio::time::timeout(COMMAND_TIMEOUT, command).await.unwrap_or_else(|_| Err(timed_out()));
+        self.note(&result);
+        result
     }
 
     /// Whether Redis answered the last heartbeat (or the last command since).
@@ -108,9 +142,8 @@ impl RedisLink {
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;
-                let result = tokio::time::timeout(COMMAND_TIMEOUT * 4, link.beat())
-                    .await
-                    .unwrap_or_else(|_| Err(redis::RedisError::from((redis::ErrorKind::Io, "timed out"))));
+                let result =
+                    tokio::time::timeout(COMMAND_TIMEOUT * 4, link.beat()).await.unwrap_or_else(|_| Err(timed_out()));
                 if let Ok(live) = &result {
                     link.proxies.store(*live, Ordering::Relaxed);
                 }
@@ -124,6 +157,10 @@ impl RedisLink {
         let mut conn = self.conn();
         let _: redis::RedisResult<()> = conn.zrem(format!("{PREFIX}proxies"), &*self.id).await;
     }
+}
+
+fn timed_out() -> redis::RedisError {
+    redis::RedisError::from((redis::ErrorKind::Io, "timed out"))
 }
 
 /// Redis's own clock in milliseconds: one clock for every proxy, whatever theirs say.

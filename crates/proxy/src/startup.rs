@@ -12,14 +12,18 @@ use tokio::net::TcpListener;
 
 use crate::catalogue::{Catalogue, Feeds};
 use crate::checkout::ReturnUrls;
+use crate::claims::Claims;
 use crate::config::{Config, Upstream};
 use crate::cross_origin::AllowedOrigins;
 use crate::inbox::Inbox;
 use crate::live::LiveHub;
+use crate::live_bus::LiveBus;
+use crate::peer_deliveries::PeerDeliveries;
 use crate::providers::{self, EventSource, Platform, WebhookFormat};
 use crate::rate_limit::ClientLimiter;
 use crate::redis_link::RedisLink;
 use crate::routes::{router, App};
+use crate::shared_reads::SharedReads;
 use crate::store::Store;
 use crate::stream_slots::StreamSlots;
 use crate::upstream::{Budget, HangHutClient};
@@ -56,8 +60,10 @@ pub struct Application {
     sandbox: Option<RunningSandbox>,
     sandbox_key: Option<SecretString>,
     ticketwave_sandbox: Option<RunningTicketWave>,
-    /// The shared Redis and the heartbeat that keeps this proxy counted there.
-    redis: Option<(RedisLink, tokio::task::JoinHandle<()>)>,
+    /// The shared Redis, when configured.
+    redis: Option<RedisLink>,
+    /// Tasks that run while it serves: the Redis heartbeat, listening to the other proxies.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -136,13 +142,24 @@ impl Application {
         let resale_events = config.platforms.tixel.as_ref().map(|t| t.events.clone()).unwrap_or_default();
         let source: Option<Arc<dyn EventSource>> = ticketwave.as_ref().map(|w| w.source.clone());
         let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl);
-        let catalogue = Catalogue::new(upstream, config.event_ttl).with_feeds(feeds);
-        let live = LiveHub::new(catalogue.clone());
+        let mut catalogue = Catalogue::new(upstream, config.event_ttl).with_feeds(feeds);
+        if let Some(link) = &redis {
+            catalogue = catalogue.with_shared_reads(SharedReads::new(link.clone(), config.event_ttl));
+        }
+        let mut live = LiveHub::new(catalogue.clone());
+        if let Some(link) = &redis {
+            live = live.with_bus(LiveBus::new(link.clone()));
+        }
         // Open widgets hear within a couple of seconds that the platform stopped answering.
         live.watch_outages(Duration::from_secs(2));
-        let inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
+        let mut inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
+        let claims = redis.as_ref().map(|link| Claims::new(link.clone()));
+        if let (Some(link), Some(claims)) = (&redis, &claims) {
+            inbox = inbox.with_peers(claims.clone(), PeerDeliveries::new(link.clone()));
+        }
         // Deliveries a previous run took but did not apply (it was killed in between).
         inbox.replay_unapplied().await?;
+        let background: Vec<_> = heartbeat.into_iter().chain(live.listen()).chain(inbox.follow_peers()).collect();
         let state = Arc::new(App {
             live: live.clone(),
             inbox,
@@ -164,6 +181,7 @@ impl Application {
             public_url: public_url.clone(),
             event_ttl: config.event_ttl,
             redis: redis.clone(),
+            claims,
         });
         let allowed_origins = AllowedOrigins::new(&allowed_origins);
         Ok(Application {
@@ -175,7 +193,8 @@ impl Application {
             sandbox,
             sandbox_key,
             ticketwave_sandbox: ticketwave.and_then(|w| w.sandbox),
-            redis: redis.zip(heartbeat),
+            redis,
+            background,
         })
     }
 
@@ -223,8 +242,10 @@ impl Application {
             live.close_streams();
         };
         let served = serve(self.listener, self.router, self.read_timeout, shutdown).await;
-        if let Some((link, heartbeat)) = self.redis {
-            heartbeat.abort();
+        for task in &self.background {
+            task.abort();
+        }
+        if let Some(link) = self.redis {
             // The others' shares of the budget grow now rather than when this lease runs out.
             let _ = tokio::time::timeout(Duration::from_secs(1), link.leave()).await;
         }

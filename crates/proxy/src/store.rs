@@ -254,7 +254,7 @@ impl Store {
 
 /// A webhook delivery as the inbox keeps it: its id and what applying it changes. No buyer
 /// data (names, emails) is kept: the providers drop it while parsing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InboxEntry {
     pub platform: Platform,
     pub delivery_id: String,
@@ -399,7 +399,7 @@ fn count_promo_use(c: &Connection, order_id: &str, event: &str, code: &str) -> r
 pub const CHECKOUT_KEY_TTL: chrono::Duration = chrono::Duration::hours(24);
 /// A checkout under a key counts as in progress this long; after that a retry may take over
 /// (the first attempt died with its process). Longer than two upstream calls can take.
-const CHECKOUT_KEY_BUSY: chrono::Duration = chrono::Duration::seconds(60);
+pub const CHECKOUT_KEY_BUSY: chrono::Duration = chrono::Duration::seconds(60);
 
 /// What to do with a checkout that carries an Idempotency-Key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,7 +104,8 @@ pub async fn create(
         Some(Kind::Json) => {
             let result = async {
                 let request = parse_json(&body)?;
-                hand_off_once(&app.live, &app.store, &app.return_urls, &request, key.as_ref()).await
+                hand_off_once(&app.live, &app.store, app.claims.as_ref(), &app.return_urls, &request, key.as_ref())
+                    .await
             }
             .await;
             match result {
@@ -123,7 +124,15 @@ pub async fn create(
             let result = async {
                 let form: CheckoutForm = serde_urlencoded::from_bytes(&body)
                     .map_err(|e| ApiError::BadRequest(format!("The form is not valid: {e}")))?;
-                hand_off_once(&app.live, &app.store, &app.return_urls, &form.into_request()?, key.as_ref()).await
+                hand_off_once(
+                    &app.live,
+                    &app.store,
+                    app.claims.as_ref(),
+                    &app.return_urls,
+                    &form.into_request()?,
+                    key.as_ref(),
+                )
+                .await
             }
             .await;
             match result {

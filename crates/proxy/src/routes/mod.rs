@@ -71,6 +71,8 @@ pub struct App {
     pub event_ttl: Duration,
     /// The Redis this proxy shares with others, when configured.
     pub redis: Option<crate::redis_link::RedisLink>,
+    /// Idempotency-Keys claimed across proxies (with Redis).
+    pub claims: Option<crate::claims::Claims>,
 }
 
 impl App {

@@ -34,7 +34,7 @@ pub struct CheckoutSession {
 
 /// One page of the public event list, as the catalogue keeps it (the widget gets it as
 /// `tessera_core::EventPageRead`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct EventPage {
     pub events: Vec<EventSummary>,
     pub meta: PageMeta,

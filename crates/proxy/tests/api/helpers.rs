@@ -306,10 +306,20 @@ impl Recorder {
 /// A proxy whose upstream is `base_url` with `api_key` (no embedded sandbox), and what keeps
 /// its data directory (and checks it leaked nothing when dropped).
 pub async fn spawn_app_against(base_url: &str, api_key: &str) -> (String, AppGuard) {
+    spawn_app_against_with(base_url, api_key, |_| {}).await
+}
+
+/// `spawn_app_against`, with the config adjusted first.
+pub async fn spawn_app_against_with(
+    base_url: &str,
+    api_key: &str,
+    adjust: impl FnOnce(&mut Config),
+) -> (String, AppGuard) {
     let dir = tempfile::tempdir().unwrap();
     let mut c = config(dir.path());
     c.upstream = Upstream::HangHut { base_url: base_url.parse().unwrap(), api_key: SecretString::from(api_key) };
     c.upstream_timeout = Duration::from_secs(2);
+    adjust(&mut c);
     let app = build_watched(c).await;
     let url = app.public_url().as_str().trim_end_matches('/').to_owned();
     tokio::spawn(app.run_until(std::future::pending()));
@@ -388,24 +398,28 @@ impl TestApp {
 
     /// Creates a checkout straight on the platform (not through the proxy) and pays it.
     pub async fn buy_upstream(&self, event: &str, tier: &str, quantity: u32) {
-        let r: Value = self
-            .http
-            .post(format!("{}/checkouts", self.sandbox_url))
-            .bearer_auth(&self.sandbox_key)
-            .json(&serde_json::json!({
-                "event_id": event, "tier_id": tier, "quantity": quantity,
-                "customer": {"name": "Upstream Buyer", "email": "up@example.com"},
-                "success_url": "https://elsewhere.example/ok"
-            }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let url = r["data"]["checkout_url"].as_str().unwrap_or_else(|| panic!("{r}"));
-        pay(&self.http, url).await;
+        buy_at(&self.http, &self.sandbox_url, &self.sandbox_key, event, tier, quantity).await;
     }
+}
+
+/// Creates a checkout straight on the sandbox at `sandbox_url` and pays it.
+pub async fn buy_at(http: &reqwest::Client, sandbox_url: &str, key: &str, event: &str, tier: &str, quantity: u32) {
+    let r: Value = http
+        .post(format!("{sandbox_url}/checkouts"))
+        .bearer_auth(key)
+        .json(&serde_json::json!({
+            "event_id": event, "tier_id": tier, "quantity": quantity,
+            "customer": {"name": "Upstream Buyer", "email": "up@example.com"},
+            "success_url": "https://elsewhere.example/ok"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = r["data"]["checkout_url"].as_str().unwrap_or_else(|| panic!("{r}"));
+    pay(http, url).await;
 }
 
 /// Presses Pay on the hosted checkout page; returns where the buyer is sent.

@@ -9,14 +9,19 @@ use tessera_sandbox::seed::{JAZZ_GA, JAZZ_NIGHT};
 use crate::helpers::*;
 
 /// Reads an SSE response until one `availability` event arrives (heartbeats skipped).
-struct Stream {
+pub struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Stream {
     async fn open(app: &TestApp, last_event_id: Option<&str>) -> Stream {
-        let mut r = app.http.get(format!("{}/api/v1/events/{JAZZ_NIGHT}/live", app.url));
+        Stream::open_at(&app.http, &app.url, last_event_id).await
+    }
+
+    /// The Jazz Night stream of the proxy at `url`.
+    pub async fn open_at(http: &reqwest::Client, url: &str, last_event_id: Option<&str>) -> Stream {
+        let mut r = http.get(format!("{url}/api/v1/events/{JAZZ_NIGHT}/live"));
         if let Some(id) = last_event_id {
             r = r.header("Last-Event-ID", id);
         }
@@ -27,7 +32,7 @@ impl Stream {
     }
 
     /// `(id, snapshot)` of the next availability event, or `None` after `within`.
-    async fn next(&mut self, within: Duration) -> Option<(String, Value)> {
+    pub async fn next(&mut self, within: Duration) -> Option<(String, Value)> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
@@ -45,7 +50,7 @@ impl Stream {
     }
 }
 
-fn ga(snapshot: &Value) -> i64 {
+pub fn ga(snapshot: &Value) -> i64 {
     snapshot["tiers"].as_array().unwrap().iter().find(|t| t["id"] == JAZZ_GA).unwrap()["available"].as_i64().unwrap()
 }
 

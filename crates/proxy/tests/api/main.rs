@@ -14,6 +14,7 @@ mod process;
 mod promo;
 mod redis;
 mod restarts;
+mod scale_out;
 mod ticketwave;
 mod ticketwave_client;
 mod webhooks;
