@@ -67,13 +67,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 4. A real browser and its driver, brotli for precompressed assets, and redis-server.
+# 4. A real browser and its driver, brotli for precompressed assets, redis-server and nginx.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
 # The Redis several proxies share; the tests start their own on loopback.
 command -v redis-server >/dev/null || missing+=(redis-server)
+# The load balancer of docs/deploy.md; the tests run their own on loopback, in front of three proxies.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]} (Debian)"
   apt_install "${missing[@]}"

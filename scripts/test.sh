@@ -23,8 +23,8 @@ CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
 scripts/build-widget.sh
 step "size budget of the built widget (brotli bytes a buyer downloads)"
 node --test tests/size/
-step "building the proxy binary for the end-to-end tests"
-cargo build -p tessera-proxy --quiet
+step "building the proxy and sandbox binaries for the end-to-end tests"
+cargo build -p tessera-proxy -p tessera-sandbox --quiet
 
 step "schemathesis: the running proxy against its own OpenAPI document (/api/v1/openapi.json)"
 # The real binary with its embedded sandbox in a scratch data dir, on loopback only. The

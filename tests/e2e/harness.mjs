@@ -96,7 +96,8 @@ globalThis.fetch = async (input, init) => {
 
 /** Starts `target/debug/tessera-proxy`; resolves once it prints its URL. */
 export async function startProxy(env = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+  // A restarted proxy is given its old data directory back.
+  const dataDir = env.TESSERA_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const bin = process.env.TESSERA_PROXY_BIN || join(ROOT, 'target', 'debug', 'tessera-proxy');
   // A test that sets its own secrets keeps them; the others get the harness's known ones.
   const secretEnv = { ...E2E_SECRETS, ...env };
@@ -149,6 +150,12 @@ export async function startProxy(env = {}) {
         for (const line of text.split('\n').filter(Boolean)) record({ kind: 'log', stream: `${args[0]} ${name}`, line });
       }
       return stdout.trim();
+    },
+    /** Ends it at once (SIGKILL): nothing is finished, the data directory is kept. */
+    async kill() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
