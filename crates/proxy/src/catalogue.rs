@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use tessera_core::{Event, EventId};
 
 use crate::feed;
+use crate::metrics::Metrics;
 use crate::providers::{EventSource, Platform};
 use crate::shared_reads::SharedReads;
 use crate::store::Store;
@@ -47,6 +48,7 @@ pub struct Catalogue {
     feeds: Option<Arc<Feeds>>,
     /// The other proxies' reads, with Redis: one upstream read per entry per TTL between them.
     shared: Option<SharedReads>,
+    metrics: Option<Metrics>,
 }
 
 /// The events of the other platforms: kept in the feed (`feed`), which their webhooks write
@@ -216,6 +218,19 @@ impl Catalogue {
             outage,
             feeds: None,
             shared: None,
+            metrics: None,
+        }
+    }
+
+    /// Counts its reads, by what answered them, in `metrics`.
+    pub fn counted_by(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count<V>(&self, what: &'static str, served: &Served<V>) {
+        if let Some(m) = &self.metrics {
+            m.catalogue_read(what, served.source);
         }
     }
 
@@ -301,6 +316,7 @@ impl Catalogue {
             }
             (None, _) => return Err(UpstreamError::NotFound),
         };
+        self.count("event", &got);
         Ok(Read { event: got.value, stale: got.stale, down: got.down })
     }
 
@@ -318,6 +334,7 @@ impl Catalogue {
             }
         };
         let got = self.pages.read(&page, fetch).await?;
+        self.count("page", &got);
         Ok(PageRead { page: got.value, stale: got.stale })
     }
 
@@ -385,11 +402,17 @@ struct Served<V> {
     value: Arc<V>,
     stale: bool,
     down: bool,
+    /// For the metrics: `cache` (this proxy's copy), `fetched` (asked for now), `stale`.
+    source: &'static str,
 }
 
 impl<V> Served<V> {
     fn fresh(value: Arc<V>) -> Self {
-        Served { value, stale: false, down: false }
+        Served { value, stale: false, down: false, source: "cache" }
+    }
+
+    fn fetched(value: Arc<V>) -> Self {
+        Served { value, stale: false, down: false, source: "fetched" }
     }
 }
 
@@ -442,7 +465,7 @@ where
                 if probe {
                     self.refresh_in_background(key, fetch);
                 }
-                return Ok(Served { value: k.value, stale: true, down: true });
+                return Ok(Served { value: k.value, stale: true, down: true, source: "stale" });
             }
             if !probe {
                 return Err(UpstreamError::Unavailable("the platform is not answering; asking again shortly".into()));
@@ -454,7 +477,7 @@ where
             }
         }
         match self.load(key, fetch).await {
-            Ok(value) => Ok(Served::fresh(value)),
+            Ok(value) => Ok(Served::fetched(value)),
             Err(e @ (UpstreamError::Unavailable(_) | UpstreamError::RateLimited(_))) => match known {
                 Some(k) => {
                     let down = matches!(e, UpstreamError::Unavailable(_));
@@ -464,7 +487,7 @@ where
                     } else {
                         tracing::debug!(what = self.what, key = %key, error = %e, "serving the last known copy");
                     }
-                    Ok(Served { value: k.value, stale: true, down })
+                    Ok(Served { value: k.value, stale: true, down, source: "stale" })
                 }
                 None => Err(e),
             },

@@ -10,15 +10,9 @@
 //! method the counting code calls. A histogram also needs `PrometheusHandle::run_upkeep` now
 //! and then (the exporter's own listener would do it); gauges and counters do not.
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use metrics::{counter, describe_counter, describe_gauge, gauge, Gauge};
+use metrics::{counter, describe_counter, describe_gauge, gauge, Counter, Gauge};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use std::sync::Arc;
-
-use crate::routes::AppState;
 
 /// SSE streams open on this proxy right now, across all events.
 pub const LIVE_VIEWERS: &str = "tessera_live_viewers";
@@ -29,6 +23,21 @@ pub const HTTP_REQUESTS: &str = "tessera_http_requests_total";
 pub const INBOX_PENDING: &str = "tessera_inbox_pending";
 /// 1 while the shared Redis answers, 0 while it does not (absent without Redis).
 pub const REDIS_UP: &str = "tessera_redis_up";
+/// Calls made to the platform, by what it answered (`ok`, `rate_limited` for a 429, …).
+pub const UPSTREAM_CALLS: &str = "tessera_upstream_calls_total";
+/// Calls the budget did not let out (the catalogue served a copy instead, or the buyer was
+/// told to retry): how often the budget is the limit.
+pub const BUDGET_REFUSED: &str = "tessera_upstream_budget_refused_total";
+/// The platform calls a minute all proxies on this key may make together.
+pub const BUDGET_PER_MINUTE: &str = "tessera_upstream_budget_per_minute";
+/// Catalogue reads by what answered them: this proxy's cache, a copy shared by another proxy
+/// (Redis), the platform, or a stale copy while the platform could not be had.
+pub const CATALOGUE_READS: &str = "tessera_catalogue_reads_total";
+/// Catalogue fetches with Redis, by who asked the platform: another proxy (`shared`, no call
+/// from here) or this one (`upstream`).
+pub const SHARED_READS: &str = "tessera_shared_reads_total";
+/// Webhook deliveries received, by platform and outcome.
+pub const WEBHOOKS: &str = "tessera_webhook_deliveries_total";
 
 /// The Content-Type of Prometheus's text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -41,6 +50,7 @@ pub struct Metrics {
     handle: PrometheusHandle,
     live_viewers: Gauge,
     inbox_pending: Gauge,
+    budget_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -53,13 +63,68 @@ impl Metrics {
     pub fn new() -> Self {
         let recorder = Arc::new(PrometheusBuilder::new().build_recorder());
         let handle = recorder.handle();
-        let (live_viewers, inbox_pending) = metrics::with_local_recorder(recorder.as_ref(), || {
+        let (live_viewers, inbox_pending, budget_refused) = metrics::with_local_recorder(recorder.as_ref(), || {
             describe_gauge!(LIVE_VIEWERS, "Live availability streams (SSE) open on this proxy, across events.");
             describe_gauge!(INBOX_PENDING, "Webhook deliveries taken (answered 2xx) and not yet applied.");
             describe_counter!(HTTP_REQUESTS, "Requests answered, by route pattern and status.");
-            (gauge!(LIVE_VIEWERS), gauge!(INBOX_PENDING))
+            describe_counter!(UPSTREAM_CALLS, "Calls this proxy made to the platform, by outcome.");
+            describe_counter!(BUDGET_REFUSED, "Platform calls the shared budget did not let out.");
+            describe_gauge!(BUDGET_PER_MINUTE, "Platform calls a minute all proxies on this key may make together.");
+            describe_counter!(CATALOGUE_READS, "Catalogue reads by what answered: cache, shared, upstream, stale.");
+            describe_counter!(
+                SHARED_READS,
+                "Catalogue fetches with Redis: a copy another proxy read, or a call from here."
+            );
+            describe_counter!(WEBHOOKS, "Webhook deliveries received, by platform and outcome.");
+            (gauge!(LIVE_VIEWERS), gauge!(INBOX_PENDING), counter!(BUDGET_REFUSED))
         });
-        Metrics { recorder, handle, live_viewers, inbox_pending }
+        Metrics { recorder, handle, live_viewers, inbox_pending, budget_refused }
+    }
+
+    /// The inbox's unapplied deliveries, as just counted.
+    pub fn set_inbox_pending(&self, n: usize) {
+        self.inbox_pending.set(n as f64);
+    }
+
+    /// One platform call answered `outcome` (`ok`, `rate_limited`, `server_error`,
+    /// `client_error`, `unreachable`).
+    pub fn upstream_call(&self, outcome: &'static str) {
+        self.register(|| counter!(UPSTREAM_CALLS, "outcome" => outcome).increment(1));
+    }
+
+    /// The budget held a call back.
+    pub fn budget_refused(&self) {
+        self.budget_refused.increment(1);
+    }
+
+    /// The budget all proxies share, per minute.
+    pub fn set_budget(&self, per_minute: u32) {
+        self.register(|| gauge!(BUDGET_PER_MINUTE).set(f64::from(per_minute)));
+    }
+
+    /// One catalogue read of `what` (`event`, `page`) answered by `source`.
+    pub fn catalogue_read(&self, what: &'static str, source: &'static str) {
+        self.register(|| counter!(CATALOGUE_READS, "what" => what, "source" => source).increment(1));
+    }
+
+    /// One fetch through Redis answered by `source` (`shared`, `upstream`).
+    pub fn shared_read(&self, source: &'static str) {
+        self.register(|| counter!(SHARED_READS, "source" => source).increment(1));
+    }
+
+    /// One webhook delivery from `platform` with `outcome` (`new`, `duplicate`, `ignored`,
+    /// `unauthorized`, `unreadable`, `failed`).
+    pub fn webhook(&self, platform: &'static str, outcome: &'static str) {
+        self.register(|| counter!(WEBHOOKS, "platform" => platform, "outcome" => outcome).increment(1));
+    }
+
+    /// Whether Redis answers now.
+    pub fn set_redis_up(&self, up: bool) {
+        let gauge = self.register(|| {
+            describe_gauge!(REDIS_UP, "Whether the Redis this proxy shares with others answers (1) or not (0).");
+            gauge!(REDIS_UP)
+        });
+        gauge.set(if up { 1.0 } else { 0.0 });
     }
 
     /// Runs `f` with this proxy's registry as the recorder, so the `metrics` macros in it
@@ -96,37 +161,6 @@ impl Drop for LiveViewer {
     fn drop(&mut self) {
         self.0.decrement(1.0);
     }
-}
-
-/// `GET /metrics`. Figures that live elsewhere (the inbox in the database) are read now.
-pub async fn endpoint(State(app): State<AppState>) -> impl IntoResponse {
-    if let Some(redis) = &app.redis {
-        let up = app.metrics.register(|| {
-            describe_gauge!(REDIS_UP, "Whether the Redis this proxy shares with others answers (1) or not (0).");
-            gauge!(REDIS_UP)
-        });
-        up.set(if redis.is_up() { 1.0 } else { 0.0 });
-    }
-    match app.store.unapplied_deliveries().await {
-        Ok(pending) => app.metrics.inbox_pending.set(pending.len() as f64),
-        Err(e) => tracing::warn!(error = %e, "metrics: the inbox could not be read"),
-    }
-    ([(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))], app.metrics.render())
-}
-
-/// Counts every request that matched a route, under the route's pattern and its status.
-pub async fn count_requests(
-    State(app): State<AppState>,
-    route: Option<MatchedPath>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let route = route.map(|r| r.as_str().to_owned());
-    let response = next.run(request).await;
-    if let Some(route) = route {
-        app.metrics.request(&route, response.status().as_u16());
-    }
-    response
 }
 
 #[cfg(test)]

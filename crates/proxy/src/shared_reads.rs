@@ -10,6 +10,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::future::Future;
 use std::time::Duration;
 
+use crate::metrics::Metrics;
 use crate::redis_link::{RedisLink, PREFIX};
 
 /// How long a reader may hold an entry's lock: longer than an upstream call takes.
@@ -22,6 +23,7 @@ const POLL: Duration = Duration::from_millis(15);
 pub struct SharedReads {
     link: RedisLink,
     ttl: Duration,
+    metrics: Metrics,
 }
 
 /// Where a value came from, for the cache metrics.
@@ -34,8 +36,16 @@ pub enum Source {
 }
 
 impl SharedReads {
-    pub fn new(link: RedisLink, ttl: Duration) -> Self {
-        SharedReads { link, ttl }
+    pub fn new(link: RedisLink, ttl: Duration, metrics: Metrics) -> Self {
+        SharedReads { link, ttl, metrics }
+    }
+
+    fn counted<V>(&self, value: V, source: Source) -> (V, Source) {
+        self.metrics.shared_read(match source {
+            Source::Shared => "shared",
+            Source::Upstream => "upstream",
+        });
+        (value, source)
     }
 
     fn key(what: &str) -> String {
@@ -57,11 +67,11 @@ impl SharedReads {
         Fut: Future<Output = Result<V, E>>,
     {
         if !self.link.is_up() {
-            return fetch().await.map(|v| (v, Source::Upstream));
+            return fetch().await.map(|v| self.counted(v, Source::Upstream));
         }
         let key = Self::key(what);
         if let Some(v) = self.copy(&key).await {
-            return Ok((v, Source::Shared));
+            return Ok(self.counted(v, Source::Shared));
         }
         let lock = format!("{key}:lock");
         let mut conn = self.link.conn();
@@ -83,7 +93,7 @@ impl SharedReads {
             while tokio::time::Instant::now() < until && self.link.is_up() {
                 tokio::time::sleep(POLL).await;
                 if let Some(v) = self.copy(&key).await {
-                    return Ok((v, Source::Shared));
+                    return Ok(self.counted(v, Source::Shared));
                 }
             }
         }
@@ -103,7 +113,7 @@ impl SharedReads {
                 )
                 .await;
         }
-        Ok((value, Source::Upstream))
+        Ok(self.counted(value, Source::Upstream))
     }
 
     /// Drops the shared copy of `what` (it changed), so the next read anywhere is fresh.

@@ -142,9 +142,12 @@ impl Application {
         let resale_events = config.platforms.tixel.as_ref().map(|t| t.events.clone()).unwrap_or_default();
         let source: Option<Arc<dyn EventSource>> = ticketwave.as_ref().map(|w| w.source.clone());
         let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl);
-        let mut catalogue = Catalogue::new(upstream, config.event_ttl).with_feeds(feeds);
+        let metrics = crate::metrics::Metrics::new();
+        let mut catalogue = Catalogue::new(upstream.counted_by(metrics.clone()), config.event_ttl)
+            .with_feeds(feeds)
+            .counted_by(metrics.clone());
         if let Some(link) = &redis {
-            catalogue = catalogue.with_shared_reads(SharedReads::new(link.clone(), config.event_ttl));
+            catalogue = catalogue.with_shared_reads(SharedReads::new(link.clone(), config.event_ttl, metrics.clone()));
         }
         let mut live = LiveHub::new(catalogue.clone());
         if let Some(link) = &redis {
@@ -177,7 +180,7 @@ impl Application {
             checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
             stream_slots: StreamSlots::per_client(config.live_streams_per_client),
             trusted_proxies: config.trusted_proxies.clone().into(),
-            metrics: crate::metrics::Metrics::new(),
+            metrics,
             public_url: public_url.clone(),
             event_ttl: config.event_ttl,
             redis: redis.clone(),

@@ -4,6 +4,7 @@ mod checkout;
 mod events;
 mod first_view;
 mod live;
+mod metrics;
 pub mod openapi;
 mod promo;
 mod site;
@@ -130,10 +131,10 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/healthz", get(crate::health::livez))
         .route("/livez", get(crate::health::livez))
         .route("/readyz", get(crate::health::readyz))
-        .route("/metrics", get(crate::metrics::endpoint))
+        .route("/metrics", get(metrics::endpoint))
         .merge(site::routes(&state.widget_dir))
         // Every route above, counted by its pattern (a route layer sees which one matched).
-        .route_layer(from_fn_with_state(state.clone(), crate::metrics::count_requests))
+        .route_layer(from_fn_with_state(state.clone(), metrics::count_requests))
         // Applies to the routes registered so far that have none yet (the demo pages, /healthz,
         // /metrics).
         .method_not_allowed_fallback(events::wrong_method)

@@ -124,22 +124,27 @@ async fn receive(
     body: &[u8],
 ) -> Result<Json<WebhookReceipt>, ApiError> {
     let format = app.webhooks.get(&platform).ok_or_else(no_endpoint)?;
+    let count = |outcome| app.metrics.webhook(platform.name(), outcome);
     format.authenticate(headers, token, body).map_err(|e| {
         tracing::warn!(platform = platform.name(), reason = %e, "refused a webhook");
+        count("unauthorized");
         ApiError::Unauthorized("Webhook signature or token is missing or does not match")
     })?;
     // The reason goes to the sender only: it may quote a value of the body.
     let parsed = format.parse(headers, body).map_err(|e| {
         tracing::warn!(platform = platform.name(), "an authentic webhook could not be read");
+        count("unreadable");
         ApiError::BadRequest(format!("The {} webhook could not be read: {e}", platform.display_name()))
     })?;
     match parsed {
         Parsed::Ignore(reason) => {
             tracing::info!(platform = platform.name(), reason, "webhook accepted and ignored");
+            count("ignored");
             Ok(Json(WebhookReceipt { received: true, duplicate: false, ignored: true }))
         }
         Parsed::Apply(delivery) => {
-            let receipt = app.inbox.receive(platform, delivery).await?;
+            let receipt = app.inbox.receive(platform, delivery).await.inspect_err(|_| count("failed"))?;
+            count(if receipt.duplicate { "duplicate" } else { "new" });
             Ok(Json(WebhookReceipt { received: true, duplicate: receipt.duplicate, ignored: false }))
         }
     }

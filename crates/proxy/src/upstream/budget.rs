@@ -48,14 +48,21 @@ async fn wait_briefly(limiter: &DefaultDirectRateLimiter) -> Result<(), Duration
 
 #[derive(Clone)]
 pub struct Budget {
-    limiter: Arc<DefaultDirectRateLimiter>,
-    /// Catalogue reads may use two thirds of the budget: a hot on-sale full of viewers must
-    /// leave room for checkouts (and the catalogue has a copy to serve meanwhile).
-    reads: Arc<DefaultDirectRateLimiter>,
+    /// Calls a minute, for all the proxies that share it.
+    n: u32,
     blocked_until: Arc<Mutex<Option<Instant>>>,
+    mode: Mode,
+}
+
+#[derive(Clone)]
+enum Mode {
+    /// This proxy alone: `all` for every call; catalogue reads may use two thirds of the
+    /// budget (`reads`), since a hot on-sale full of viewers must leave room for checkouts
+    /// (and the catalogue has a copy to serve meanwhile).
+    Local { all: Arc<DefaultDirectRateLimiter>, reads: Arc<DefaultDirectRateLimiter> },
     /// With Redis: the budget all proxies share, and this proxy's share for while Redis is
-    /// down (the two limiters above then go unused; a 429's block above still applies).
-    shared: Option<Arc<Shared>>,
+    /// down (the block above, after a 429, applies either way).
+    Shared(Arc<Shared>),
 }
 
 /// The budget kept in Redis: one GCRA (the same quota as `within_any_minute`) for all the
@@ -123,11 +130,18 @@ impl Budget {
     pub fn per_minute(n: u32) -> Self {
         let reads = (n * 2 / 3).max(1);
         Budget {
-            limiter: Arc::new(RateLimiter::direct(within_any_minute(n))),
-            reads: Arc::new(RateLimiter::direct(within_any_minute(reads))),
+            n,
             blocked_until: Arc::new(Mutex::new(None)),
-            shared: None,
+            mode: Mode::Local {
+                all: Arc::new(RateLimiter::direct(within_any_minute(n))),
+                reads: Arc::new(RateLimiter::direct(within_any_minute(reads))),
+            },
         }
+    }
+
+    /// Calls a minute, for all the proxies that share it.
+    pub fn per_minute_limit(&self) -> u32 {
+        self.n
     }
 
     /// `n` calls a minute for all the proxies on `link`'s Redis that use `name`'s budget
@@ -135,8 +149,7 @@ impl Budget {
     /// proxies alive when Redis last counted them (all of `n` if it never has: say so in the
     /// log, as nobody can know how many there are).
     pub fn shared(n: u32, name: &str, link: RedisLink) -> Self {
-        let mut budget = Budget::per_minute(n);
-        budget.shared = Some(Arc::new(Shared {
+        let shared = Shared {
             share: Mutex::new(Shared::limiters(n, 1)),
             link,
             prefix: format!("{PREFIX}budget:{name}:"),
@@ -144,8 +157,8 @@ impl Budget {
             reads: QuotaMs::within_any_minute((n * 2 / 3).max(1)),
             owed: Default::default(),
             n,
-        }));
-        budget
+        };
+        Budget { n, blocked_until: Arc::new(Mutex::new(None)), mode: Mode::Shared(Arc::new(shared)) }
     }
 
     /// Room for a catalogue read within the reads' share (then `call` takes its place in the
@@ -154,17 +167,19 @@ impl Budget {
         if let Some(wait) = self.blocked_for() {
             return Err(wait);
         }
-        if let Some(shared) = &self.shared {
-            let (_, reads) = shared.share();
-            if let Some(answer) = shared.take("reads", shared.reads, 1).await {
-                // This proxy's share counts along, so that, should Redis go, it has no burst
-                // left that the shared budget has already spent.
-                let _ = reads.check();
-                return answer;
+        match &self.mode {
+            Mode::Local { reads, .. } => wait_briefly(reads).await,
+            Mode::Shared(shared) => {
+                let (_, reads) = shared.share();
+                if let Some(answer) = shared.take("reads", shared.reads, 1).await {
+                    // This proxy's share counts along, so that, should Redis go, it has no
+                    // burst left that the shared budget has already spent.
+                    let _ = reads.check();
+                    return answer;
+                }
+                wait_briefly(&reads).await
             }
-            return wait_briefly(&reads).await;
         }
-        wait_briefly(&self.reads).await
     }
 
     /// Waits for room for one call; `Err(wait)` when that would take too long.
@@ -172,20 +187,21 @@ impl Budget {
         if let Some(wait) = self.blocked_for() {
             return Err(wait);
         }
-        if let Some(shared) = &self.shared {
-            let (all, _) = shared.share();
-            let owed = shared.owed.swap(0, std::sync::atomic::Ordering::Relaxed);
-            if let Some(answer) = shared.take("all", shared.all, 1 + owed).await {
-                let _ = all.check();
-                return answer;
-            }
-            // Redis is down: this call goes on this proxy's share, and is owed to the shared budget.
-            let answer = wait_briefly(&all).await;
-            let owe = u32::from(answer.is_ok()) + owed;
-            shared.owed.fetch_add(owe, std::sync::atomic::Ordering::Relaxed);
+        let shared = match &self.mode {
+            Mode::Local { all, .. } => return wait_briefly(all).await,
+            Mode::Shared(shared) => shared,
+        };
+        let (all, _) = shared.share();
+        let owed = shared.owed.swap(0, std::sync::atomic::Ordering::Relaxed);
+        if let Some(answer) = shared.take("all", shared.all, 1 + owed).await {
+            let _ = all.check();
             return answer;
         }
-        wait_briefly(&self.limiter).await
+        // Redis is down: this call goes on this proxy's share, and is owed to the shared budget.
+        let answer = wait_briefly(&all).await;
+        let owe = u32::from(answer.is_ok()) + owed;
+        shared.owed.fetch_add(owe, std::sync::atomic::Ordering::Relaxed);
+        answer
     }
 
     /// The platform answered 429: hold every call until `retry_after` plus up to 20% jitter.
@@ -196,7 +212,8 @@ impl Budget {
         let until = Instant::now() + wait;
         let mut blocked = self.blocked_until.lock().expect("budget lock");
         *blocked = Some(blocked.map_or(until, |b| b.max(until)));
-        if let Some(shared) = self.shared.clone() {
+        if let Mode::Shared(shared) = &self.mode {
+            let shared = shared.clone();
             tokio::spawn(async move { shared.block(wait).await });
         }
         wait
@@ -285,7 +302,8 @@ mod tests {
     async fn reads_leave_a_third_of_the_budget_for_checkouts() {
         let budget = Budget::per_minute(90); // reads: 60 in any minute, burst 10
         let mut reads = 0;
-        while budget.reads.check().is_ok() {
+        let Mode::Local { reads: limiter, .. } = &budget.mode else { unreachable!("a local budget") };
+        while limiter.check().is_ok() {
             reads += 1;
         }
         assert_eq!(reads, 10, "the read burst");

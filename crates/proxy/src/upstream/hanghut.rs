@@ -10,6 +10,7 @@ use tessera_core::{Currency, Discount, Event, EventId, EventSummary, PageMeta, P
 
 use super::hanghut_wire::{self as wire, Envelope, ErrorEnvelope};
 use super::{parse_retry_after, Budget, UpstreamError};
+use crate::metrics::Metrics;
 
 /// A pause before the one retry of a checkout call, so a platform that just failed is not
 /// asked again in the same instant.
@@ -23,6 +24,7 @@ pub struct HangHutClient {
     api_key: SecretString,
     currency: Currency,
     budget: Budget,
+    metrics: Option<Metrics>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -93,11 +95,39 @@ impl HangHutClient {
         budget: Budget,
     ) -> Self {
         let http = super::http_client(timeout);
-        HangHutClient { http, base: base.as_str().trim_end_matches('/').to_owned(), api_key, currency, budget }
+        HangHutClient {
+            http,
+            base: base.as_str().trim_end_matches('/').to_owned(),
+            api_key,
+            currency,
+            budget,
+            metrics: None,
+        }
+    }
+
+    /// Counts its calls (and the budget's refusals) in `metrics`.
+    pub fn counted_by(mut self, metrics: Metrics) -> Self {
+        metrics.set_budget(self.budget.per_minute_limit());
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count(&self, outcome: &'static str) {
+        if let Some(m) = &self.metrics {
+            m.upstream_call(outcome);
+        }
+    }
+
+    /// The budget held a call back: the caller is told when to come back.
+    fn refused(&self, wait: Duration) -> UpstreamError {
+        if let Some(m) = &self.metrics {
+            m.budget_refused();
+        }
+        UpstreamError::RateLimited(wait)
     }
 
     pub async fn event(&self, id: &EventId) -> Result<Event, UpstreamError> {
-        self.budget.acquire_read().await.map_err(UpstreamError::RateLimited)?;
+        self.budget.acquire_read().await.map_err(|w| self.refused(w))?;
         let raw: wire::HhEvent = self.call(Method::GET, &format!("events/{id}"), None::<&()>, None).await?;
         wire::to_event(raw, self.currency).map_err(UpstreamError::Malformed)
     }
@@ -105,7 +135,7 @@ impl HangHutClient {
     /// One page of active events.
     pub async fn events(&self, page: u32, per_page: u32) -> Result<EventPage, UpstreamError> {
         let path = format!("events?page={page}&per_page={per_page}&status=active");
-        self.budget.acquire_read().await.map_err(UpstreamError::RateLimited)?;
+        self.budget.acquire_read().await.map_err(|w| self.refused(w))?;
         let raw: wire::HhEventList = self.call(Method::GET, &path, None::<&()>, None).await?;
         let events = raw
             .events
@@ -195,7 +225,7 @@ impl HangHutClient {
         body: Option<&impl Serialize>,
         idempotency_key: Option<&str>,
     ) -> Result<T, UpstreamError> {
-        self.budget.acquire().await.map_err(UpstreamError::RateLimited)?;
+        self.budget.acquire().await.map_err(|w| self.refused(w))?;
         let mut request =
             self.http.request(method, format!("{}/{path}", self.base)).bearer_auth(self.api_key.expose_secret());
         if let Some(body) = body {
@@ -205,8 +235,17 @@ impl HangHutClient {
             request = request.header("Idempotency-Key", key);
         }
         // reqwest's error Display can include the URL but never headers, so the key stays out.
-        let response = request.send().await.map_err(|e| UpstreamError::Unavailable(e.without_url().to_string()))?;
+        let response = request.send().await.map_err(|e| {
+            self.count("unreachable");
+            UpstreamError::Unavailable(e.without_url().to_string())
+        })?;
         let status = response.status();
+        self.count(match status.as_u16() {
+            200..=299 => "ok",
+            429 => "rate_limited",
+            500..=599 => "server_error",
+            _ => "client_error",
+        });
         let retry_after =
             response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let bytes = response.bytes().await.map_err(|e| UpstreamError::Unavailable(e.without_url().to_string()))?;

@@ -172,10 +172,36 @@ async fn metrics_parse_as_prometheus_text_and_count_requests_by_route_pattern_an
     assert!(!labels.into_iter().any(|l| l.value.contains(JAZZ_NIGHT)));
     assert_eq!(sample(&scrape, "tessera_live_viewers", &[]), Some(0.0));
     assert_eq!(sample(&scrape, "tessera_inbox_pending", &[]), Some(0.0));
+    // The platform was asked once for the event and once for the unknown one (a 404 is an
+    // answer); the second read of the event came from the cache.
+    let calls = |outcome| sample(&scrape, "tessera_upstream_calls_total", &[("outcome", outcome)]);
+    assert_eq!(calls("ok"), Some(1.0));
+    assert_eq!(calls("client_error"), Some(1.0));
+    let reads = |source| sample(&scrape, "tessera_catalogue_reads_total", &[("what", "event"), ("source", source)]);
+    assert_eq!((reads("fetched"), reads("cache")), (Some(1.0), Some(1.0)));
+    assert_eq!(sample(&scrape, "tessera_upstream_budget_per_minute", &[]), Some(90.0));
+    // A delivery with a wrong signature, a good one and its retry.
+    let body =
+        serde_json::json!({"id": "evt_metrics_1", "type": "ticket.purchased", "created_at": "2026-03-21T10:30:00Z",
+        "data": {"ticket_id": "t1", "event_id": JAZZ_NIGHT, "amount": 1000}})
+        .to_string();
+    let good = tessera_proxy::webhook::sign(WEBHOOK_SECRET.as_bytes(), body.as_bytes());
+    for signature in ["0".repeat(64), good.clone(), good] {
+        let headers = [("content-type", "application/json"), ("X-HangHut-Signature", signature.as_str())];
+        app.post_raw("/webhooks/hanghut", &headers, body.clone()).await;
+    }
+    let scrape = self::scrape(&app).await;
+    let webhooks =
+        |outcome| sample(&scrape, "tessera_webhook_deliveries_total", &[("platform", "hanghut"), ("outcome", outcome)]);
+    assert_eq!((webhooks("unauthorized"), webhooks("new"), webhooks("duplicate")), (Some(1.0), Some(1.0), Some(1.0)));
     for (name, kind) in [
         ("tessera_http_requests_total", prom_text_format_parser::Type::Counter),
         ("tessera_live_viewers", prom_text_format_parser::Type::Gauge),
         ("tessera_inbox_pending", prom_text_format_parser::Type::Gauge),
+        ("tessera_upstream_calls_total", prom_text_format_parser::Type::Counter),
+        ("tessera_catalogue_reads_total", prom_text_format_parser::Type::Counter),
+        ("tessera_webhook_deliveries_total", prom_text_format_parser::Type::Counter),
+        ("tessera_upstream_budget_per_minute", prom_text_format_parser::Type::Gauge),
     ] {
         let metric = scrape.metrics.iter().find(|m| m.name == name).unwrap_or_else(|| panic!("{name} missing"));
         assert_eq!(metric.kind, kind, "{name}");
