@@ -15,6 +15,29 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// GCRA in Redis with its clock: reserves the caller's turn when it comes within `max_wait`
+/// and answers how long to wait for it; otherwise reserves nothing and answers, negated, how
+/// long it would have been. A block (KEYS[2]: a 429's Retry-After) refuses everything while it
+/// lasts.
+const GCRA: &str = r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then return -blocked end
+local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local max_wait, cost = tonumber(ARGV[3]), tonumber(ARGV[4])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval * cost
+local wait = new_tat - interval * burst - now
+if wait > max_wait then return -wait end
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now + 60000)
+if wait < 0 then wait = 0 end
+return wait
+"#;
+
+static GCRA_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(GCRA));
+
 /// A command that takes longer than this counts as Redis being unavailable.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(250);
 const HEARTBEAT: Duration = Duration::from_secs(1);
@@ -94,6 +117,24 @@ impl RedisLink {
         let result = tokio::time::timeout(COMMAND_TIMEOUT, command).await.unwrap_or_else(|_| Err(timed_out()));
         self.note(&result);
         result
+    }
+
+    /// One turn of the GCRA at `key` (`interval_ms` between calls, `burst` at once), unless
+    /// `block` is set: the wait in ms (0 = now, within `max_wait`), or negated, the wait that
+    /// would have been needed (nothing reserved). Every proxy shares the limit through Redis.
+    pub async fn gcra(
+        &self,
+        key: &str,
+        block: &str,
+        interval_ms: u64,
+        burst: u32,
+        max_wait: Duration,
+        cost: u32,
+    ) -> redis::RedisResult<i64> {
+        let mut conn = self.conn();
+        let mut call = GCRA_SCRIPT.key(key);
+        call.key(block).arg(interval_ms).arg(burst).arg(max_wait.as_millis() as u64).arg(cost);
+        self.run(call.invoke_async(&mut conn)).await
     }
 
     /// Whether Redis answered the last heartbeat (or the last command since).

@@ -143,6 +143,15 @@ impl Application {
         let source: Option<Arc<dyn EventSource>> = ticketwave.as_ref().map(|w| w.source.clone());
         let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl);
         let metrics = crate::metrics::Metrics::new();
+        // Per-client limits hold across proxies with Redis.
+        let mut preview_limiter = ClientLimiter::per_minute(config.promo_previews_per_minute);
+        let mut checkout_limiter = ClientLimiter::per_minute(config.checkouts_per_minute);
+        let mut stream_slots = StreamSlots::per_client(config.live_streams_per_client);
+        if let Some(link) = &redis {
+            preview_limiter = preview_limiter.shared(link.clone(), "previews");
+            checkout_limiter = checkout_limiter.shared(link.clone(), "checkouts");
+            stream_slots = stream_slots.shared(link.clone());
+        }
         let mut catalogue = Catalogue::new(upstream.counted_by(metrics.clone()), config.event_ttl)
             .with_feeds(feeds)
             .counted_by(metrics.clone());
@@ -176,9 +185,9 @@ impl Application {
             )),
             widget_dir: config.widget_dir.clone(),
             demo_event,
-            preview_limiter: ClientLimiter::per_minute(config.promo_previews_per_minute),
-            checkout_limiter: ClientLimiter::per_minute(config.checkouts_per_minute),
-            stream_slots: StreamSlots::per_client(config.live_streams_per_client),
+            preview_limiter,
+            checkout_limiter,
+            stream_slots,
             trusted_proxies: config.trusted_proxies.clone().into(),
             metrics,
             public_url: public_url.clone(),

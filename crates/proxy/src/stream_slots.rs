@@ -3,29 +3,94 @@
 //! hundreds and starve everyone else; a buyer's tabs need a few. Counted under the same key as
 //! the per-minute allowances (`client_addr::limit_key`), so a forged `X-Forwarded-For` or a
 //! fresh IPv6 address from the same /64 does not open more.
+//!
+//! With Redis the cap holds across proxies: each counts its streams per client there (one
+//! field per proxy), and only the fields of proxies still alive are summed, so a proxy that
+//! died leaves no phantom streams behind. While Redis cannot answer, each proxy caps alone.
 
+use redis::Script;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::client_addr::limit_key;
+use crate::redis_link::{RedisLink, PREFIX};
+
+/// KEYS[1]: the client's hash (proxy id → its streams), KEYS[2]: the live proxies. ARGV: this
+/// proxy's id, the cap. Takes a slot (1) or refuses (0); forgets the fields of dead proxies.
+static TAKE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local fields = redis.call('HGETALL', KEYS[1])
+local n = 0
+for i = 1, #fields, 2 do
+  if fields[i] == ARGV[1] or redis.call('ZSCORE', KEYS[2], fields[i]) then
+    n = n + tonumber(fields[i + 1])
+  else
+    redis.call('HDEL', KEYS[1], fields[i])
+  end
+end
+if n >= tonumber(ARGV[2]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('PEXPIRE', KEYS[1], 86400000)
+return 1
+",
+    )
+});
+
+static GIVE_BACK: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        "if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end return 1",
+    )
+});
 
 /// The streams open per client address, and how many each may have.
 #[derive(Clone)]
 pub struct StreamSlots {
     per_client: u32,
     open: Arc<Mutex<HashMap<IpAddr, u32>>>,
+    shared: Option<RedisLink>,
 }
 
 /// One open stream, counted until it is dropped (the viewer left, or the proxy shut down).
 pub struct StreamSlot {
     key: IpAddr,
     open: Arc<Mutex<HashMap<IpAddr, u32>>>,
+    /// Counted in Redis too: given back there when dropped.
+    shared: Option<RedisLink>,
+}
+
+fn client_key(key: IpAddr) -> String {
+    format!("{PREFIX}streams:{key}")
 }
 
 impl StreamSlots {
     pub fn per_client(per_client: u32) -> Self {
-        StreamSlots { per_client: per_client.max(1), open: Arc::default() }
+        StreamSlots { per_client: per_client.max(1), open: Arc::default(), shared: None }
+    }
+
+    /// Caps each client's streams across all the proxies on `link`'s Redis.
+    pub fn shared(mut self, link: RedisLink) -> Self {
+        self.shared = Some(link);
+        self
+    }
+
+    /// `take`, counted across proxies when Redis answers.
+    pub async fn take_shared(&self, client: IpAddr) -> Option<StreamSlot> {
+        let mut slot = self.take(client)?;
+        let Some(link) = self.shared.as_ref().filter(|l| l.is_up()) else { return Some(slot) };
+        let mut conn = link.conn();
+        let mut call = TAKE.key(client_key(slot.key));
+        call.key(format!("{PREFIX}proxies")).arg(link.id()).arg(self.per_client);
+        match link.run(call.invoke_async::<i64>(&mut conn)).await {
+            Ok(1) => {
+                slot.shared = Some(link.clone());
+                Some(slot)
+            }
+            // Refused across proxies: the local count is given back as `slot` drops.
+            Ok(_) => None,
+            Err(_) => Some(slot),
+        }
     }
 
     /// How many streams one client address may hold open.
@@ -43,7 +108,7 @@ impl StreamSlots {
             return None;
         }
         *n += 1;
-        Some(StreamSlot { key, open: self.open.clone() })
+        Some(StreamSlot { key, open: self.open.clone(), shared: None })
     }
 
     /// The streams `client` has open now.
@@ -61,6 +126,18 @@ impl Drop for StreamSlot {
             // Addresses with nothing open are forgotten, so the map holds only current viewers.
             if *n == 0 {
                 open.remove(&self.key);
+            }
+        }
+        if let Some(link) = self.shared.take() {
+            let key = client_key(self.key);
+            // Dropped on a runtime (a stream's end); outside one there is nothing to tell.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    let mut conn = link.conn();
+                    let mut call = GIVE_BACK.key(key);
+                    call.arg(link.id());
+                    let _ = link.run(call.invoke_async::<i64>(&mut conn)).await;
+                });
             }
         }
     }

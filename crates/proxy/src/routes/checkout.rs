@@ -93,7 +93,7 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     // Each try costs the platform a held session: counted before anything else is looked at.
-    if let Err(wait) = app.checkout_limiter.check(client) {
+    if let Err(wait) = app.checkout_limiter.check(client).await {
         return ApiError::RateLimited(wait).into_response();
     }
     let key = match idempotency_key(&headers) {

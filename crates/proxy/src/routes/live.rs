@@ -71,7 +71,7 @@ pub async fn stream(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let id = super::events::event_id(id)?;
     // Taken before the stream exists and held by it: refused here, nothing was opened.
-    let slot = app.stream_slots.take(client).ok_or(ApiError::TooManyStreams(app.stream_slots.limit()))?;
+    let slot = app.stream_slots.take_shared(client).await.ok_or(ApiError::TooManyStreams(app.stream_slots.limit()))?;
     let (current, rx) = app.live.subscribe(&id).await.map_err(|e| app.read_error(e))?;
     let seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()) == Some(current.id.as_str());
     let first = (!seen).then(|| Ok(to_sse(&current)));

@@ -36,7 +36,7 @@ pub async fn preview(
     body: Result<Json<PromoPreviewRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<AppliedPromo>, ApiError> {
     // Counted before the body is even read: a malformed guess is still a guess.
-    app.preview_limiter.check(client).map_err(ApiError::RateLimited)?;
+    app.preview_limiter.check(client).await.map_err(ApiError::RateLimited)?;
     let Json(request) = body?;
     promo::find(&app.store, &request.event_id, &request.code, chrono::Utc::now()).await.map(Json)
 }

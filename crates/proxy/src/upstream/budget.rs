@@ -96,28 +96,6 @@ impl QuotaMs {
     }
 }
 
-/// GCRA in Redis with its clock: reserves the caller's turn when it comes within `max_wait`
-/// and answers how long to wait for it; otherwise reserves nothing and answers, negated, how
-/// long it would have been. A block (a 429's Retry-After) refuses everything while it lasts.
-const GCRA: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local blocked = redis.call('PTTL', KEYS[2])
-if blocked > 0 then return -blocked end
-local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-local max_wait, cost = tonumber(ARGV[3]), tonumber(ARGV[4])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-local new_tat = tat + interval * cost
-local wait = new_tat - interval * burst - now
-if wait > max_wait then return -wait end
-redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now + 60000)
-if wait < 0 then wait = 0 end
-return wait
-"#;
-
-static GCRA_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(GCRA));
-
 /// Sets a block unless a longer one is already there (`SET … GT` would need the key to hold a
 /// time rather than to expire).
 static BLOCK_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
@@ -254,17 +232,9 @@ impl Shared {
         if !self.link.is_up() {
             return None;
         }
-        let mut conn = self.link.conn();
-        let result: redis::RedisResult<i64> = GCRA_SCRIPT
-            .key(format!("{}{which}", self.prefix))
-            .key(format!("{}blocked", self.prefix))
-            .arg(quota.interval)
-            .arg(quota.burst)
-            .arg(MAX_WAIT.as_millis() as u64)
-            .arg(cost)
-            .invoke_async(&mut conn)
-            .await;
-        self.link.note(&result);
+        let key = format!("{}{which}", self.prefix);
+        let block = format!("{}blocked", self.prefix);
+        let result = self.link.gcra(&key, &block, quota.interval, quota.burst, MAX_WAIT, cost).await;
         match result.ok()? {
             wait if wait < 0 => Some(Err(Duration::from_millis(wait.unsigned_abs()))),
             wait => {

@@ -26,16 +26,21 @@ struct Shop {
 
 /// Redis, a sandbox behind a `Recorder` (which counts the calls it gets), and three proxies.
 async fn shop() -> Shop {
+    shop_with(|_| {}).await
+}
+
+async fn shop_with(adjust: impl Fn(&mut tessera_proxy::Config) + Clone + Send + 'static) -> Shop {
     let redis = RedisServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let sandbox = start_sandbox(dir.path(), KEY).await;
     let recorder = Recorder::start(sandbox.base_url()).await;
     let (mut proxies, mut guards) = (Vec::new(), Vec::new());
     for _ in 0..3 {
-        let url = redis.url();
+        let (url, adjust) = (redis.url(), adjust.clone());
         let (proxy, guard) = spawn_app_against_with(&recorder.base_url, KEY, move |c| {
             c.redis_url = Some(url.into());
             c.event_ttl = Duration::from_secs(30);
+            adjust(c);
         })
         .await;
         proxies.push(proxy);
@@ -175,4 +180,30 @@ async fn misses_at_three_proxies_at_once_make_one_platform_read() {
         assert_eq!(r.status().as_u16(), 200);
     }
     assert_eq!(shop.recorder.calls() - before, 1);
+}
+
+#[tokio::test]
+async fn a_client_balanced_over_three_proxies_has_one_allowance_not_three() {
+    let shop = shop_with(|c| {
+        c.live_streams_per_client = 2;
+        c.checkouts_per_minute = 2;
+    })
+    .await;
+    let (a, b, c) = (&shop.proxies[0], &shop.proxies[1], &shop.proxies[2]);
+    let _one = Stream::open_at(&shop.http, a, None).await;
+    let _two = Stream::open_at(&shop.http, b, None).await;
+    let third = shop.http.get(format!("{c}/api/v1/events/{JAZZ_NIGHT}/live")).send().await.unwrap();
+    let status = third.status().as_u16();
+    let body: Value = third.json().await.unwrap();
+    assert_error(status, &body, 429, "rate_limited");
+
+    // Each checkout try counts, wherever it lands (these are refused orders: nothing is held).
+    let order = checkout_body(JAZZ_NIGHT, JAZZ_GA, 0);
+    for proxy in [a, b] {
+        let r = shop.http.post(format!("{proxy}/api/v1/checkout")).json(&order).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 400);
+    }
+    let r = shop.http.post(format!("{c}/api/v1/checkout")).json(&order).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 429, "the third try in a minute, at a third proxy");
+    assert!(r.headers().contains_key("retry-after"));
 }
