@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { startProxy, launchBrowser, screenshot, until } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProxy, launchBrowser, screenshot, until, ROOT } from './harness.mjs';
 import { startRedis, startSandbox, startNginx, freePort } from './servers.mjs';
 
 const JAZZ = '344c5b2c-7de4-4174-863f-682207408add';
@@ -109,6 +111,13 @@ async function openWidget() {
   await widget.getByRole('radio', { name: /General Admission/ }).waitFor();
   return { page, widget };
 }
+
+test('docs/deploy.md shows the nginx configuration these tests run, and the systemd unit, as they are', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+  for (const file of ['deploy/nginx/tessera-proxy.conf', 'deploy/nginx/tessera-site.conf', 'deploy/systemd/tessera-proxy@.service']) {
+    assert.ok(doc.includes(readFileSync(join(ROOT, file), 'utf8')), `docs/deploy.md does not show ${file} as it is`);
+  }
+});
 
 test('a webhook taken by one proxy shows within a second on a page streaming through nginx from another; its replay to a third is a duplicate', async () => {
   const { page, widget } = await openWidget();
