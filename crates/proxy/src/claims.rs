@@ -55,6 +55,11 @@ redis.call('HSET', KEYS[1], 'busy', busy)
 return {'proceed', h[2]}
 ";
 
+/// Forgets a key that has no session: a replayable session is never forgotten.
+static FORGET_KEY: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
+    Script::new("if redis.call('HEXISTS', KEYS[1], 'session') == 0 then redis.call('DEL', KEYS[1]) end return 1")
+});
+
 #[derive(Clone)]
 pub struct Claims {
     link: RedisLink,
@@ -76,22 +81,10 @@ impl Claims {
             return DeliveryClaim::Alone;
         }
         let key = Self::delivery_key(platform, id);
-        let mut conn = self.link.conn();
-        let set: redis::RedisResult<Option<String>> = self
-            .link
-            .run(
-                redis::cmd("SET")
-                    .arg(&key)
-                    .arg(format!("claimed:{}", self.link.id()))
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(DELIVERY_CLAIM_MS)
-                    .query_async(&mut conn),
-            )
-            .await;
-        match set {
-            Ok(Some(_)) => DeliveryClaim::Mine,
-            Ok(None) => {
+        match self.link.set_if_absent(&key, &format!("claimed:{}", self.link.id()), DELIVERY_CLAIM_MS).await {
+            Ok(true) => DeliveryClaim::Mine,
+            Ok(false) => {
+                let mut conn = self.link.conn();
                 let held: redis::RedisResult<Option<String>> =
                     self.link.run(redis::cmd("GET").arg(&key).query_async(&mut conn)).await;
                 match held {
@@ -175,17 +168,12 @@ impl Claims {
     pub async fn release_checkout_key(&self, key: &str, forget: bool) {
         let mut conn = self.link.conn();
         let key = Self::checkout_key(key);
-        let command = if forget {
-            // Only a key without a session: a replayable session is never forgotten.
-            redis::Script::new(
-                "if redis.call('HEXISTS', KEYS[1], 'session') == 0 then redis.call('DEL', KEYS[1]) end return 1",
-            )
-            .key(&key)
-            .invoke_async::<()>(&mut conn)
-            .await
+        if forget {
+            let call = FORGET_KEY.key(&key);
+            let _: redis::RedisResult<()> = self.link.run(call.invoke_async(&mut conn)).await;
         } else {
-            redis::cmd("HSET").arg(&key).arg("busy").arg(0).query_async::<()>(&mut conn).await
-        };
-        self.link.note(&command);
+            let _: redis::RedisResult<()> =
+                self.link.run(redis::cmd("HSET").arg(&key).arg("busy").arg(0).query_async(&mut conn)).await;
+        }
     }
 }

@@ -119,6 +119,14 @@ impl RedisLink {
         result
     }
 
+    /// `SET key value NX PX ms`: whether this call set it (nobody held it).
+    pub async fn set_if_absent(&self, key: &str, value: &str, ms: u64) -> redis::RedisResult<bool> {
+        let mut conn = self.conn();
+        let set: Option<String> =
+            self.run(redis::cmd("SET").arg(key).arg(value).arg("NX").arg("PX").arg(ms).query_async(&mut conn)).await?;
+        Ok(set.is_some())
+    }
+
     /// One turn of the GCRA at `key` (`interval_ms` between calls, `burst` at once), unless
     /// `block` is set: the wait in ms (0 = now, within `max_wait`), or negated, the wait that
     /// would have been needed (nothing reserved). Every proxy shares the limit through Redis.

@@ -74,20 +74,8 @@ impl SharedReads {
             return Ok(self.counted(v, Source::Shared));
         }
         let lock = format!("{key}:lock");
-        let mut conn = self.link.conn();
-        let took: redis::RedisResult<Option<String>> = self
-            .link
-            .run(
-                redis::cmd("SET")
-                    .arg(&lock)
-                    .arg(self.link.id())
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(LOCK_MS)
-                    .query_async(&mut conn),
-            )
-            .await;
-        if let Ok(None) = took {
+        let took = self.link.set_if_absent(&lock, self.link.id(), LOCK_MS).await;
+        if let Ok(false) = took {
             // Another proxy is reading it now: its answer is worth a short wait.
             let until = tokio::time::Instant::now() + WAIT_FOR_COPY;
             while tokio::time::Instant::now() < until && self.link.is_up() {
@@ -98,6 +86,7 @@ impl SharedReads {
             }
         }
         let value = fetch().await?;
+        let mut conn = self.link.conn();
         if let Ok(json) = serde_json::to_string(&value) {
             let ttl_ms = self.ttl.as_millis().max(1) as u64;
             let _: redis::RedisResult<()> = self
