@@ -1,5 +1,5 @@
 /*! tessera loader: defines <tessera-tickets> and mounts the ticket widget in each one (and in
- *  every [data-tessera-event] element); unmounts it when the element leaves the page.
+ *  every [data-tessera-event] or [data-tessera-view] element); unmounts it when the element leaves the page.
  *  One script tag; safe to include twice. */
 (function () {
   'use strict';
@@ -11,7 +11,7 @@
   var base = new URL('./', (script && script.src) || location.href).href;
   // The loader is served by the proxy under /widget/, so the proxy is one level up.
   var proxy = new URL('../', base).href.replace(/\/$/, '');
-  var OPTIONS = ['event', 'proxy', 'locale'];
+  var OPTIONS = ['event', 'proxy', 'locale', 'view'];
   // The names scripts/build-widget.sh gave the widget's files (each with a hash of its content,
   // so the proxy serves them as immutable); the plain names when this file is used unbuilt.
   var FILES = typeof __TESSERA_FILES__ == 'object' ? __TESSERA_FILES__
@@ -24,7 +24,7 @@
   // CSP does not block it.
   try {
     var reserve = new CSSStyleSheet();
-    reserve.replaceSync(':where(tessera-tickets,tessera-tickets:not(:defined),[data-tessera-event])' +
+    reserve.replaceSync(':where(tessera-tickets,tessera-tickets:not(:defined),[data-tessera-event],[data-tessera-view])' +
       '{display:block;min-height:12rem}');
     d.adoptedStyleSheets = d.adoptedStyleSheets.concat(reserve);
   } catch (e) { /* a browser without constructed sheets keeps its own layout */ }
@@ -99,7 +99,7 @@
 
   function claimReturn() {
     if (!back || back.claimant) return;
-    var els = [].slice.call(d.querySelectorAll('tessera-tickets, [data-tessera-event]'));
+    var els = [].slice.call(d.querySelectorAll('tessera-tickets, [data-tessera-event], [data-tessera-view]'));
     var events = els.map(function (el) { return option(el, 'event'); });
     var i = events.indexOf(back.event);
     if (i < 0) i = events.indexOf(null);
@@ -167,7 +167,10 @@
     // form that works without it. A return from the checkout is drawn afresh, with its notice
     // (the first view has none), so it asks for none.
     var returning = !!back && back.claimant === el;
-    var asked = returning ? Promise.resolve(null) : firstView(el, locale);
+    // The calendar is drawn by the wasm only (its names and week start are the browser's Intl,
+    // its month the buyer's today: src/components/event_calendar.rs), so it asks for none either.
+    var calendar = !option(el, 'event') && (option(el, 'view') || '').toLowerCase() === 'calendar';
+    var asked = returning || calendar ? Promise.resolve(null) : firstView(el, locale);
     var shadow = el.shadowRoot || el.attachShadow({ mode: 'open' });
     // A <link> rather than inline <style>: works under a strict style-src CSP. The widget
     // stays hidden until the sheet has arrived, so unstyled controls never jump under a
@@ -186,6 +189,9 @@
       if (!view || state.turn !== turn) return null;
       try { root.innerHTML = policy ? policy.createHTML(view.html) : view.html; } catch (e) { return null; }
       holdClicks(root);
+      // A form sent before the wasm runs says which page it came from, so the buyer comes back
+      // here (when the proxy allows this origin).
+      root.querySelectorAll('input[name=page_url]').forEach(function (i) { i.value = location.href; });
       return view;
     });
     if (views) views.push(shown);
@@ -195,8 +201,9 @@
       var given = returning && back.claimant === el ? back : null;
       if (given) back.claimant = {};
       state.widget = m.mount(root, el, JSON.stringify({
-        base: base, lang: FILES.lang, proxy: proxyOf(el), event: option(el, 'event'), locale: locale,
+        base: base, lang: FILES.lang, proxy: proxyOf(el), event: option(el, 'event'), locale: locale, view: option(el, 'view'),
         status: given && given.status, return_event: given && given.event,
+        datalayer: el.hasAttribute('data-tessera-datalayer'),
         initial: option(el, 'event') && view ? view.read : null, initial_list: !option(el, 'event') && view ? view.read : null
       }));
     });
@@ -235,7 +242,7 @@
 
   w.Tessera = {
     version: '0.1.0',
-    /** Mounts a widget in `element`; options: {event, proxy, locale}, which win over its attributes. */
+    /** Mounts a widget in `element`; options: {event, proxy, locale, view}, which win over its attributes. */
     mount: function (element, options) {
       // Claimed now, so the automatic scan does not mount it first without these options.
       element.setAttribute('data-tessera-manual', '');
@@ -254,9 +261,10 @@
     }
   };
 
-  // <div data-tessera-event> elements, now and as a single-page app adds and removes them.
+  // <div data-tessera-event> (and data-tessera-view) elements, now and as a single-page app adds
+  // and removes them.
   function scanPlain() {
-    [].forEach.call(d.querySelectorAll('[data-tessera-event]:not(tessera-tickets):not([data-tessera-manual])'), function (el) {
+    [].forEach.call(d.querySelectorAll(':is([data-tessera-event],[data-tessera-view]):not(tessera-tickets):not([data-tessera-manual])'), function (el) {
       if (!plain.has(el)) mountOn(el);
     });
   }
@@ -277,7 +285,7 @@
       scanPlain();
     }).observe(d.documentElement, {
       childList: true, subtree: true, attributes: true, attributeOldValue: true,
-      attributeFilter: ['data-tessera-event', 'data-tessera-proxy', 'data-tessera-locale']
+      attributeFilter: ['data-tessera-event', 'data-tessera-proxy', 'data-tessera-locale', 'data-tessera-view']
     });
     // Every widget of the page is found once it is parsed; the wasm waits for their first views.
     if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', startedNow);

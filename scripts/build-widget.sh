@@ -33,6 +33,8 @@ files=$(printf '{"js":"%s","wasm":"%s","css":"%s","lang":{%s}}' \
 printf '%s\n' "$files" > dist/files.json
 # The loader keeps its one stable name (site owners embed it) and learns the others here.
 esbuild loader/tessera.js --minify --log-level=warning --define:__TESSERA_FILES__="$files" --outfile=dist/tessera.js
+# Site owners' TypeScript types (the element, its attributes, every tessera:* event's detail).
+cp loader/tessera.d.ts dist/tessera.d.ts
 for f in dist/*.wasm dist/*.js dist/*.css dist/lang/*.txt; do
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"

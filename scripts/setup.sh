@@ -60,10 +60,10 @@ cargo_install() { # name version [bin]
 cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_install trunk "$TRUNK_VERSION"
 
-# 3. npm tools: wasm-opt (binaryen), esbuild, playwright-core, axe-core, pinned by package-lock.json.
+# 3. npm tools: wasm-opt (binaryen), esbuild, playwright-core, axe-core, typescript, pinned by package-lock.json.
 command -v npm >/dev/null || apt_install nodejs npm
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm tools (binaryen, esbuild, playwright-core, axe-core)"
+  step "installing npm tools (binaryen, esbuild, playwright-core, axe-core, typescript)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -91,5 +91,12 @@ if ! .venv-tools/bin/schemathesis --version 2>/dev/null | grep -q " $SCHEMATHESI
   python3 -m venv .venv-tools >/dev/null 2>&1 || { rm -rf .venv-tools; apt_install python3-venv; python3 -m venv .venv-tools; }
   .venv-tools/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+# 6. aiosmtpd (PyPI, pinned), same venv: the waiting-list tests start a real SMTP server on
+#    loopback with it (tests/smtp/mailbox.py) and read the emails the proxy sends.
+AIOSMTPD_VERSION=1.4.6
+if ! .venv-tools/bin/python -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+  step "installing aiosmtpd $AIOSMTPD_VERSION from PyPI (into .venv-tools, once)"
+  .venv-tools/bin/pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+fi
 
-step "setup complete: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1), schemathesis $SCHEMATHESIS_VERSION"
+step "setup complete: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1), schemathesis $SCHEMATHESIS_VERSION, aiosmtpd $AIOSMTPD_VERSION"

@@ -21,6 +21,8 @@ CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
   wasm_env cargo test --target wasm32-unknown-unknown -p tessera-widget --features csr
 
 scripts/build-widget.sh
+step "the TypeScript declarations (dist/tessera.d.ts) against a site owner's code (tests/types)"
+node_modules/.bin/tsc -p tests/types
 step "size budget of the built widget (brotli bytes a buyer downloads)"
 node --test tests/size/
 step "building the proxy and sandbox binaries for the end-to-end tests"

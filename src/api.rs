@@ -6,7 +6,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use tessera_core::{
     AppliedPromo, CheckoutRequest, CheckoutStarted, ErrorBody, ErrorCode, EventPageRead, EventRead, FieldError,
-    PromoPreviewRequest,
+    PromoPreviewRequest, WaitlistJoined, WaitlistOffer, WaitlistRequest,
 };
 
 /// Why a call did not give what was asked, as the buyer is told it. Chosen by the error
@@ -110,6 +110,11 @@ pub async fn events(proxy: &str) -> Result<EventPageRead, ApiProblem> {
     answer(Request::get(&format!("{proxy}/api/v1/events")).send().await).await
 }
 
+/// Page `page` (from 1) of the list; the calendar reads as many as the months it shows need.
+pub async fn events_page(proxy: &str, page: u32) -> Result<EventPageRead, ApiProblem> {
+    answer(Request::get(&format!("{proxy}/api/v1/events?page={page}")).send().await).await
+}
+
 /// Asks for a checkout session for `order`; a retry with the same `idempotency_key` gets the
 /// session the first attempt opened.
 pub async fn checkout(
@@ -131,6 +136,20 @@ pub async fn promo_preview(proxy: &str, event_id: &str, code: &str) -> Result<Ap
     let request = Request::post(&format!("{proxy}/api/v1/promo-preview"))
         .header("Content-Type", "application/json")
         .body(crate::json::to_string(&body).unwrap_or_default())
+        .map_err(|e| ApiProblem::Other(e.to_string()))?;
+    answer(request.send().await).await
+}
+
+/// Whether the proxy keeps waiting lists (it can send email).
+pub async fn waitlist_offer(proxy: &str) -> Result<WaitlistOffer, ApiProblem> {
+    answer(Request::get(&format!("{proxy}/api/v1/waitlist")).send().await).await
+}
+
+/// Puts the buyer's address on a sold-out tier's waiting list.
+pub async fn join_waitlist(proxy: &str, request: &WaitlistRequest) -> Result<WaitlistJoined, ApiProblem> {
+    let request = Request::post(&format!("{proxy}/api/v1/waitlist"))
+        .header("Content-Type", "application/json")
+        .body(crate::json::to_string(request).unwrap_or_default())
         .map_err(|e| ApiProblem::Other(e.to_string()))?;
     answer(request.send().await).await
 }

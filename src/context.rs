@@ -19,11 +19,18 @@ pub struct Shop {
     /// The element the site owner placed: host-page events are sent from it. Only ever touched
     /// on the page's one thread; none when the proxy renders a first view.
     host: Option<SendWrapper<HtmlElement>>,
+    /// `data-tessera-datalayer` on the element: GA4 ecommerce events go to `window.dataLayer` too.
+    data_layer: bool,
 }
 
 impl Shop {
     pub fn new(proxy: String, locale: String, t: &'static Texts, host: Option<HtmlElement>) -> Self {
-        Shop { proxy, locale, t, host: host.map(SendWrapper::new) }
+        Shop { proxy, locale, t, host: host.map(SendWrapper::new), data_layer: false }
+    }
+
+    pub fn with_data_layer(mut self, on: bool) -> Self {
+        self.data_layer = on;
+        self
     }
 
     pub fn host(&self) -> Option<&HtmlElement> {
@@ -34,6 +41,14 @@ impl Shop {
     pub fn emit(&self, name: &str, detail: &impl Serialize) {
         if let Some(host) = self.host() {
             crate::host_events::emit(host, name, detail);
+        }
+    }
+
+    /// A GA4 ecommerce event for `window.dataLayer`, when the site owner asked for them; built
+    /// only then.
+    pub fn ecommerce<'a>(&self, event: &str, build: impl FnOnce() -> crate::data_layer::Ecommerce<'a>) {
+        if self.data_layer && self.host.is_some() {
+            crate::data_layer::push(event, &build());
         }
     }
 

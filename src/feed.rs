@@ -103,7 +103,19 @@ impl EventFeed {
             if let Some(start) = self.start.try_update_value(Option::take).flatten() {
                 let _ = start.send(());
                 let ready = host_events::Ready { event_id: r.event.id.as_str(), title: &r.event.title };
-                self.shop.with_value(|shop| shop.emit("ready", &ready));
+                self.shop.with_value(|shop| {
+                    shop.emit("ready", &ready);
+                    shop.ecommerce("view_item", || {
+                        let lowest = r.event.tiers.iter().map(|t| t.price).min_by_key(|p| p.amount);
+                        crate::data_layer::Ecommerce {
+                            currency: lowest.map(|p| p.currency.code()),
+                            value: lowest.map(crate::data_layer::major),
+                            ..crate::data_layer::Ecommerce::items(
+                                r.event.tiers.iter().map(|t| crate::data_layer::Item::tier(&r.event.title, t, 1)).collect(),
+                            )
+                        }
+                    });
+                });
             }
         }
     }

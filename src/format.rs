@@ -41,3 +41,18 @@ pub fn event_date(rfc3339: &str, locale: &str) -> String {
         Err(_) => rfc3339.to_owned(),
     }
 }
+
+/// "20:15" (en-GB), "8:15 PM" (en-US): a moment (milliseconds since the epoch) in the buyer's own
+/// time, by the browser's Intl. Only the wasm writes it (a hold is never in a first view).
+pub fn clock(ms: f64, locale: &str) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    let locales = js_sys::Array::of1(&locale.into());
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+    format
+        .call1(&wasm_bindgen::JsValue::NULL, &js_sys::Date::new(&ms.into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}

@@ -1,6 +1,7 @@
 //! DOM events the widget sends to the host page for its analytics: `tessera:ready`,
-//! `tessera:tier-change`, `tessera:checkout`, `tessera:handoff` (a buyer leaving for a platform
-//! that sells the event on its own page) and `tessera:error`. They bubble and cross the shadow
+//! `tessera:tier-change`, `tessera:checkout`, `tessera:purchase` (back from a paid checkout),
+//! `tessera:handoff` (a buyer leaving for a platform that sells the event on its own page) and
+//! `tessera:error`. loader/tessera.d.ts types each detail; a test holds the two together. They bubble and cross the shadow
 //! root, so one listener on `document` hears every widget. Each detail is a serde type here.
 
 use serde::Serialize;
@@ -31,6 +32,18 @@ pub struct Checkout<'a> {
     pub promo_code: Option<&'a str>,
 }
 
+/// Back from a paid checkout: what was bought, and the platform's reference. No personal data.
+#[derive(Serialize)]
+pub struct Purchase<'a> {
+    pub event_id: &'a str,
+    pub title: &'a str,
+    pub tier_id: &'a str,
+    pub tier_name: &'a str,
+    pub quantity: u32,
+    pub total: Option<Money>,
+    pub checkout_id: &'a str,
+}
+
 #[derive(Serialize)]
 pub struct Handoff<'a> {
     pub event_id: &'a str,
@@ -55,5 +68,69 @@ pub fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
     init.set_detail(&detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("tessera:{name}"), &init) {
         let _ = host.unchecked_ref::<web_sys::EventTarget>().dispatch_event(&event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tessera_core::Currency;
+
+    /// The fields `interface` declares in loader/tessera.d.ts, in order.
+    fn declared(interface: &str) -> Vec<String> {
+        let file = include_str!("../loader/tessera.d.ts");
+        let start = file.find(&format!("export interface {interface} {{")).unwrap_or_else(|| panic!("no {interface}"));
+        let body = &file[start..];
+        let body = &body[body.find('{').unwrap() + 1..body.find("\n}").unwrap()];
+        body.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("/**") && !l.starts_with('*') && l.contains(':'))
+            .map(|l| l.split(':').next().unwrap().trim_end_matches('?').to_owned())
+            .collect()
+    }
+
+    fn fields(detail: impl Serialize) -> Vec<String> {
+        let value = serde_json::to_value(detail).unwrap();
+        // serde_json keeps the struct's order with `preserve_order`; compare as sets otherwise.
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    fn sorted(mut v: Vec<String>) -> Vec<String> {
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_declaration_file_has_every_field_of_every_detail_and_no_other() {
+        let php = Money::new(100_000, Currency::parse("PHP").unwrap());
+        let (e, t) = ("ev", "tier");
+        let cases: [(&str, Vec<String>); 7] = [
+            ("TesseraReadyDetail", fields(Ready { event_id: e, title: "T" })),
+            ("TesseraTierChangeDetail", fields(TierChange { event_id: e, tier_id: t, tier_name: "VIP", price: php })),
+            (
+                "TesseraCheckoutDetail",
+                fields(Checkout { event_id: e, tier_id: t, quantity: 2, total: Some(php), promo_code: None }),
+            ),
+            (
+                "TesseraPurchaseDetail",
+                fields(Purchase {
+                    event_id: e,
+                    title: "T",
+                    tier_id: t,
+                    tier_name: "VIP",
+                    quantity: 2,
+                    total: Some(php),
+                    checkout_id: "cs_1",
+                }),
+            ),
+            ("TesseraHandoffDetail", fields(Handoff { event_id: e, platform: "ticketwave", url: "https://x.example" })),
+            ("TesseraErrorDetail", fields(Error { kind: "sold_out", message: "m" })),
+            ("TesseraMoney", fields(php)),
+        ];
+        for (interface, rust) in cases {
+            assert_eq!(sorted(declared(interface)), rust, "{interface} in loader/tessera.d.ts");
+        }
     }
 }

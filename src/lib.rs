@@ -11,9 +11,11 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod calendar;
 pub mod checkout;
 pub mod components;
 pub mod context;
+pub mod data_layer;
 pub mod early;
 pub mod feed;
 #[cfg(feature = "ssr")]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::components::Widget;
+use crate::components::{ListView, Widget};
 use crate::context::Shop;
 use crate::handoff;
 use crate::text;
@@ -27,6 +27,8 @@ pub struct MountOptions {
     pub event: Option<String>,
     /// The site owner's locale, or the browser's when absent.
     pub locale: Option<String>,
+    /// How the list is shown: `calendar`, or cards when absent.
+    pub view: Option<String>,
     /// The return from a hosted checkout that the loader found on the page's URL and gives to
     /// this widget: `success` or `cancelled`, and the event it was for.
     pub status: Option<String>,
@@ -35,6 +37,8 @@ pub struct MountOptions {
     /// event's, or in list mode the first page's.
     pub initial: Option<tessera_core::EventRead>,
     pub initial_list: Option<tessera_core::EventPageRead>,
+    /// `data-tessera-datalayer` is on the element: GA4 ecommerce events for `window.dataLayer`.
+    pub datalayer: bool,
 }
 
 /// A view mounted in an element, until dropped: then its nodes are taken out and its reactive
@@ -115,9 +119,17 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
         .status
         .and_then(|status| handoff::returned(&status, options.return_event.as_deref().unwrap_or_default()))
         .filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str()));
-    let initial = options.initial.filter(|read| event.as_deref() == Some(read.event.id.as_str()));
-    let initial_list = options.initial_list.filter(|_| event.is_none() && returned.is_none());
+    // Seats held for this buyer are drawn by the wasm (the first view knows nothing of them).
+    let held = event.as_deref().is_some_and(|id| handoff::hold(id).is_some());
+    let initial = options
+        .initial
+        .filter(|read| !held && event.as_deref() == Some(read.event.id.as_str()));
+    let list_view = ListView::parse(options.view.as_deref());
+    // The calendar has no first view (src/components/event_calendar.rs says why).
+    let initial_list =
+        options.initial_list.filter(|_| event.is_none() && returned.is_none() && list_view == ListView::Cards);
     let drawn = initial.is_some() || initial_list.is_some();
+    let data_layer = options.datalayer;
     let proxy = options.proxy.trim_end_matches('/').to_owned();
     let widget = MountedWidget { mounted: Default::default(), gone: Default::default() };
     let (mounted, gone) = (widget.mounted.clone(), widget.gone.clone());
@@ -131,11 +143,11 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
             // widget reads in English, so it is drawn afresh rather than half in each.
             let in_its_language = t.language == text::language(&locale).unwrap_or("en");
             let take_over = drawn && in_its_language;
-            if drawn && !in_its_language {
+            if (drawn && !in_its_language) || (held && !drawn) {
                 root.set_inner_html("");
             }
-            let shop = Shop::new(proxy, locale, t, Some(host));
-            let view = move || view! { <Widget shop event returned initial initial_list /> };
+            let shop = Shop::new(proxy, locale, t, Some(host)).with_data_layer(data_layer);
+            let view = move || view! { <Widget shop event returned initial initial_list list_view /> };
             let done = if take_over { hydrate_or_mount(root, view) } else { mount_view(root, view) };
             *mounted.borrow_mut() = Some(done);
         }

@@ -185,6 +185,8 @@ impl Choices {
                 phone: (!phone.trim().is_empty()).then_some(phone),
             },
             promo_code: self.promo.with(|p| p.as_ref().map(|p| p.code.as_str().to_owned())),
+            // Where the buyer is, added by the checkout when it is placed.
+            page_url: None,
         }
     }
 }

@@ -1,18 +1,44 @@
 use leptos::prelude::*;
 use tessera_core::{EventPageRead, EventSummary};
 
-use super::{problem_from_errors, EventView, Loading, ProblemView};
+use super::{problem_from_errors, EventCalendar, EventView, Loading, ProblemView};
 use crate::api;
 use crate::context::shop;
 use crate::format;
 use crate::handoff::Return;
 use crate::text::{fill, Texts};
 
+/// How list mode shows the events: the site owner's `view` attribute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListView {
+    /// A card per event (no attribute, or one this version does not know).
+    #[default]
+    Cards,
+    /// A month calendar (`view="calendar"`).
+    Calendar,
+}
+
+impl ListView {
+    pub fn parse(attribute: Option<&str>) -> ListView {
+        match attribute.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            Some("calendar") => ListView::Calendar,
+            _ => ListView::Cards,
+        }
+    }
+}
+
 /// List mode: every event on sale; choosing one opens its tickets in place. The first page is
 /// read by the widget (a `LocalResource`), unless it is `initial`, the page a first view was
-/// rendered from.
+/// rendered from. As a calendar, see `EventCalendar`.
 #[component]
-pub fn EventList(returned: Option<Return>, #[prop(default = None)] initial: Option<EventPageRead>) -> impl IntoView {
+pub fn EventList(
+    returned: Option<Return>,
+    #[prop(default = None)] initial: Option<EventPageRead>,
+    #[prop(default = ListView::Cards)] list_view: ListView,
+) -> impl IntoView {
+    if list_view == ListView::Calendar {
+        return view! { <EventCalendar returned /> }.into_any();
+    }
     let shop = shop();
     let t = shop.t;
     // Coming back from a checkout started here: open that event again.
@@ -54,7 +80,7 @@ pub fn EventList(returned: Option<Return>, #[prop(default = None)] initial: Opti
         }
         .into_any()
     };
-    move || match open.get() {
+    (move || match open.get() {
         Some(id) => {
             let returned = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
             view! { <EventView id returned on_back=Callback::new(move |()| open.set(None)) /> }.into_any()
@@ -66,7 +92,8 @@ pub fn EventList(returned: Option<Return>, #[prop(default = None)] initial: Opti
             </section>
         }
         .into_any(),
-    }
+    })
+    .into_any()
 }
 
 /// A card for each event of `page`, or a line saying there are none.
@@ -83,13 +110,15 @@ fn event_cards(t: &'static Texts, page: EventPageRead, open: RwSignal<Option<Str
 }
 
 #[component]
-fn EventCard(event: EventSummary, open: RwSignal<Option<String>>) -> impl IntoView {
+pub(crate) fn EventCard(event: EventSummary, open: RwSignal<Option<String>>) -> impl IntoView {
     let shop = shop();
     let (t, locale) = (shop.t, shop.locale.as_str());
     let id = event.id.as_str().to_owned();
     let from = event.lowest_price.map(|m| fill(t.from_price(), &[("price", &format::money(m, locale))]));
     let label = fill(t.view_tickets(), &[("title", &event.title)]);
     let when = format::event_date(&event.start_datetime, locale);
+    // Where it is sold, before the card is opened (EventView then shows the hand-off).
+    let sold_on = event.sold_elsewhere.as_ref().map(|place| fill(t.sold_on(), &[("platform", &place.platform)]));
     view! {
         <li class="tessera-event-card" part="event-card">
             <h3>{event.title}</h3>
@@ -101,6 +130,7 @@ fn EventCard(event: EventSummary, open: RwSignal<Option<String>>) -> impl IntoVi
                 {from.unwrap_or_default()}
                 {(event.available == 0).then(|| view! { " · " {t.sold_out()} })}
             </p>
+            {sold_on.map(|said| view! { <p class="tessera-elsewhere">{said}</p> })}
             <button type="button" class="tessera-open" aria-label=label on:click=move |_| open.set(Some(id.clone()))>
                 {t.choose_tickets()}
             </button>

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use tessera_core::EventRead;
 
-use super::{problem_from_errors, Announcer, EventHeader, Loading, OrderForm, ProblemView, ReturnNotice};
+use super::{
+    problem_from_errors, Announcer, EventHeader, HeldOrder, HoldReleased, Loading, OrderForm, ProblemView, ReturnNotice,
+};
 use crate::api;
 use crate::context::{shop, Shop};
 use crate::feed::{EventFeed, LiveState};
-use crate::handoff::{Outcome, Return};
+use crate::handoff::{self, Hold, Outcome, Return};
 use crate::order::Order;
 
 /// One event: its read (a `LocalResource`, unless the read a first view was rendered from is
@@ -23,6 +25,10 @@ pub fn EventView(
     let order = Order::new();
     let live = LiveState::new();
     let notice = RwSignal::new(returned.clone());
+    if let Some(returned) = &returned {
+        crate::checkout::announce_purchase(&shop, returned);
+    }
+    let back_from_checkout = returned.is_some();
     // After a cancelled payment, offer the same tier and quantity again.
     let again = returned.filter(|r| r.outcome == Outcome::Cancelled).and_then(|r| r.pending);
     if let Some(p) = &again {
@@ -30,13 +36,14 @@ pub fn EventView(
         order.email.set(p.email.clone());
     }
     let feed = EventFeed::start(shop.clone(), id.clone(), order, live, again.map(|p| p.tier_id));
+    let holds = Holds::new(&id, !back_from_checkout, feed);
     // Read already (a first view): drawn at once, the same on the proxy and in the browser.
     let body = match initial {
         Some(read) => {
             feed.receive(read);
-            event_body(feed, order, live).into_any()
+            event_body(feed, order, live, holds).into_any()
         }
-        None => read_then_draw(shop, id, feed, order, live).into_any(),
+        None => read_then_draw(shop, id, feed, order, live, holds).into_any(),
     };
     view! {
         <section class="tessera-event" part="event">
@@ -55,7 +62,7 @@ pub fn EventView(
 }
 
 /// The event read by the widget itself (a `LocalResource`), drawn once it has arrived.
-fn read_then_draw(shop: Shop, id: String, feed: EventFeed, order: Order, live: LiveState) -> impl IntoView {
+fn read_then_draw(shop: Shop, id: String, feed: EventFeed, order: Order, live: LiveState, holds: Holds) -> impl IntoView {
     let read = LocalResource::new(move || {
         let (shop, id) = (shop.clone(), id.clone());
         async move {
@@ -78,7 +85,7 @@ fn read_then_draw(shop: Shop, id: String, feed: EventFeed, order: Order, live: L
                 {move || Suspend::new(async move {
                     let read = read.await.map(|r| {
                         feed.receive(r);
-                        event_body(feed, order, live)
+                        event_body(feed, order, live, holds)
                     });
                     view! { <ErrorBoundary fallback>{read}</ErrorBoundary> }
                 })}
@@ -86,11 +93,87 @@ fn read_then_draw(shop: Shop, id: String, feed: EventFeed, order: Order, live: L
     }
 }
 
-/// The event's header and its order form, once its read is in `order`.
-fn event_body(feed: EventFeed, order: Order, live: LiveState) -> impl IntoView {
+/// The event's header and its order form, once its read is in `order`; instead of the form,
+/// seats a checkout still holds, while it holds them.
+fn event_body(feed: EventFeed, order: Order, live: LiveState, holds: Holds) -> impl IntoView {
     let (holding, reload) = (feed.holding, Callback::new(move |()| feed.read_now()));
     view! {
         <EventHeader order />
-        <OrderForm order live holding reload />
+        {move || holds.released.get().map(|hold| view! {
+            <HoldReleased hold on_dismiss=Callback::new(move |()| holds.released.set(None)) />
+        })}
+        {move || match holds.held.get() {
+            Some(hold) => view! {
+                <HeldOrder hold on_released=holds.on_released() on_dropped=holds.on_dropped() />
+            }
+            .into_any(),
+            None => view! { <OrderForm order live holding reload /> }.into_any(),
+        }}
+    }
+}
+
+/// The seats a checkout of this event holds for the buyer (localStorage, see `handoff`), and
+/// those it held until it expired unpaid.
+#[derive(Clone, Copy)]
+struct Holds {
+    held: RwSignal<Option<Hold>>,
+    released: RwSignal<Option<Hold>>,
+    event_id: StoredValue<String>,
+    feed: EventFeed,
+}
+
+impl Holds {
+    /// `look` is false when the buyer has just come back from the checkout (which ended it).
+    fn new(event_id: &str, look: bool, feed: EventFeed) -> Self {
+        let holds = Holds {
+            held: RwSignal::new(None),
+            released: RwSignal::new(None),
+            event_id: StoredValue::new(event_id.to_owned()),
+            feed,
+        };
+        // A first view drawn by the proxy knows nothing of the buyer's browser.
+        if !cfg!(target_arch = "wasm32") {
+            return holds;
+        }
+        if look {
+            holds.look();
+        }
+        // Back from the hosted page to a page the browser kept whole (the back-forward cache):
+        // nothing mounts again, so look now.
+        let shown = window_event_listener(leptos::ev::pageshow, move |e| {
+            if e.persisted() {
+                holds.look();
+            }
+        });
+        on_cleanup(move || shown.remove());
+        holds
+    }
+
+    fn look(&self) {
+        let id = self.event_id.get_value();
+        match handoff::hold(&id) {
+            Some(hold) if hold.seconds_left(js_sys::Date::now()) > 0 => self.held.set(Some(hold)),
+            Some(hold) => self.release(hold),
+            None => {}
+        }
+    }
+
+    fn release(&self, hold: Hold) {
+        self.event_id.with_value(|id| handoff::forget_hold(id));
+        self.held.set(None);
+        self.released.set(Some(hold));
+        // The seats are back on sale: show the counts that say so.
+        self.feed.read_now();
+    }
+
+    fn on_released(self) -> Callback<Hold> {
+        Callback::new(move |hold| self.release(hold))
+    }
+
+    fn on_dropped(self) -> Callback<()> {
+        Callback::new(move |()| {
+            self.event_id.with_value(|id| handoff::forget_hold(id));
+            self.held.set(None);
+        })
     }
 }

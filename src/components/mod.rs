@@ -2,8 +2,11 @@
 //!
 //! Widget                      (provides the Shop context; one event, or the list)
 //! ├── EventList               (list mode: a card per event, opening one in place)
+//! │   └── EventCalendar       (view="calendar": a month grid; a day opens its events' cards)
 //! └── EventView               (one event: its read, live updates, the order)
 //!     ├── ReturnNotice        (payment complete / cancelled, after the hosted checkout)
+//!     ├── HeldOrder           (seats a checkout still holds: until when, and back to paying)
+//!     ├── HoldReleased        (the hold ended unpaid: the seats were released)
 //!     ├── EventHeader         (title, date, venue)
 //!     └── OrderForm
 //!         ├── TierPicker      (radio group; price, availability or sale period per tier)
@@ -13,14 +16,17 @@
 //!         ├── PromoField      (one preview request, then priced locally)
 //!         ├── OrderSummary    (priced by tessera-core; the total is announced politely)
 //!         ├── CheckoutButton  (its label follows the checkout action)
-//!         └── SoldElsewhere   (bought on another platform's page: where, and a link there)
+//!         ├── SoldElsewhere   (bought on another platform's page: where, and a link there)
+//!         └── WaitlistForm    (a sold-out tier: an email when tickets come back)
 //! ProblemView and Loading are the error and loading states every read shares.
 
 mod buyer_form;
 mod checkout_button;
+mod event_calendar;
 mod event_header;
 mod event_list;
 mod event_view;
+mod held_order;
 mod live_note;
 mod notices;
 mod order_form;
@@ -30,13 +36,17 @@ mod quantity_picker;
 mod return_notice;
 mod sold_elsewhere;
 mod tier_picker;
+mod waitlist_form;
 mod widget;
 
 pub use buyer_form::BuyerForm;
 pub use checkout_button::CheckoutButton;
 pub use event_header::EventHeader;
-pub use event_list::EventList;
+pub use event_calendar::EventCalendar;
+pub use event_list::{EventList, ListView};
+pub(crate) use event_list::EventCard;
 pub use event_view::EventView;
+pub use held_order::{HeldOrder, HoldReleased};
 pub use live_note::{Announcer, LiveNote};
 pub use notices::{problem_from_errors, problem_message, Loading, ProblemView};
 pub use order_form::OrderForm;
@@ -46,4 +56,5 @@ pub use quantity_picker::QuantityPicker;
 pub use return_notice::ReturnNotice;
 pub use sold_elsewhere::SoldElsewhere;
 pub use tier_picker::TierPicker;
+pub use waitlist_form::WaitlistForm;
 pub use widget::Widget;

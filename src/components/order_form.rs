@@ -4,7 +4,7 @@ use wasm_bindgen::JsCast;
 
 use super::{
     BuyerForm, CheckoutButton, LiveNote, OrderSummary, ProblemView, PromoField, QuantityPicker, SoldElsewhere,
-    TierPicker,
+    TierPicker, WaitlistForm,
 };
 use crate::api::ApiProblem;
 use crate::checkout::{self, Checkout};
@@ -86,7 +86,11 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
                     // view (or if it never does), Continue posts it to the proxy's checkout, which
                     // answers with the hosted payment page.
                     <form class="tessera-form" novalidate method="post" action=action.clone() on:submit=on_submit>
-                        {can_buy.then(|| view! { <input type="hidden" name="event_id" value=event_id.clone() /> })}
+                        {can_buy.then(|| view! {
+                            <input type="hidden" name="event_id" value=event_id.clone() />
+                            // The loader writes the page's address here (the proxy cannot know it).
+                            <input type="hidden" name="page_url" value="" />
+                        })}
                         <TierPicker order list_only />
                         <LiveNote live />
                         {resale}
@@ -101,6 +105,8 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
                         {move || all_gone().then(|| view! { <p class="tessera-closed">{t.all_sold_out()}</p> })}
                         {elsewhere.map(|place| view! { <SoldElsewhere order place /> })}
                     </form>
+                    // A form of its own beside the order's (forms do not nest).
+                    {(!list_only).then(|| view! { <WaitlistForm order /> })}
                 }
                 .into_any(),
             )

@@ -84,6 +84,11 @@ fn TierOption(
                 "tier-change",
                 &host_events::TierChange { event_id: &event_id, tier_id: id.as_str(), tier_name: &name, price },
             );
+            let title = order.event.with_untracked(|e| e.as_ref().map(|e| e.title.clone())).unwrap_or_default();
+            shop.ecommerce("select_item", || crate::data_layer::Ecommerce {
+                item_list_name: Some(&title),
+                ..crate::data_layer::Ecommerce::items(vec![crate::data_layer::Item::of(&title, id.as_str(), &name, price, 1)])
+            });
         }
     };
     let class = move || match (list_only, closed(), checked()) {

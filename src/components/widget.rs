@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use tessera_core::{EventPageRead, EventRead};
 
-use super::{EventList, EventView};
+use super::{EventList, EventView, ListView};
 use crate::context::Shop;
 use crate::handoff::Return;
 
@@ -16,10 +16,11 @@ pub fn Widget(
     returned: Option<Return>,
     #[prop(default = None)] initial: Option<EventRead>,
     #[prop(default = None)] initial_list: Option<EventPageRead>,
+    #[prop(default = ListView::Cards)] list_view: ListView,
 ) -> impl IntoView {
     provide_context(shop);
     match event {
         Some(id) => view! { <EventView id returned initial /> }.into_any(),
-        None => view! { <EventList returned initial=initial_list /> }.into_any(),
+        None => view! { <EventList returned initial=initial_list list_view /> }.into_any(),
     }
 }

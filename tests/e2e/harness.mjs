@@ -33,7 +33,7 @@ export const E2E_SECRETS = {
 /** Every variable of the proxy's configuration that holds a secret (crates/proxy/src/config.rs). */
 export const SECRET_VARS = ['TESSERA_API_KEY', 'TESSERA_HANGHUT_WEBHOOK_SECRET', 'TESSERA_SANDBOX_API_KEY',
   'TESSERA_TICKETWAVE_PASSWORD', 'TESSERA_TICKETWAVE_WEBHOOK_SECRET', 'TESSERA_VIVENU_HMAC_KEY',
-  'TESSERA_INGRESSE_TOKEN', 'TESSERA_TIXEL_TOKEN'];
+  'TESSERA_INGRESSE_TOKEN', 'TESSERA_TIXEL_TOKEN', 'TESSERA_SMTP_URL', 'TESSERA_WAITLIST_WEBHOOK_SECRET'];
 
 const TEST_FILE = basename(process.argv[1] ?? 'unknown');
 
@@ -235,4 +235,54 @@ export function watchPage(page) {
 export function writeArtifact(name, text) {
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, name), text);
+}
+
+/**
+ * axe-core over the widgets on `page` (it reaches into open shadow roots): the serious and
+ * critical violations, written to artifacts/axe-{state}.json; an empty list is a pass.
+ */
+export async function axeViolations(page, state) {
+  const { readFileSync } = await import('node:fs');
+  await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run({ include: [['tessera-tickets'], ['[data-tessera-event]'], ['[data-tessera-view]']] });
+    return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  writeArtifact(`axe-${state}.json`, JSON.stringify(violations, null, 2));
+  return violations;
+}
+
+/** A port nothing listens on now, on loopback. */
+export async function freeLoopbackPort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+/**
+ * A site owner's web server on loopback, for host pages on an origin other than the proxy's.
+ * (A page a test fulfils with `page.route` is not on loopback to Chromium, which then keeps it
+ * from the proxy; nor is a redirect back to it, such as the checkout's return, routed.) Every
+ * path answers with a page holding `pages.get(path)` (or `fallback`) and the loader from
+ * `proxyUrl()`, asked at each request since the proxy usually starts after its shops.
+ */
+export async function startHostServer(proxyUrl, fallback = '') {
+  const { createServer } = await import('node:http');
+  const pages = new Map();
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
+      <body><main><h1>Tickets</h1>${pages.get(path) ?? fallback}</main>
+      <script async src="${proxyUrl()}/widget/tessera.js"></script></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    /** `http://localhost:{port}`: another origin than the proxy's `127.0.0.1` one. */
+    origin: `http://localhost:${server.address().port}`,
+    pages,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }

@@ -245,6 +245,10 @@ pub struct CheckoutStarted {
     pub checkout_url: String,
     /// When the platform lets the held seats go if the buyer has not paid, as the platform wrote it.
     pub expires_at: String,
+    /// The platform's reference for this checkout (HangHut's `checkout_id`): the purchase
+    /// event's `transaction_id`, and what the platform's own records call the order.
+    #[cfg_attr(feature = "openapi", schema(examples("pi_abc123def456")))]
+    pub checkout_id: String,
 }
 
 /// `POST /api/v1/promo-preview` body.
@@ -257,6 +261,45 @@ pub struct PromoPreviewRequest {
     /// As the buyer typed it: spaces around it and letter case do not matter.
     #[cfg_attr(feature = "openapi", schema(examples(" earlybird")))]
     pub code: String,
+}
+
+/// `POST /api/v1/waitlist` body: a buyer asks to be emailed when seats come back in a
+/// sold-out tier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WaitlistRequest {
+    #[cfg_attr(feature = "openapi", schema(examples("344c5b2c-7de4-4174-863f-682207408add")))]
+    pub event_id: String,
+    #[cfg_attr(feature = "openapi", schema(examples("b7546bea-7ff9-4d8b-8969-e13ac570cbf9")))]
+    pub tier_id: String,
+    #[cfg_attr(feature = "openapi", schema(examples("juan@example.com")))]
+    pub email: String,
+    /// The buyer ticked the box agreeing to be emailed about this tier: required, and `true`.
+    #[serde(default)]
+    pub consent: bool,
+    /// The page the buyer signed up on: the email links back to it when its origin is one the
+    /// proxy allows; otherwise to the shop's configured page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(examples("https://shop.example/jazz")))]
+    pub page_url: Option<String>,
+}
+
+/// `POST /api/v1/waitlist` answer: the address is on the tier's waiting list (the same answer
+/// when it already was, so the call can be repeated and says nothing about who else signed up).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitlistJoined {
+    pub event_id: String,
+    pub tier_id: String,
+}
+
+/// `GET /api/v1/waitlist`: whether this proxy keeps waiting lists (it can send email), so the
+/// widget offers one on a sold-out tier only where it works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitlistOffer {
+    pub offered: bool,
 }
 
 #[cfg(test)]
@@ -396,11 +439,29 @@ mod tests {
         let started = CheckoutStarted {
             checkout_url: "https://pay.hanghut.com/checkout/cs_123".into(),
             expires_at: "2026-11-23T10:30:00Z".into(),
+            checkout_id: "cs_123".into(),
         };
         round_trips(
             &started,
-            r#"{"checkout_url":"https://pay.hanghut.com/checkout/cs_123","expires_at":"2026-11-23T10:30:00Z"}"#,
+            r#"{"checkout_url":"https://pay.hanghut.com/checkout/cs_123","expires_at":"2026-11-23T10:30:00Z","checkout_id":"cs_123"}"#,
         );
+    }
+
+    #[test]
+    fn a_waitlist_request_round_trips_and_consent_defaults_to_no() {
+        let request = WaitlistRequest {
+            event_id: "ev-1".into(),
+            tier_id: "ga".into(),
+            email: "a@example.com".into(),
+            consent: true,
+            page_url: None,
+        };
+        round_trips(&request, r#"{"event_id":"ev-1","tier_id":"ga","email":"a@example.com","consent":true}"#);
+        let silent: WaitlistRequest =
+            serde_json::from_str(r#"{"event_id":"ev-1","tier_id":"ga","email":"a@example.com"}"#).unwrap();
+        assert!(!silent.consent, "no answer is no consent");
+        assert!(serde_json::from_str::<WaitlistRequest>(r#"{"event_id":"e","tier_id":"t","email":"x","x":1}"#).is_err());
+        round_trips(&WaitlistOffer { offered: false }, r#"{"offered":false}"#);
     }
 
     #[test]

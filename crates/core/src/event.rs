@@ -208,6 +208,7 @@ impl Event {
             venue_name: self.venue_name.clone(),
             lowest_price: self.tiers.iter().map(|t| t.price).min_by_key(|p| p.amount),
             available: self.tiers.iter().map(|t| t.available).sum(),
+            sold_elsewhere: self.sold_elsewhere.clone(),
         }
     }
 }
@@ -227,6 +228,10 @@ pub struct EventSummary {
     pub lowest_price: Option<Money>,
     /// Seats left across all tiers.
     pub available: u32,
+    /// Set when buyers pay on the platform's own page (as on the event itself), so a card
+    /// can say where before it is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sold_elsewhere: Option<SoldElsewhere>,
 }
 
 #[cfg(test)]
@@ -295,5 +300,9 @@ mod tests {
         let s = e.summary();
         assert_eq!(s.lowest_price, Some(Money::new(75_000, Currency::PHP)));
         assert_eq!(s.available, 3);
+        assert!(!serde_json::to_string(&s).unwrap().contains("sold_elsewhere"), "absent when sold here");
+        let place = SoldElsewhere { platform: "TicketWave".into(), url: Some("https://ticketwave.example/e/1".into()) };
+        let elsewhere = Event { sold_elsewhere: Some(place.clone()), ..e }.summary();
+        assert_eq!(elsewhere.sold_elsewhere, Some(place), "a card can say where it is sold");
     }
 }

@@ -20,7 +20,7 @@ pub mod text;
 
 pub use api::{
     CheckoutStarted, ErrorBody, ErrorCode, ErrorDetail, EventPageRead, EventRead, FirstView, ListFirstView, PageMeta,
-    PromoPreviewRequest,
+    PromoPreviewRequest, WaitlistJoined, WaitlistOffer, WaitlistRequest,
 };
 pub use availability::Availability;
 pub use buyer::{BuyerName, Email, Phone};

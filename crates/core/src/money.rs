@@ -24,22 +24,50 @@ impl Currency {
         Ok(Currency([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase(), b[2].to_ascii_uppercase()]))
     }
 
+    /// A code configuration names: `parse`, and in ISO 4217's list, so a typo (`EUE`) stops
+    /// start-up instead of reading as a currency with cents.
+    pub fn parse_iso(code: &str) -> Result<Self, MoneyError> {
+        let currency = Currency::parse(code)?;
+        if currency.is_iso() {
+            Ok(currency)
+        } else {
+            Err(MoneyError::NotIso)
+        }
+    }
+
     /// The three letters. Built a char at a time from the ASCII letters `parse` allows: borrowing
     /// them as a `&str` would need `str::from_utf8`, whose validation is 0.6 KB of the widget.
     pub fn code(&self) -> String {
         self.0.iter().map(|&b| char::from(b)).collect()
     }
 
-    /// Digits after the decimal point (ISO 4217): none or three for the codes listed, two for
-    /// everything else.
+    /// Digits after the decimal point: ISO 4217's minor unit, from `iso_currency`'s table, so
+    /// the widget and the proxy (both through here) never disagree on what an amount means.
+    ///
+    /// Codes ISO gives no minor unit (gold, silver, XDR, the bond units, XTS, XXX) get 0: their
+    /// amounts count whole units, and a platform sending a fraction of one is refused
+    /// (`TooPrecise`) rather than rounded. A well-formed code ISO does not list gets 2, as
+    /// before: ISO's own default and the minor unit of every code added in recent years (ZWG,
+    /// VED, SLE, XCG), so a currency newer than the crate still reads right, and an event in
+    /// it is not lost. Configuration refuses such codes instead ([`Currency::is_iso`]), where
+    /// one is a typo a person can fix.
     pub fn exponent(&self) -> u32 {
-        if listed(b"JPYKRWVNDCLPISKPYGUGXXAFXOF", self.0) {
-            0
-        } else if listed(b"BHDKWDOMRJODTNDIQDLYD", self.0) {
-            3
-        } else {
-            2
+        match self.iso() {
+            Some(iso) => iso.exponent().map_or(0, u32::from),
+            None => 2,
         }
+    }
+
+    /// Whether ISO 4217 (as `iso_currency` knows it) lists this code.
+    pub fn is_iso(&self) -> bool {
+        self.iso().is_some()
+    }
+
+    /// A walk over the crate's codes rather than its `from_code`: that is a `match` of 180
+    /// string arms, about 2 KB more of the widget's wasm than this loop over its code table.
+    fn iso(&self) -> Option<iso_currency::Currency> {
+        use iso_currency::IntoEnumIterator;
+        iso_currency::Currency::iter().find(|c| c.code().as_bytes() == self.0)
     }
 
     /// The sign English writes before an amount of this currency, where every English and
@@ -67,13 +95,6 @@ impl Currency {
             _ => return None,
         })
     }
-}
-
-/// Whether `code` is one of the three-letter codes run together in `list`. A loop rather than
-/// a `match` on byte strings, which compiles to a comparison per byte: 0.5 KB of the widget's
-/// wasm for the sixteen codes of `exponent`.
-fn listed(list: &[u8], code: [u8; 3]) -> bool {
-    list.chunks_exact(3).any(|c| c == code)
 }
 
 impl TryFrom<String> for Currency {
@@ -106,6 +127,8 @@ pub struct Money {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MoneyError {
     BadCurrency,
+    /// Three letters, but no code of ISO 4217 (`Currency::parse_iso`).
+    NotIso,
     /// Not a plain decimal number (sign, digits, at most one point).
     NotANumber,
     /// More decimal places than the currency has: converting would round.
@@ -118,6 +141,7 @@ impl fmt::Display for MoneyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             MoneyError::BadCurrency => "currency must be a three-letter ISO 4217 code",
+            MoneyError::NotIso => "currency is not a code of ISO 4217 (such as EUR, USD, PHP)",
             MoneyError::NotANumber => "amount is not a decimal number",
             MoneyError::TooPrecise => "amount has more decimal places than its currency",
             MoneyError::Overflow => "amount is too large",
@@ -274,6 +298,81 @@ mod tests {
         let json = serde_json::to_string(&Money::new(100, Currency::BRL)).unwrap();
         assert_eq!(json, r#"{"amount":100,"currency":"BRL"}"#);
         assert!(serde_json::from_str::<Money>(r#"{"amount":1,"currency":"xx"}"#).is_err());
+    }
+
+    /// ISO 4217's list one (the SIX table), typed here rather than read from the crate: every
+    /// code whose minor unit is not 2, by minor unit; the last are its "N.A." (no minor unit).
+    const NOT_TWO: [(u32, &str); 4] = [
+        (0, "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"),
+        (3, "BHD IQD JOD KWD LYD OMR TND"),
+        (4, "CLF UYW"),
+        // No minor unit: amounts count whole units (see `exponent`).
+        (0, "XAU XAG XPT XPD XDR XBA XBB XBC XBD XSU XUA XTS XXX"),
+    ];
+
+    fn iso_minor_unit(code: &str) -> u32 {
+        NOT_TWO.iter().find(|(_, codes)| codes.split(' ').any(|c| c == code)).map_or(2, |(e, _)| *e)
+    }
+
+    #[test]
+    fn every_iso_4217_code_has_its_minor_unit() {
+        use iso_currency::IntoEnumIterator;
+        let mut seen = 0;
+        for iso in iso_currency::Currency::iter() {
+            let code = iso.code();
+            let currency = Currency::parse(code).unwrap();
+            assert_eq!(currency.exponent(), iso_minor_unit(code), "{code}");
+            assert!(currency.is_iso(), "{code}");
+            seen += 1;
+        }
+        // ISO lists about 180 codes: a crate that lost its table would pass the loop above.
+        assert!(seen >= 170, "only {seen} codes");
+        for code in NOT_TWO.iter().flat_map(|(_, codes)| codes.split(' ')) {
+            assert!(Currency::parse(code).unwrap().is_iso(), "{code} is no longer known");
+        }
+        for code in ["EUR", "USD", "PHP", "BRL", "CHF", "GBP", "ZWG", "XCG", "SLE", "VED"] {
+            assert_eq!(Currency::parse(code).unwrap().exponent(), 2, "{code}");
+        }
+    }
+
+    #[test]
+    fn a_well_formed_code_iso_does_not_list_reads_as_two_decimals() {
+        for code in ["QQQ", "EUE", "BTC"] {
+            let c = Currency::parse(code).unwrap();
+            assert!(!c.is_iso(), "{code}");
+            assert_eq!(c.exponent(), 2, "{code}");
+        }
+        assert_eq!(Money::from_major_str("1.5", Currency::parse("QQQ").unwrap()).unwrap().amount, 150);
+        // Configuration is stricter: there an unknown code is a typo.
+        assert_eq!(Currency::parse_iso("EUE"), Err(MoneyError::NotIso));
+        assert_eq!(Currency::parse_iso("eu"), Err(MoneyError::BadCurrency));
+        assert_eq!(Currency::parse_iso(" xpf "), Ok(Currency::parse("XPF").unwrap()));
+    }
+
+    #[test]
+    fn zero_and_three_decimal_currencies_parse_and_display_end_to_end() {
+        let bif = Currency::parse("BIF").unwrap();
+        let xpf = Currency::parse("xpf").unwrap();
+        let kwd = Currency::parse("KWD").unwrap();
+        // Was 100 times off: BIF and XPF were read as having cents.
+        let m = Money::from_major_str("5000", bif).unwrap();
+        assert_eq!((m.amount, m.display(), m.to_major_string()), (5000, "BIF\u{a0}5,000".into(), "5000".into()));
+        assert_eq!(Money::from_major_str("5000.00", bif).unwrap().amount, 5000);
+        assert_eq!(Money::from_major_str("5000.5", bif), Err(MoneyError::TooPrecise));
+        let m = Money::from_major_str("1250", xpf).unwrap();
+        assert_eq!((m.amount, m.display()), (1250, "XPF\u{a0}1,250".into()));
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"amount":1250,"currency":"XPF"}"#);
+        assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+        let m = Money::from_major_str("12.345", kwd).unwrap();
+        assert_eq!((m.amount, m.display(), m.to_major_string()), (12_345, "KWD\u{a0}12.345".into(), "12.345".into()));
+        assert_eq!(Money::from_major_str("0.5", kwd).unwrap().amount, 500);
+        assert_eq!(Money::from_major_str("1.2345", kwd), Err(MoneyError::TooPrecise));
+        let clf = Currency::parse("CLF").unwrap();
+        assert_eq!(Money::from_major_str("1.2345", clf).unwrap().display(), "CLF\u{a0}1.2345");
+        let xau = Currency::parse("XAU").unwrap();
+        assert_eq!(Money::from_major_str("2", xau).unwrap().display(), "XAU\u{a0}2");
+        assert_eq!(Money::from_major_str("2.5", xau), Err(MoneyError::TooPrecise));
     }
 
     #[test]

@@ -266,7 +266,8 @@ pub struct Customer {
 
 /// The checkout request as the widget sends it. Fields are raw so that every problem can
 /// be reported per field instead of as one parse failure. There is deliberately no price
-/// and no redirect URL in it: both are decided by the server.
+/// and no redirect URL in it: both are decided by the server. `page_url` is only where the
+/// buyer is; the proxy returns them there only when its origin is one the site owner allowed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -279,6 +280,11 @@ pub struct CheckoutRequest {
     /// As typed; blank means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
+    /// The page the widget is on (`location.href`): the buyer comes back to it after paying or
+    /// cancelling when its origin is in `TESSERA_ALLOWED_ORIGINS`, else to the configured pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(examples("https://shop.example/concerts?month=12")))]
+    pub page_url: Option<String>,
 }
 
 /// An order that passed every check against the event as last known.
@@ -493,6 +499,7 @@ mod tests {
             quantity,
             customer: Customer { name: "Juan".into(), email: "juan@example.com".into(), phone: None },
             promo_code: None,
+            page_url: None,
         }
     }
 

@@ -12,25 +12,44 @@
 //! a pause that doubles with each failure in a row (`Outage`), so an outage costs the platform
 //! a call every few seconds rather than one per viewer, and the first answer ends it. Events
 //! and pages share the one `Outage`: the platform is down for both or for neither.
+//!
+//! The public list (`Catalogue::list`) is one list of every platform's events: HangHut's
+//! active events, read whole (its pages of 50, the most its document allows) as one entry,
+//! and the feed's events (TicketWave's API list saved into it first), merged by start time
+//! (`listing`) and kept for the TTL. Reading HangHut's list whole costs one call per TTL for
+//! up to 50 events, as the first page did before; a longer list is kept that many TTLs, so the
+//! list never costs the platform more than one call per TTL on average. A source that is down
+//! gives its last copy (or nothing), and the list is marked stale instead of failing.
 
 use moka::future::Cache;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tessera_core::{Event, EventId};
+use tessera_core::{Event, EventId, EventSummary};
 
 use crate::feed;
 use crate::metrics::Metrics;
 use crate::providers::{EventSource, Platform};
 use crate::shared_reads::SharedReads;
 use crate::store::Store;
-use crate::upstream::{EventPage, HangHutClient, UpstreamError};
+use crate::upstream::{HangHutClient, UpstreamError};
 
 /// Events per page of the public list.
 pub const PAGE_SIZE: u32 = 20;
+
+/// Events per call when HangHut's list is read whole: the most its document allows.
+const HANGHUT_PER_PAGE: u32 = 50;
+/// Pages of HangHut's list read at most (500 events); beyond them the list is cut, and the
+/// log says so. At one call per TTL this is a refresh every 20 s with the default TTL.
+const HANGHUT_MAX_PAGES: u32 = 10;
+/// TTLs a copy of TicketWave's event list stays fresh: one call per 10 s by default.
+const TICKETWAVE_LIST_TTLS: u32 = 5;
+/// The one entry of each list shelf.
+const LIST: &str = "list";
 
 /// How long past its TTL a copy may still be served while it is being refreshed.
 const REVALIDATE_WITHIN: Duration = Duration::from_secs(10);
@@ -43,7 +62,10 @@ pub struct Catalogue {
     /// Shared: every read builds its fetch around it, and the client holds heap strings.
     upstream: Arc<HangHutClient>,
     events: Shelf<EventId, Event>,
-    pages: Shelf<u32, EventPage>,
+    /// HangHut's active events, all of them.
+    hanghut_list: Shelf<&'static str, HangHutList>,
+    /// The merged list of every platform's events, for the TTL: one merge however many buyers.
+    merged: Cache<(), Arc<ListRead>>,
     outage: Arc<Mutex<Outage>>,
     feeds: Option<Arc<Feeds>>,
     /// The other proxies' reads, with Redis: one upstream read per entry per TTL between them.
@@ -59,6 +81,11 @@ pub struct Feeds {
     store: Store,
     ticketwave: Option<Arc<dyn EventSource>>,
     shelf: Shelf<EventId, Event>,
+    /// TicketWave's list of events, saved into the feed: read once per `TICKETWAVE_LIST_TTLS`
+    /// TTLs (the value is how many it listed). It shares the feeds' outage.
+    ticketwave_list: Shelf<&'static str, usize>,
+    /// The platforms whose feed events the public list holds (those configured).
+    listed: Arc<Vec<Platform>>,
     /// A tessera event → the resale marketplace's (Tixel's) events whose resales it shows.
     resale_of: Arc<HashMap<EventId, Vec<String>>>,
 }
@@ -77,12 +104,70 @@ impl Feeds {
                 resale_of.entry(id.clone()).or_default().push(tixel.clone());
             }
         }
+        let outage: Arc<Mutex<Outage>> = Arc::default();
+        let listed = if ticketwave.is_some() { vec![Platform::TicketWave] } else { Vec::new() };
         Feeds {
             store,
             ticketwave,
-            shelf: Shelf::new("feed event", ttl, 10_000, Arc::default()),
+            shelf: Shelf::new("feed event", ttl, 10_000, outage.clone()),
+            // Sales reach the feed by webhook; the list is read for new events only, so a few
+            // TTLs old is fine, and keeps most of TicketWave's 60 calls a minute for events.
+            ticketwave_list: Shelf::new("ticketwave list", ttl, 1, outage).lasting(|_| TICKETWAVE_LIST_TTLS),
+            listed: Arc::new(listed),
             resale_of: Arc::new(resale_of),
         }
+    }
+
+    /// Lists these platforms' feed events too (vivenu, Ingresse: those configured). TicketWave
+    /// is listed whenever its API is read.
+    pub fn listing(mut self, platforms: impl IntoIterator<Item = Platform>) -> Self {
+        let mut listed = self.listed.as_ref().clone();
+        for p in platforms {
+            if !listed.contains(&p) && p != Platform::HangHut && p != Platform::Tixel {
+                listed.push(p);
+            }
+        }
+        self.listed = Arc::new(listed);
+        self
+    }
+
+    /// The listed platforms' events as buyers see them, and whether some are last copies
+    /// (TicketWave's API did not answer: its events are as the feed last had them).
+    async fn list(&self) -> Result<(Vec<EventSummary>, bool), UpstreamError> {
+        let mut stale = false;
+        if let Some(source) = &self.ticketwave {
+            let (source, store) = (source.clone(), self.store.clone());
+            let fetch = move |_: &'static str| {
+                let (source, store) = (source.clone(), store.clone());
+                async move {
+                    let events = source.events().await?;
+                    for event in &events {
+                        store.save_feed_event(Platform::TicketWave, event).await.map_err(feed_error)?;
+                    }
+                    Ok(events.len())
+                }
+            };
+            match self.ticketwave_list.read(&LIST, fetch).await {
+                Ok(got) => stale |= got.stale,
+                Err(e) => {
+                    tracing::warn!(error = %e, "TicketWave's event list could not be read; listing the feed's copies");
+                    stale = true;
+                }
+            }
+        }
+        let now = chrono::Utc::now();
+        let mut listed = Vec::new();
+        for &platform in self.listed.iter() {
+            for stored in self.store.feed_events(platform).await.map_err(feed_error)? {
+                match feed::to_event(platform, &stored, now) {
+                    Ok(event) => listed.push(event.summary()),
+                    Err(e) => {
+                        tracing::warn!(platform = platform.name(), error = %e, "a feed event is left out of the list")
+                    }
+                }
+            }
+        }
+        Ok((listed, stale))
     }
 
     /// One platform event as buyers see it: TicketWave's API is asked first and its answer
@@ -197,16 +282,41 @@ pub struct Read {
     pub down: bool,
 }
 
-/// A page of the public list as the catalogue could get it.
+/// The public list as the catalogue could get it: every platform's upcoming events in start
+/// order (`listing::upcoming`).
 #[derive(Clone, Debug)]
-pub struct PageRead {
-    pub page: Arc<EventPage>,
-    /// The platform could not be asked; this is the last copy of the page we had.
+pub struct ListRead {
+    pub events: Arc<Vec<EventSummary>>,
+    /// A source could not be asked: its events are its last copy, or missing.
     pub stale: bool,
 }
 
-/// Pages of the list whose shared copies a change drops: more than buyers page through.
-const SHARED_PAGES_FORGOTTEN: u32 = 20;
+/// HangHut's active events, read whole, and how many of its pages that took.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct HangHutList {
+    events: Vec<EventSummary>,
+    pages: u32,
+}
+
+/// All of HangHut's active events, page after page of its most per call.
+async fn read_hanghut_list(upstream: &HangHutClient) -> Result<HangHutList, UpstreamError> {
+    let mut events = Vec::new();
+    let mut page = 1;
+    loop {
+        let got = upstream.events(page, HANGHUT_PER_PAGE).await?;
+        let (more, empty) = (got.meta.has_more, got.events.is_empty());
+        events.extend(got.events);
+        if !more || empty {
+            break;
+        }
+        if page >= HANGHUT_MAX_PAGES {
+            tracing::warn!(pages = page, listed = events.len(), "HangHut lists more events than the list reads; cut");
+            break;
+        }
+        page += 1;
+    }
+    Ok(HangHutList { events, pages: page })
+}
 
 impl Catalogue {
     pub fn new(upstream: HangHutClient, ttl: Duration) -> Self {
@@ -214,7 +324,9 @@ impl Catalogue {
         Catalogue {
             upstream: Arc::new(upstream),
             events: Shelf::new("event", ttl, 10_000, outage.clone()),
-            pages: Shelf::new("page", ttl, 1_000, outage.clone()),
+            // A list of several pages is kept as many TTLs: one call per TTL on average.
+            hanghut_list: Shelf::new("list", ttl, 1, outage.clone()).lasting(|list: &HangHutList| list.pages),
+            merged: Cache::builder().max_capacity(1).time_to_live(ttl).build(),
             outage,
             feeds: None,
             shared: None,
@@ -270,8 +382,8 @@ impl Catalogue {
         }
         // moka counts lazily: settle it first, so a copy just stored is seen.
         self.events.known.run_pending_tasks().await;
-        self.pages.known.run_pending_tasks().await;
-        if self.events.known.entry_count() + self.pages.known.entry_count() > 0 {
+        self.hanghut_list.known.run_pending_tasks().await;
+        if self.events.known.entry_count() + self.hanghut_list.known.entry_count() > 0 {
             PlatformHealth::ServingCopies
         } else {
             PlatformHealth::Down
@@ -320,22 +432,49 @@ impl Catalogue {
         Ok(Read { event: got.value, stale: got.stale, down: got.down })
     }
 
-    pub async fn page(&self, page: u32) -> Result<PageRead, UpstreamError> {
+    /// Every platform's upcoming events in start order, for the public list (paged by
+    /// `listing::page`). An error only when a source failed and no other listed anything.
+    pub async fn list(&self) -> Result<ListRead, UpstreamError> {
+        let me = self.clone();
+        let merged = self.merged.try_get_with((), async move { me.merge().await.map(Arc::new) }).await;
+        merged.map(|read| (*read).clone()).map_err(|e: Arc<UpstreamError>| (*e).clone())
+    }
+
+    async fn merge(&self) -> Result<ListRead, UpstreamError> {
         let (upstream, shared) = (self.upstream.clone(), self.shared.clone());
-        let fetch = move |page: u32| {
+        let fetch = move |_: &'static str| {
             let (upstream, shared) = (upstream.clone(), shared.clone());
             async move {
                 match &shared {
-                    Some(shared) => {
-                        Ok(shared.read(&format!("page:{page}"), || upstream.events(page, PAGE_SIZE)).await?.0)
-                    }
-                    None => upstream.events(page, PAGE_SIZE).await,
+                    Some(shared) => Ok(shared.read("list:hanghut", || read_hanghut_list(&upstream)).await?.0),
+                    None => read_hanghut_list(&upstream).await,
                 }
             }
         };
-        let got = self.pages.read(&page, fetch).await?;
-        self.count("page", &got);
-        Ok(PageRead { page: got.value, stale: got.stale })
+        let (mut events, mut stale, mut failed) = match self.hanghut_list.read(&LIST, fetch).await {
+            Ok(got) => {
+                self.count("list", &got);
+                (got.value.events.clone(), got.stale, None)
+            }
+            Err(e) => (Vec::new(), true, Some(e)),
+        };
+        if let Some(feeds) = &self.feeds {
+            match feeds.list().await {
+                Ok((more, more_stale)) => {
+                    events.extend(more);
+                    stale |= more_stale;
+                }
+                Err(e) => {
+                    stale = true;
+                    failed.get_or_insert(e);
+                }
+            }
+        }
+        let events = crate::listing::upcoming(events, chrono::Utc::now());
+        match failed {
+            Some(e) if events.is_empty() => Err(e),
+            _ => Ok(ListRead { events: Arc::new(events), stale }),
+        }
     }
 
     /// Drops what we know of an event after something changed it (a sale, a webhook), here
@@ -344,7 +483,9 @@ impl Catalogue {
     pub async fn forget(&self, id: &EventId) {
         if let Some(shared) = &self.shared {
             shared.forget(&format!("event:{id}")).await;
-            shared.forget_pages(SHARED_PAGES_FORGOTTEN).await;
+            if platform_of(id) == Platform::HangHut {
+                shared.forget("list:hanghut").await;
+            }
         }
         self.forget_here(id).await;
     }
@@ -355,7 +496,11 @@ impl Catalogue {
         if let Some(feeds) = &self.feeds {
             feeds.shelf.forget(id).await;
         }
-        self.pages.forget_all().await;
+        // A feed event's change is in the feed already; only HangHut's list is read again.
+        if platform_of(id) == Platform::HangHut {
+            self.hanghut_list.forget(&LIST).await;
+        }
+        self.merged.invalidate_all();
     }
 }
 
@@ -380,6 +525,18 @@ impl<K, V> Clone for Shelf<K, V> {
             known: self.known.clone(),
             outage: self.outage.clone(),
         }
+    }
+}
+
+/// A fresh copy's life in TTLs, by what it holds (`Shelf::lasting`).
+struct Lasting<V> {
+    ttl: Duration,
+    times: fn(&V) -> u32,
+}
+
+impl<K, V> moka::Expiry<K, Arc<V>> for Lasting<V> {
+    fn expire_after_create(&self, _key: &K, value: &Arc<V>, _created_at: Instant) -> Option<Duration> {
+        Some(self.ttl.saturating_mul((self.times)(value).max(1)))
     }
 }
 
@@ -429,6 +586,14 @@ where
             known: Cache::builder().max_capacity(capacity).build(),
             outage,
         }
+    }
+
+    /// Keeps each fresh copy `times(copy)` TTLs (at least one) rather than one: for an entry
+    /// whose read costs several calls.
+    fn lasting(mut self, times: fn(&V) -> u32) -> Self {
+        let capacity = self.fresh.policy().max_capacity().unwrap_or(1);
+        self.fresh = Cache::builder().max_capacity(capacity).expire_after(Lasting { ttl: self.ttl, times }).build();
+        self
     }
 
     fn outage(&self) -> std::sync::MutexGuard<'_, Outage> {
@@ -539,14 +704,6 @@ where
     async fn forget(&self, key: &K) {
         self.fresh.invalidate(key).await;
         self.distrust(key).await;
-    }
-
-    async fn forget_all(&self) {
-        self.fresh.invalidate_all();
-        let keys: Vec<K> = self.known.iter().map(|(key, _)| K::clone(&key)).collect();
-        for key in keys {
-            self.distrust(&key).await;
-        }
     }
 
     /// Keeps the copy of an entry only as a last resort.
@@ -663,11 +820,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn after_forget_all_a_read_asks_the_platform_instead_of_serving_the_old_copy() {
+    async fn a_lasting_copy_is_fresh_for_as_many_ttls_as_it_says() {
+        let shelf: Shelf<u32, String> = Shelf::new("list", TTL, 10, Arc::default()).lasting(|_| 4);
+        let (_up, calls, fetch) = platform();
+        shelf.read(&1, fetch.clone()).await.unwrap();
+        tokio::time::sleep(TTL * 2).await;
+        let got = shelf.read(&1, fetch.clone()).await.unwrap();
+        assert_eq!(
+            (got.value.as_str(), got.source, calls.load(SeqCst)),
+            ("v1", "cache", 1),
+            "two TTLs on: still fresh"
+        );
+        tokio::time::sleep(TTL * 3).await;
+        shelf.read(&1, fetch.clone()).await.unwrap();
+        settle().await;
+        assert_eq!(calls.load(SeqCst), 2, "past four TTLs it is read again");
+    }
+
+    #[tokio::test]
+    async fn after_forget_a_read_asks_the_platform_instead_of_serving_the_old_copy() {
         let shelf: Shelf<u32, String> = Shelf::new("page", TTL, 10, Arc::default());
         let (_up, _calls, fetch) = platform();
         assert_eq!(shelf.read(&1, fetch.clone()).await.unwrap().value.as_str(), "v1");
-        shelf.forget_all().await;
+        shelf.forget(&1).await;
         let got = shelf.read(&1, fetch.clone()).await.unwrap();
         assert_eq!((got.value.as_str(), got.stale), ("v2", false));
     }

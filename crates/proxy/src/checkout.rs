@@ -6,25 +6,63 @@
 use tessera_core::{CheckoutRequest, Customer, EventId, Field, FieldError, Problem};
 
 use crate::claims::Claims;
+use crate::cross_origin::AllowedOrigins;
 use crate::error::ApiError;
 use crate::live::LiveHub;
 use crate::promo;
 use crate::store::{KeyClaim, Store};
 use crate::upstream::{CheckoutSession, UpstreamError};
 
-/// The pages a buyer returns to, from configuration.
+/// The pages a buyer returns to: the page they placed the order on when its origin is one the
+/// site owner allowed, else the configured ones. A return URL is never taken from a request
+/// without that check: an open redirect through the platform's trusted checkout is a phisher's gift.
 #[derive(Debug, Clone)]
 pub struct ReturnUrls {
     pub success: reqwest::Url,
     pub cancel: reqwest::Url,
+    /// `TESSERA_ALLOWED_ORIGINS` and the proxy's own origin.
+    pub allowed: AllowedOrigins,
 }
 
+/// Longer page addresses are not taken as return pages (browsers and platforms cut them anyway).
+const MAX_PAGE_URL: usize = 2048;
+
 impl ReturnUrls {
-    /// `base` with `tessera_status` and `tessera_event` added (existing query kept).
+    /// `base` with `tessera_status` and `tessera_event` added (the rest of its query and its
+    /// fragment kept; an outcome already in it, from an earlier return, replaced).
     pub fn for_outcome(base: &reqwest::Url, status: &str, event: &EventId) -> String {
         let mut url = base.clone();
-        url.query_pairs_mut().append_pair("tessera_status", status).append_pair("tessera_event", event.as_str());
+        let kept: Vec<(String, String)> = base
+            .query_pairs()
+            .filter(|(k, _)| k != "tessera_status" && k != "tessera_event")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(kept).append_pair("tessera_status", status).append_pair(
+            "tessera_event",
+            event.as_str(),
+        );
         url.into()
+    }
+
+    /// The success and cancel pages for an order placed on `page`.
+    pub fn for_page(&self, page: Option<&str>) -> (reqwest::Url, reqwest::Url) {
+        match page.and_then(|p| self.allowed_page(p)) {
+            Some(page) => (page.clone(), page),
+            None => (self.success.clone(), self.cancel.clone()),
+        }
+    }
+
+    fn allowed_page(&self, page: &str) -> Option<reqwest::Url> {
+        let url = reqwest::Url::parse(page).ok().filter(|_| page.len() <= MAX_PAGE_URL)?;
+        let web = matches!(url.scheme(), "https" | "http");
+        // `https://shop.example@evil.example/` is evil.example's page; refuse any userinfo.
+        let plain = url.username().is_empty() && url.password().is_none();
+        let allowed = web && plain && self.allowed.contains(&url.origin().ascii_serialization());
+        if !allowed {
+            // The origin only: a page's query may carry what is nobody's business.
+            tracing::info!(origin = %url.origin().ascii_serialization(), "return page's origin is not allowed; using the configured pages");
+        }
+        allowed.then_some(url)
     }
 }
 
@@ -138,11 +176,15 @@ pub async fn hand_off(
     }
     let order = request.validate(&event, applied.as_ref()).map_err(ApiError::Invalid)?;
 
-    let success = ReturnUrls::for_outcome(&urls.success, "success", &event_id);
-    let cancel = ReturnUrls::for_outcome(&urls.cancel, "cancelled", &event_id);
+    let (success, cancel) = urls.for_page(request.page_url.as_deref());
+    let success = ReturnUrls::for_outcome(&success, "success", &event_id);
+    let cancel = ReturnUrls::for_outcome(&cancel, "cancelled", &event_id);
     let session = catalogue.upstream().create_checkout(&order, &success, &cancel, upstream_key).await;
     // Seats are held (or just proved gone): either way the cached availability is old.
     live.changed(&event_id).await;
+    if let Ok(session) = &session {
+        look_again_at_expiry(live, &event_id, &session.expires_at);
+    }
     if let (Err(e), Some(code)) = (&session, &order.promo_code) {
         if let Some(refusal) = promo::upstream_refusal(store, &event_id, code, e).await {
             return Err(refusal);
@@ -152,6 +194,24 @@ pub async fn hand_off(
         UpstreamError::NotFound => ApiError::SeatsGone("This ticket tier is no longer on sale.".into()),
         other => other.into(),
     })
+}
+
+/// The platform lets an unpaid session's seats go at its expiry without telling anyone (HangHut
+/// has no webhook for it): the event is read again just after, so every viewer, and the waiting
+/// list, sees them back. A paid session costs one read more; an expiry beyond a day is not
+/// waited for.
+fn look_again_at_expiry(live: &LiveHub, event_id: &EventId, expires_at: &str) {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(expires_at) else { return };
+    let Ok(wait) = (at.to_utc() - chrono::Utc::now()).to_std() else { return };
+    if wait > std::time::Duration::from_secs(24 * 3600) {
+        return;
+    }
+    let (live, id) = (live.clone(), event_id.clone());
+    tokio::spawn(async move {
+        // A second after: the platform's own clock may be a little behind ours.
+        tokio::time::sleep(wait + std::time::Duration::from_secs(1)).await;
+        live.changed(&id).await;
+    });
 }
 
 /// A checkout sent as JSON. A quantity that is not a whole number (`1.5`, `"2"`, `1e20`)
@@ -191,6 +251,9 @@ pub struct CheckoutForm {
     pub phone: Option<String>,
     #[serde(default)]
     pub promo_code: Option<String>,
+    /// The page the form is on, filled in by the loader: see `CheckoutRequest::page_url`.
+    #[serde(default)]
+    pub page_url: Option<String>,
 }
 
 impl CheckoutForm {
@@ -205,6 +268,7 @@ impl CheckoutForm {
             quantity,
             customer: Customer { name: self.name, email: self.email, phone: self.phone },
             promo_code: self.promo_code,
+            page_url: self.page_url.filter(|p| !p.is_empty()),
         })
     }
 }
@@ -221,6 +285,52 @@ mod tests {
             ReturnUrls::for_outcome(&base, "success", &id),
             "https://shop.example/events?ref=home&tessera_status=success&tessera_event=e-1#tickets"
         );
+    }
+
+    fn urls() -> ReturnUrls {
+        ReturnUrls {
+            success: reqwest::Url::parse("https://proxy.example/thanks").unwrap(),
+            cancel: reqwest::Url::parse("https://proxy.example/sorry").unwrap(),
+            allowed: AllowedOrigins::new(&["https://shop.example".into(), "http://127.0.0.1:8080".into()]),
+        }
+    }
+
+    #[test]
+    fn a_page_on_an_allowed_origin_is_where_the_buyer_returns() {
+        let (success, cancel) = urls().for_page(Some("https://shop.example/concerts?month=12#jazz"));
+        assert_eq!(success.as_str(), "https://shop.example/concerts?month=12#jazz");
+        assert_eq!(cancel, success);
+        let (success, _) = urls().for_page(Some("http://127.0.0.1:8080/"));
+        assert_eq!(success.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn any_other_page_gets_the_configured_ones() {
+        let long = format!("https://shop.example/{}", "a".repeat(MAX_PAGE_URL));
+        for page in [
+            None,
+            Some("https://evil.example/"),
+            Some("https://shop.example.evil.example/"),
+            Some("http://shop.example/"),
+            Some("https://shop.example@evil.example/"),
+            Some("https://user:pw@shop.example/"),
+            Some("https://shop.example:8443/"),
+            Some("javascript:alert(1)"),
+            Some("data:text/html,hi"),
+            Some("/relative"),
+            Some(""),
+            Some(long.as_str()),
+        ] {
+            let (success, cancel) = urls().for_page(page);
+            assert_eq!((success.as_str(), cancel.as_str()), ("https://proxy.example/thanks", "https://proxy.example/sorry"), "{page:?}");
+        }
+    }
+
+    #[test]
+    fn an_outcome_already_in_the_page_is_replaced() {
+        let base = reqwest::Url::parse("https://shop.example/?tessera_status=cancelled&tessera_event=old&a=1").unwrap();
+        let id = EventId::parse("e-1").unwrap();
+        assert_eq!(ReturnUrls::for_outcome(&base, "success", &id), "https://shop.example/?a=1&tessera_status=success&tessera_event=e-1");
     }
 
     #[test]
@@ -260,6 +370,7 @@ mod tests {
             quantity: q,
             customer: Customer { name: "Ana Reyes".into(), email: "ana@example.com".into(), phone: None },
             promo_code: None,
+            page_url: None,
         };
         let spaced: CheckoutRequest = serde_json::from_str(
             r#"{ "tier_id": "t", "event_id": "e", "quantity": 2,
@@ -280,6 +391,7 @@ mod tests {
             email: "e@x.io".into(),
             phone: None,
             promo_code: None,
+            page_url: None,
         };
         assert_eq!(form(" 2 ").into_request().unwrap().quantity, 2);
         assert!(matches!(form("1.5").into_request(), Err(ApiError::Invalid(_))));

@@ -41,6 +41,19 @@ pub enum Command {
         /// The new file; an existing one is not overwritten.
         path: std::path::PathBuf,
     },
+    /// Waiting lists of sold-out tiers.
+    #[command(subcommand)]
+    Waitlist(WaitlistCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaitlistCommand {
+    /// Deletes an address everywhere the proxy keeps it (every event's waiting list, the log of
+    /// emails sent), in any letter case, and says how many rows went.
+    Purge {
+        /// The address, as the buyer gave it (case does not matter).
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +131,23 @@ pub async fn run(command: Command, config: Config, settings: &Settings) -> Resul
             store.backup_to(&path).await.map_err(|e| e.to_string())?;
             let version = store.schema_version().await.map_err(|e| e.to_string())?;
             Ok(format!("backed up {} to {} (schema version {version})", db.display(), path.display()))
+        }
+        Command::Waitlist(WaitlistCommand::Purge { email }) => {
+            let db = config.data_dir.join("proxy.sqlite");
+            if !db.exists() {
+                return Err(format!("there is no database at {} (is TESSERA_DATA_DIR right?)", db.display()));
+            }
+            // Opened as the proxy opens it first, so the schema is up to date.
+            Store::open(&db).map_err(|e| e.to_string())?;
+            let store = crate::waitlist::store::WaitlistStore::open(&db).map_err(|e| e.to_string())?;
+            let purged = store.purge(&email).await.map_err(|e| e.to_string())?;
+            Ok(format!(
+                "removed {} rows for {}: {} waiting-list entries, {} sent-log lines",
+                purged.entries + purged.sent,
+                email.trim(),
+                purged.entries,
+                purged.sent
+            ))
         }
         Command::Promo(PromoCommand::Create(args)) => {
             let promo = args.to_new_promo(&config)?;

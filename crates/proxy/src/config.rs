@@ -42,6 +42,8 @@ pub struct Config {
     /// Requests per minute the embedded sandbox allows per key (HangHut's is 100); lowered
     /// by tests that need to see the platform's 429.
     pub sandbox_rate_limit: u32,
+    /// How long the embedded sandbox holds an unpaid checkout's seats (HangHut: 30 minutes).
+    pub sandbox_checkout_ttl: Duration,
     /// Promo previews a client address may ask for per minute.
     pub promo_previews_per_minute: u32,
     /// The embedded sandbox's API key; a fresh random one when unset. Set it to look at the
@@ -70,6 +72,8 @@ pub struct Config {
     /// The Redis several proxies share (`redis://[:password@]host:port[/db]`); none: this
     /// proxy keeps everything to itself. A secret, as the URL may carry a password.
     pub redis_url: Option<SecretString>,
+    /// The waiting list of sold-out tiers: on when SMTP is configured.
+    pub waitlist: Option<crate::waitlist::settings::WaitlistConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +105,7 @@ impl Config {
             hanghut_currency: tessera_core::Currency::PHP,
             demo_event: None,
             sandbox_rate_limit: 100,
+            sandbox_checkout_ttl: Duration::from_secs(30 * 60),
             promo_previews_per_minute: 10,
             sandbox_api_key: None,
             upstream_per_minute: 90,
@@ -111,6 +116,7 @@ impl Config {
             test_hold_webhook_apply: false,
             platforms: Default::default(),
             redis_url: None,
+            waitlist: None,
         }
     }
 
@@ -123,7 +129,9 @@ impl Config {
     /// Reads configuration through `lookup` so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        for name in SECRETS.iter().chain(&crate::platform_config::PLATFORM_SECRETS) {
+        for name in
+            SECRETS.iter().chain(&crate::platform_config::PLATFORM_SECRETS).chain(&crate::waitlist::settings::SECRETS)
+        {
             if lookup(name).is_some_and(|v| v.trim().is_empty()) {
                 return Err(ConfigError::BlankSecret(name));
             }
@@ -158,11 +166,18 @@ impl Config {
         }
         if let Some(code) = get("TESSERA_HANGHUT_CURRENCY") {
             config.hanghut_currency =
-                tessera_core::Currency::parse(&code).map_err(|e| invalid("TESSERA_HANGHUT_CURRENCY", e))?;
+                tessera_core::Currency::parse_iso(&code).map_err(|e| invalid("TESSERA_HANGHUT_CURRENCY", e))?;
         }
         config.demo_event = get("TESSERA_DEMO_EVENT");
         if let Some(n) = get("TESSERA_SANDBOX_RATE_LIMIT") {
             config.sandbox_rate_limit = n.parse().map_err(|e| invalid("TESSERA_SANDBOX_RATE_LIMIT", e))?;
+        }
+        if let Some(n) = get("TESSERA_SANDBOX_CHECKOUT_SECONDS") {
+            let secs: u64 = n.parse().map_err(|e| invalid("TESSERA_SANDBOX_CHECKOUT_SECONDS", e))?;
+            if secs == 0 {
+                return Err(invalid("TESSERA_SANDBOX_CHECKOUT_SECONDS", "must be at least 1"));
+            }
+            config.sandbox_checkout_ttl = Duration::from_secs(secs);
         }
         if let Some(n) = get("TESSERA_PROMO_PREVIEWS_PER_MINUTE") {
             config.promo_previews_per_minute =
@@ -201,6 +216,7 @@ impl Config {
             crate::redis_link::RedisLink::check_url(&url).map_err(|e| invalid("TESSERA_REDIS_URL", e.0))?;
             config.redis_url = Some(SecretString::from(url));
         }
+        config.waitlist = crate::waitlist::settings::from_lookup(&get)?;
         config.platforms = crate::platform_config::PlatformConfigs::from_lookup(get)?;
 
         config.upstream = match get("TESSERA_UPSTREAM").as_deref() {
@@ -237,6 +253,9 @@ impl Config {
         }
         if self.sandbox_api_key.as_ref().is_some_and(blank) {
             return Err(ConfigError::BlankSecret("TESSERA_SANDBOX_API_KEY"));
+        }
+        if let Some(waitlist) = &self.waitlist {
+            waitlist.check_secrets()?;
         }
         Ok(())
     }

@@ -37,8 +37,13 @@ impl AllowedOrigins {
         match origin {
             None => true,
             // "null" (sandboxed frames, file: pages) is never a configured origin.
-            Some(value) => value.to_str().is_ok_and(|o| self.0.iter().any(|allowed| allowed.eq_ignore_ascii_case(o))),
+            Some(value) => value.to_str().is_ok_and(|o| self.contains(o)),
         }
+    }
+
+    /// Whether `origin` (`scheme://host[:port]`) is one of them.
+    pub fn contains(&self, origin: &str) -> bool {
+        self.0.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin))
     }
 }
 

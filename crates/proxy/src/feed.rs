@@ -181,6 +181,22 @@ pub fn read(c: &Connection, platform: Platform, event: &str) -> rusqlite::Result
     Ok(Some(Stored { event: feed_event, status, sold }))
 }
 
+/// Every event of `platform` the feed holds (as `read` gives each), for the list of events.
+pub fn read_all(c: &Connection, platform: Platform) -> rusqlite::Result<Vec<Stored>> {
+    let ids: Vec<String> = {
+        let mut q = c.prepare(
+            "SELECT event_id FROM feed_events WHERE platform = ?1 AND deleted = 0 AND body IS NOT NULL ORDER BY event_id",
+        )?;
+        let ids = q.query_map(params![platform.name()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        ids
+    };
+    let mut all = Vec::with_capacity(ids.len());
+    for id in ids {
+        all.extend(read(c, platform, &id)?);
+    }
+    Ok(all)
+}
+
 /// The events whose sales an order-only change (`Released`) touches.
 pub fn events_of_order(c: &Connection, platform: Platform, change: &Change) -> rusqlite::Result<Vec<String>> {
     let Change::Released { order } = change else { return Ok(Vec::new()) };
@@ -397,6 +413,20 @@ mod tests {
                 ("now", None, false)
             ]
         );
+    }
+
+    #[test]
+    fn all_of_a_platforms_events_are_read_but_not_deleted_ones_or_other_platforms() {
+        let c = db();
+        apply(&c, Platform::Vivenu, &Change::Upsert { event: show() }).unwrap();
+        apply(&c, Platform::Vivenu, &Change::Upsert { event: FeedEvent { id: "e2".into(), ..show() } }).unwrap();
+        apply(&c, Platform::Vivenu, &sold("o1", "vip", 2)).unwrap();
+        apply(&c, Platform::Vivenu, &Change::Deleted { event: "e2".into() }).unwrap();
+        apply(&c, Platform::Vivenu, &Change::Status { event: "e3".into(), status: EventStatus::Active }).unwrap();
+        apply(&c, Platform::Ingresse, &Change::Upsert { event: FeedEvent { id: "i1".into(), ..show() } }).unwrap();
+        let all = read_all(&c, Platform::Vivenu).unwrap();
+        assert_eq!(all.iter().map(|s| s.event.id.as_str()).collect::<Vec<_>>(), ["e1"]);
+        assert_eq!(all[0].sold.get("vip"), Some(&2), "with the sales its webhooks reported");
     }
 
     #[test]

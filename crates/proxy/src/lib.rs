@@ -18,6 +18,7 @@ pub mod feed;
 pub mod health;
 pub mod http_cache;
 pub mod inbox;
+pub mod listing;
 pub mod live;
 pub mod live_bus;
 pub mod metrics;
@@ -35,6 +36,7 @@ pub mod startup;
 pub mod store;
 pub mod stream_slots;
 pub mod upstream;
+pub mod waitlist;
 pub mod webhook;
 
 pub use config::Config;

@@ -30,6 +30,10 @@ struct Feed {
     version: u64,
 }
 
+/// Told of every state of an event as it is published (the waiting list, watching for seats
+/// that come back). Called inline: it must only look and hand work off.
+pub type Observer = Arc<dyn Fn(&EventId, &Snapshot) + Send + Sync>;
+
 #[derive(Clone)]
 pub struct LiveHub {
     catalogue: Catalogue,
@@ -39,6 +43,7 @@ pub struct LiveHub {
     closing: Arc<watch::Sender<bool>>,
     /// The other proxies, when there are (Redis).
     bus: Option<LiveBus>,
+    observer: Option<Observer>,
 }
 
 /// Updates a slow viewer may fall behind by before it skips to the newest.
@@ -48,7 +53,13 @@ impl LiveHub {
     pub fn new(catalogue: Catalogue) -> Self {
         let boot = format!("{:x}", chrono::Utc::now().timestamp_millis());
         let closing = Arc::new(watch::Sender::new(false));
-        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())), closing, bus: None }
+        LiveHub { catalogue, boot, feeds: Arc::new(Mutex::new(HashMap::new())), closing, bus: None, observer: None }
+    }
+
+    /// Shows every published state to `observer` too. Set before the hub is cloned.
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// Shares changes with the other proxies on `bus`.
@@ -78,7 +89,10 @@ impl LiveHub {
     /// the next read here fetches what the publisher read rather than an older copy.
     async fn receive(&self, m: Message) {
         let event = m.event.clone();
-        if self.accept(&event, &m.stamp, m.snapshot).is_some() {
+        if let Some(accepted) = self.accept(&event, &m.stamp, m.snapshot) {
+            if let Some(observer) = &self.observer {
+                observer(&event, &accepted.snapshot);
+            }
             self.catalogue.forget_here(&event).await;
         }
     }
@@ -150,6 +164,9 @@ impl LiveHub {
     /// Records `snapshot` as the event's newest state; sends it to viewers (every proxy's,
     /// with Redis) when it differs from the last one. Returns the current versioned state.
     pub async fn publish(&self, id: &EventId, snapshot: Snapshot) -> Arc<Versioned> {
+        if let Some(observer) = &self.observer {
+            observer(id, &snapshot);
+        }
         if let Some(bus) = &self.bus {
             let floor = self.with_feed(id, |feed| feed.version);
             match bus.publish(id, &snapshot, floor).await {
@@ -327,5 +344,18 @@ mod tests {
         assert_eq!(rx.recv().await.unwrap().snapshot, snapshot(5));
         assert_eq!(rx.recv().await.unwrap().snapshot, snapshot(4));
         assert!(rx.try_recv().is_err(), "the repeat was not sent");
+    }
+
+    #[tokio::test]
+    async fn the_observer_sees_every_published_state() {
+        let seen: Arc<Mutex<Vec<u32>>> = Arc::default();
+        let kept = seen.clone();
+        let hub = hub().with_observer(Arc::new(move |_: &EventId, s: &Snapshot| {
+            kept.lock().unwrap().push(s.tiers[0].available);
+        }));
+        let id = EventId::parse("ev").unwrap();
+        hub.publish(&id, snapshot(0)).await;
+        hub.publish(&id, snapshot(2)).await;
+        assert_eq!(*seen.lock().unwrap(), [0, 2], "a tier sold out, then seats back: the waiting list hears both");
     }
 }

@@ -16,6 +16,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up_with_hook(store::SCHEMA_V1, add_inbox_columns).comment("inbox, promo codes, idempotency keys"),
         M::up(feed::SCHEMA_V2).comment("the other platforms' events, sales and resales"),
+        M::up(crate::waitlist::store::SCHEMA_V3).comment("waiting lists of sold-out tiers and the emails sent"),
     ])
 });
 
@@ -79,10 +80,10 @@ mod tests {
         assert_eq!(version(&conn).unwrap(), 0);
         to_latest(&mut conn).unwrap();
         assert_eq!(version(&conn).unwrap(), latest());
-        assert_eq!(latest(), 2);
+        assert_eq!(latest(), 3);
         // Again: nothing to do.
         to_latest(&mut conn).unwrap();
-        assert_eq!(version(&conn).unwrap(), 2);
+        assert_eq!(version(&conn).unwrap(), 3);
     }
 
     #[test]

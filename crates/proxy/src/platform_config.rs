@@ -47,7 +47,10 @@ pub struct TicketWaveConfig {
     pub webhook_secret: Option<SecretString>,
     /// TicketWave's event descriptions carry no currency.
     pub currency: Currency,
-    /// TicketWave's dates and times carry no zone: the venue's offset, e.g. `+02:00`.
+    /// TicketWave's dates and times carry no zone: the venue's IANA time zone
+    /// (`TESSERA_TICKETWAVE_TIME_ZONE`), whose offset on each event's date is used…
+    pub time_zone: Option<chrono_tz::Tz>,
+    /// …or, without one, a fixed offset all year, e.g. `+02:00` (older configurations).
     pub utc_offset: String,
 }
 
@@ -93,7 +96,7 @@ impl PlatformConfigs {
         };
         let currency = |name: &'static str, default: Currency| -> Result<Currency, ConfigError> {
             get(name).map_or(Ok(default), |c| {
-                Currency::parse(&c).map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })
+                Currency::parse_iso(&c).map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })
             })
         };
 
@@ -117,6 +120,20 @@ impl PlatformConfigs {
                 if webhook_secret.is_none() && matches!(upstream, TicketWaveUpstream::Url { .. }) {
                     return Err(ConfigError::Missing("TESSERA_TICKETWAVE_WEBHOOK_SECRET"));
                 }
+                let time_zone = match get("TESSERA_TICKETWAVE_TIME_ZONE") {
+                    None => None,
+                    Some(_) if get("TESSERA_TICKETWAVE_UTC_OFFSET").is_some() => {
+                        return Err(ConfigError::Invalid {
+                            name: "TESSERA_TICKETWAVE_TIME_ZONE",
+                            reason: "set it or TESSERA_TICKETWAVE_UTC_OFFSET, not both (the time zone \
+                                     knows summer time; the offset is the same all year)"
+                                .into(),
+                        });
+                    }
+                    Some(name) => Some(crate::providers::ticketwave::time_zone(&name).map_err(|e| {
+                        ConfigError::Invalid { name: "TESSERA_TICKETWAVE_TIME_ZONE", reason: e.to_string() }
+                    })?),
+                };
                 let utc_offset = get("TESSERA_TICKETWAVE_UTC_OFFSET").unwrap_or_else(|| "+00:00".into());
                 if chrono::DateTime::parse_from_rfc3339(&format!("2026-01-01T00:00:00{utc_offset}")).is_err() {
                     return Err(ConfigError::Invalid {
@@ -128,6 +145,7 @@ impl PlatformConfigs {
                     upstream,
                     webhook_secret,
                     currency: currency("TESSERA_TICKETWAVE_CURRENCY", Currency::EUR)?,
+                    time_zone,
                     utc_offset,
                 })
             }
@@ -205,6 +223,28 @@ mod tests {
     }
 
     #[test]
+    fn a_ticketwave_time_zone_is_an_iana_name_and_excludes_an_offset() {
+        let sandbox = ("TESSERA_TICKETWAVE_URL", "sandbox");
+        let tw = from(&[sandbox, ("TESSERA_TICKETWAVE_TIME_ZONE", "Europe/Madrid")]).unwrap().ticketwave.unwrap();
+        assert_eq!(tw.time_zone, Some(chrono_tz::Europe::Madrid));
+        // Existing configurations: an offset alone, or nothing (UTC).
+        let tw = from(&[sandbox, ("TESSERA_TICKETWAVE_UTC_OFFSET", "+02:00")]).unwrap().ticketwave.unwrap();
+        assert_eq!((tw.time_zone, tw.utc_offset.as_str()), (None, "+02:00"));
+        let tw = from(&[sandbox]).unwrap().ticketwave.unwrap();
+        assert_eq!((tw.time_zone, tw.utc_offset.as_str()), (None, "+00:00"));
+        let both = from(&[
+            sandbox,
+            ("TESSERA_TICKETWAVE_TIME_ZONE", "Europe/Madrid"),
+            ("TESSERA_TICKETWAVE_UTC_OFFSET", "+01:00"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(both.contains("TESSERA_TICKETWAVE_TIME_ZONE") && both.contains("not both"), "{both}");
+        let unknown = from(&[sandbox, ("TESSERA_TICKETWAVE_TIME_ZONE", "Europe/Madird")]).unwrap_err().to_string();
+        assert!(unknown.contains("\"Europe/Madird\" is not an IANA time zone name"), "{unknown}");
+    }
+
+    #[test]
     fn url_tokens_must_be_long_enough_to_be_secret() {
         assert!(from(&[("TESSERA_INGRESSE_TOKEN", "short")]).is_err());
         assert!(from(&[("TESSERA_TIXEL_TOKEN", "has/slash/aaaaaaaaaaaaaaaaaaaaaaa")]).is_err());
@@ -212,6 +252,15 @@ mod tests {
         let ingresse = c.ingresse.unwrap();
         assert_eq!(ingresse.token.expose_secret().len(), 32);
         assert_eq!(ingresse.currency, Currency::BRL);
+    }
+
+    #[test]
+    fn a_configured_currency_must_be_an_iso_code() {
+        let sandbox = ("TESSERA_TICKETWAVE_URL", "sandbox");
+        let e = from(&[sandbox, ("TESSERA_TICKETWAVE_CURRENCY", "EUE")]).unwrap_err().to_string();
+        assert!(e.contains("TESSERA_TICKETWAVE_CURRENCY") && e.contains("not a code of ISO 4217"), "{e}");
+        let tw = from(&[sandbox, ("TESSERA_TICKETWAVE_CURRENCY", "xpf")]).unwrap().ticketwave.unwrap();
+        assert_eq!((tw.currency.code(), tw.currency.exponent()), ("XPF".to_owned(), 0));
     }
 
     #[test]

@@ -128,6 +128,8 @@ impl Application {
         let demo_event = config.demo_event.clone().or_else(|| {
             matches!(config.upstream, Upstream::Sandbox).then(|| tessera_sandbox::seed::JAZZ_NIGHT.to_owned())
         });
+        let mut allowed_origins = config.allowed_origins.clone();
+        allowed_origins.push(public_url.origin().ascii_serialization());
         let return_urls = ReturnUrls {
             success: config.success_url.clone().unwrap_or_else(|| public_url.clone()),
             cancel: config
@@ -135,13 +137,19 @@ impl Application {
                 .clone()
                 .or_else(|| config.success_url.clone())
                 .unwrap_or_else(|| public_url.clone()),
+            allowed: AllowedOrigins::new(&allowed_origins),
         };
-        let mut allowed_origins = config.allowed_origins.clone();
-        allowed_origins.push(public_url.origin().ascii_serialization());
 
         let resale_events = config.platforms.tixel.as_ref().map(|t| t.events.clone()).unwrap_or_default();
         let source: Option<Arc<dyn EventSource>> = ticketwave.as_ref().map(|w| w.source.clone());
-        let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl);
+        let feeds = Feeds::new(store.clone(), source, &resale_events, config.event_ttl).listing(
+            [
+                (config.platforms.vivenu.is_some(), Platform::Vivenu),
+                (config.platforms.ingresse.is_some(), Platform::Ingresse),
+            ]
+            .into_iter()
+            .filter_map(|(on, p)| on.then_some(p)),
+        );
         let metrics = crate::metrics::Metrics::new();
         // Per-client limits hold across proxies with Redis.
         let mut preview_limiter = ClientLimiter::per_minute(config.promo_previews_per_minute);
@@ -162,8 +170,21 @@ impl Application {
         if let Some(link) = &redis {
             live = live.with_bus(LiveBus::new(link.clone()));
         }
+        let waitlist =
+            crate::waitlist::Waitlist::start(&config, &public_url, &allowed_origins, catalogue.clone(), redis.clone())
+                .await?;
+        if let Some(waitlist) = &waitlist {
+            live = live.with_observer(waitlist.observer());
+        }
+        let mut waitlist_limiter = ClientLimiter::per_minute(config.promo_previews_per_minute);
+        if let Some(link) = &redis {
+            waitlist_limiter = waitlist_limiter.shared(link.clone(), "waitlist");
+        }
         // Open widgets hear within a couple of seconds that the platform stopped answering.
         live.watch_outages(Duration::from_secs(2));
+        if let Some(waitlist) = &waitlist {
+            waitlist.sweep(live.clone(), crate::waitlist::SWEEP_EVERY);
+        }
         let mut inbox = Inbox::new(store.clone(), live.clone(), config.test_hold_webhook_apply, resale_events);
         let claims = redis.as_ref().map(|link| Claims::new(link.clone()));
         if let (Some(link), Some(claims)) = (&redis, &claims) {
@@ -194,6 +215,8 @@ impl Application {
             event_ttl: config.event_ttl,
             redis: redis.clone(),
             claims,
+            waitlist,
+            waitlist_limiter,
         });
         let allowed_origins = AllowedOrigins::new(&allowed_origins);
         Ok(Application {
@@ -374,6 +397,7 @@ async fn start_sandbox(
         .unwrap_or_else(|| SecretString::from(format!("hh_live_sandbox_{}", uuid::Uuid::new_v4().simple())));
     let mut sandbox_config = SandboxConfig::new(config.data_dir.join("sandbox.sqlite"), key.expose_secret().to_owned());
     sandbox_config.rate_limit = config.sandbox_rate_limit;
+    sandbox_config.checkout_ttl = config.sandbox_checkout_ttl;
     sandbox_config.webhooks.extend(webhook);
     let listener = TcpListener::bind((ip, 0)).await?;
     let sandbox =

@@ -240,6 +240,11 @@ impl Store {
         self.with(move |c| feed::read(c, platform, &event)).await
     }
 
+    /// Every event of the platform the feed holds (see `feed::read_all`).
+    pub async fn feed_events(&self, platform: Platform) -> Result<Vec<feed::Stored>, StoreError> {
+        self.with(move |c| feed::read_all(c, platform)).await
+    }
+
     /// A platform's description of an event read from its API.
     pub async fn save_feed_event(&self, platform: Platform, event: &FeedEvent) -> Result<(), StoreError> {
         let event = event.clone();

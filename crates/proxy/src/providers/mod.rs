@@ -253,6 +253,9 @@ pub trait EventSource: Send + Sync {
     fn platform(&self) -> Platform;
     /// The event as the platform describes it now.
     async fn event(&self, id: &str) -> Result<FeedEvent, UpstreamError>;
+    /// Every event the platform shows this account, in any state (the list decides which
+    /// buyers see): for the one list of every platform's events.
+    async fn events(&self) -> Result<Vec<FeedEvent>, UpstreamError>;
 }
 
 /// Checks `header` (hex HMAC-SHA256 of the raw body under `secret`), the scheme TicketWave,

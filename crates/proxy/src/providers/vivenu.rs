@@ -127,6 +127,9 @@ struct VivenuEvent {
     url: Option<String>,
     sell_start: Option<String>,
     sell_end: Option<String>,
+    /// The venue's IANA zone (`Europe/Berlin`); its times are sent in UTC.
+    #[serde(default)]
+    timezone: Option<String>,
     #[serde(default)]
     tickets: Vec<TicketType>,
 }
@@ -150,6 +153,7 @@ struct TicketType {
 impl VivenuEvent {
     fn into_feed(self, currency: Currency) -> Result<FeedEvent, Malformed> {
         rfc3339(&self.start, "event start")?;
+        let start = at_venue(&self.start, self.timezone.as_deref());
         // Ticket types only have relative `salesStart`/`salesEnd` ({target, unit, offset}),
         // against a target the document does not define; the event's absolute
         // sellStart/sellEnd are the sale period of every tier.
@@ -163,7 +167,7 @@ impl VivenuEvent {
         Ok(FeedEvent {
             id: checked_id(&self.id, "event _id")?,
             title: self.name,
-            start: self.start,
+            start,
             venue: self.location_name.filter(|s| !s.trim().is_empty()),
             description: self.description.filter(|s| !s.trim().is_empty()),
             currency,
@@ -269,6 +273,17 @@ fn checked_id(id: &str, what: &str) -> Result<String, Malformed> {
         return Err(Malformed::new(format!("the vivenu {what} is empty or too long")));
     }
     Ok(id.to_owned())
+}
+
+/// `start` (already checked) written in the venue's zone, the same instant: buyers read the
+/// time on the venue's clock, not UTC's. A zone that is no IANA name (the document's example
+/// says "string") leaves the time as sent.
+fn at_venue(start: &str, zone: Option<&str>) -> String {
+    let zone = zone.and_then(|z| z.trim().parse::<chrono_tz::Tz>().ok());
+    match (chrono::DateTime::parse_from_rfc3339(start), zone) {
+        (Ok(at), Some(zone)) => at.with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+        _ => start.to_owned(),
+    }
 }
 
 fn rfc3339(s: &str, what: &str) -> Result<(), Malformed> {
@@ -497,6 +512,22 @@ mod tests {
             d,
             Delivery { id: "d1:checkout.completed".into(), kind: "checkout.completed".into(), changes: vec![] }
         );
+    }
+
+    #[test]
+    fn the_start_is_written_on_the_clock_of_the_events_timezone() {
+        let start = |at: &str, zone: &str| {
+            let body = with(EVENT_CREATED, |v| {
+                v["data"]["event"]["start"] = json!(at);
+                v["data"]["event"]["timezone"] = json!(zone);
+            });
+            let Change::Upsert { event } = &delivery(&body).changes[0] else { panic!("an upsert") };
+            event.start.clone()
+        };
+        assert_eq!(start("2030-01-23T23:00:00.123Z", "Europe/Berlin"), "2030-01-24T00:00:00.123+01:00");
+        assert_eq!(start("2030-07-23T18:00:00Z", "Europe/Berlin"), "2030-07-23T20:00:00+02:00");
+        // The document's example zone is "string": the time stays as sent.
+        assert_eq!(start("2030-01-23T23:00:00.123Z", "string"), "2030-01-23T23:00:00.123Z");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `GET /api/v1/events` (one page of events on sale) and `GET /api/v1/events/{id}` (one
+//! `GET /api/v1/events` (one page of every platform's events on sale) and `GET /api/v1/events/{id}` (one
 //! event with its tiers), both from the catalogue's cache, as conditional GETs
 //! (`crate::http_cache`).
 
@@ -11,8 +11,10 @@ use tessera_core::{EventId, EventPageRead, EventRead};
 use utoipa::IntoParams;
 
 use super::AppState;
+use crate::catalogue::PAGE_SIZE;
 use crate::error::{ApiError, ErrorBody};
 use crate::http_cache;
+use crate::listing;
 
 /// The request header a browser revalidates its copy with.
 #[derive(Deserialize, IntoParams)]
@@ -38,8 +40,9 @@ pub struct ListQuery {
     tag = "events",
     params(ListQuery, Conditional),
     responses(
-        (status = 200, description = "One page of the events on sale; while the platform is down or limiting us, \
-            the last copy of the page, with `stale: true`", body = EventPageRead, headers(
+        (status = 200, description = "One page of the upcoming events on sale on every configured platform, \
+            soonest first (events sold on another platform's own page carry `sold_elsewhere`); while a platform is \
+            down or limiting us, its last copy (or none of its events), with `stale: true`", body = EventPageRead, headers(
                 ("ETag" = String, description = "The page's entity tag, for `If-None-Match`"),
                 ("Cache-Control" = String, description = "`public, max-age=N`: N seconds, the catalogue's copy time"))),
         (status = 304, description = "The copy named by `If-None-Match` is still the current page", headers(
@@ -47,7 +50,7 @@ pub struct ListQuery {
                 ("Cache-Control" = String, description = "`public, max-age=N`"))),
         (status = 400, description = "`page` is not a whole number from 1 to 10000", body = ErrorBody),
         (status = 502, description = "The platform refused this shop's API key or answered nonsense", body = ErrorBody),
-        (status = 503, description = "The platform is down or limiting us and there is no copy of this page",
+        (status = 503, description = "A platform is down or limiting us and no platform has an event to list",
             body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
     )
 )]
@@ -66,11 +69,12 @@ pub async fn list(
     Ok(http_cache::json(&headers, &page_read(&app, page).await?, app.event_ttl))
 }
 
-/// Page `page` of the events on sale as the catalogue has it (the list and its first view).
+/// Page `page` of every platform's upcoming events, in start order, as the catalogue has
+/// them (the list and its first view).
 pub async fn page_read(app: &AppState, page: u32) -> Result<EventPageRead, ApiError> {
-    let read = app.catalogue.page(page).await.map_err(|e| app.read_error(e))?;
-    let page = read.page.as_ref();
-    Ok(EventPageRead { events: page.events.clone(), meta: page.meta.clone(), stale: read.stale })
+    let read = app.catalogue.list().await.map_err(|e| app.read_error(e))?;
+    let (events, meta) = listing::page(&read.events, page, PAGE_SIZE);
+    Ok(EventPageRead { events, meta, stale: read.stale })
 }
 
 #[utoipa::path(

@@ -8,6 +8,7 @@ mod metrics;
 pub mod openapi;
 mod promo;
 mod site;
+mod waitlist;
 mod webhooks;
 
 use axum::http::{header, HeaderName, HeaderValue, Method};
@@ -74,6 +75,10 @@ pub struct App {
     pub redis: Option<crate::redis_link::RedisLink>,
     /// Idempotency-Keys claimed across proxies (with Redis).
     pub claims: Option<crate::claims::Claims>,
+    /// The waiting lists of sold-out tiers, when SMTP is configured.
+    pub waitlist: Option<crate::waitlist::Waitlist>,
+    /// Waiting-list sign-ups per client address (as many as promo previews).
+    pub waitlist_limiter: ClientLimiter,
 }
 
 impl App {
@@ -105,6 +110,7 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/events/{id}/view", get(first_view::event))
         .route("/checkout", post(checkout::create))
         .route("/promo-preview", post(promo::preview))
+        .route("/waitlist", get(waitlist::offer).post(waitlist::join))
         .route("/openapi.json", get(openapi::document))
         // Before the layers, so a 405 gets CORS headers like any other answer.
         .method_not_allowed_fallback(events::wrong_method)
@@ -133,6 +139,7 @@ pub fn router(state: AppState, allowed_origins: &AllowedOrigins, read_timeout: D
         .route("/readyz", get(crate::health::readyz))
         .route("/metrics", get(metrics::endpoint))
         .merge(site::routes(&state.widget_dir))
+        .merge(waitlist::pages())
         // Every route above, counted by its pattern (a route layer sees which one matched).
         .route_layer(from_fn_with_state(state.clone(), metrics::count_requests))
         // Applies to the routes registered so far that have none yet (the demo pages, /healthz,

@@ -6,7 +6,7 @@ use axum::Json;
 use std::sync::OnceLock;
 use utoipa::OpenApi;
 
-use super::{checkout, events, first_view, live, promo, webhooks};
+use super::{checkout, events, first_view, live, promo, waitlist, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,8 @@ use super::{checkout, events, first_view, live, promo, webhooks};
         first_view::event,
         live::stream,
         promo::preview,
+        waitlist::join,
+        waitlist::offer,
         checkout::create,
         webhooks::hanghut,
         webhooks::signed,

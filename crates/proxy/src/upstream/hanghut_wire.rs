@@ -125,6 +125,7 @@ pub(super) fn to_summary(raw: HhEvent, currency: Currency) -> Result<EventSummar
         venue_name: raw.venue_name,
         lowest_price: lowest,
         available,
+        sold_elsewhere: None,
     })
 }
 

@@ -178,3 +178,75 @@ async fn an_oversized_body_is_refused() {
     let r = app.http.post(format!("{}/api/v1/checkout", app.url)).json(&body).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 413);
 }
+
+#[tokio::test]
+async fn a_buyer_returns_to_the_page_they_came_from_when_its_origin_is_allowed() {
+    let app = spawn_app_with(|c| {
+        c.allowed_origins = vec!["https://one.example".into(), "https://two.example".into()];
+    })
+    .await;
+    let paid_from = |page: &str| {
+        let mut body = checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_GA, 1);
+        body["page_url"] = json!(page);
+        body
+    };
+    let (status, body) = app.post_json("/api/v1/checkout", &paid_from("https://two.example/gigs?m=12#jazz")).await;
+    assert_eq!(status, 201, "{body}");
+    assert!(body["checkout_id"].as_str().is_some_and(|id| id.starts_with("pi_")), "{body}");
+    assert_eq!(
+        pay(&app.http, body["checkout_url"].as_str().unwrap()).await,
+        format!("https://two.example/gigs?m=12&tessera_status=success&tessera_event={}#jazz", seed::JAZZ_NIGHT)
+    );
+    let (_, body) = app.post_json("/api/v1/checkout", &paid_from("https://one.example/")).await;
+    let back = cancel(&app.http, body["checkout_url"].as_str().unwrap()).await;
+    assert_eq!(back, format!("https://one.example/?tessera_status=cancelled&tessera_event={}", seed::JAZZ_NIGHT));
+
+    // Any other page: the configured ones, never the page sent.
+    for page in ["https://evil.example/", "https://one.example.evil.example/", "https://one.example@evil.example/"] {
+        let (status, body) = app.post_json("/api/v1/checkout", &paid_from(page)).await;
+        assert_eq!(status, 201, "{body}");
+        let back = pay(&app.http, body["checkout_url"].as_str().unwrap()).await;
+        assert!(back.starts_with("https://shop.example/tickets?from=tessera&tessera_status=success"), "{page}: {back}");
+    }
+}
+
+#[tokio::test]
+async fn a_form_posted_from_an_allowed_page_returns_there() {
+    let app = spawn_app_with(|c| c.allowed_origins = vec!["https://one.example".into()]).await;
+    let form = [
+        ("event_id", seed::JAZZ_NIGHT),
+        ("tier_id", seed::JAZZ_GA),
+        ("quantity", "1"),
+        ("name", "Ana Reyes"),
+        ("email", "ana@example.com"),
+        ("page_url", "https://one.example/shows"),
+    ];
+    let r = no_redirects().post(format!("{}/api/v1/checkout", app.url)).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let checkout = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        pay(&app.http, &checkout).await,
+        format!("https://one.example/shows?tessera_status=success&tessera_event={}", seed::JAZZ_NIGHT)
+    );
+}
+
+#[tokio::test]
+async fn seats_an_unpaid_checkout_held_are_shown_again_soon_after_it_expires() {
+    // A cached copy that would outlive the test: only the proxy's own look at expiry can show them.
+    let app = spawn_app_with(|c| {
+        c.sandbox_checkout_ttl = std::time::Duration::from_secs(2);
+        c.event_ttl = std::time::Duration::from_secs(600);
+    })
+    .await;
+    let (status, body) = app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_VIP, 3)).await;
+    assert_eq!(status, 201, "{body}");
+    assert!(eventually(std::time::Duration::from_secs(2), async || app.shown_available(seed::JAZZ_NIGHT, seed::JAZZ_VIP).await == 0).await);
+    // Nothing tells the proxy of the expiry: it reads the event again by itself just after.
+    assert!(
+        eventually(std::time::Duration::from_secs(6), async || {
+            app.shown_available(seed::JAZZ_NIGHT, seed::JAZZ_VIP).await == 3
+        })
+        .await,
+        "the released seats were not shown"
+    );
+}

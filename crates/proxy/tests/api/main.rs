@@ -1,4 +1,5 @@
 //! The proxy over real HTTP against a real sandbox platform (SQLite, signed webhooks).
+mod all_platforms;
 mod checkout;
 mod events;
 mod faults;
@@ -17,4 +18,5 @@ mod restarts;
 mod scale_out;
 mod ticketwave;
 mod ticketwave_client;
+mod waitlist;
 mod webhooks;

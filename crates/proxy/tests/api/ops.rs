@@ -122,12 +122,12 @@ async fn a_backup_taken_while_the_proxy_runs_holds_what_it_had_written_and_never
     let to = dir.path().join("proxy-backup.sqlite");
     let out = backup_command(&app.config.data_dir, &to);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 2"), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 3"), "{out:?}");
     let copy = rusqlite::Connection::open(&to).unwrap();
     let kept: String = copy.query_row("SELECT delivery_id FROM webhook_deliveries", [], |r| r.get(0)).unwrap();
     assert_eq!(kept, "evt_backup_1");
     let version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 2, "the copy records its schema version");
+    assert_eq!(version, 3, "the copy records its schema version");
     drop(copy);
 
     let before = std::fs::read(&to).unwrap();

@@ -23,7 +23,9 @@ async fn app() -> TestApp {
             upstream: TicketWaveUpstream::Sandbox,
             webhook_secret: Some(SecretString::from(SECRET)),
             currency: Currency::EUR,
-            utc_offset: "+02:00".into(),
+            // The document's event, 2026-07-15 14:00, is on Madrid's summer time: +02:00.
+            time_zone: Some(chrono_tz::Europe::Madrid),
+            utc_offset: "+00:00".into(),
         });
     })
     .await

@@ -1,7 +1,7 @@
 //! A client for TicketWave's admin API: `GET /api/admin/events[/:id]` with the JWT of a
 //! login, inside its own budget under the document's admin limit (60 requests a minute).
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -13,7 +13,7 @@ use tessera_core::{Currency, EventId, EventStatus};
 use tokio::sync::Mutex;
 
 use super::session::{LoginAnswer, Session, REFUSED_LOGIN_PAUSE};
-use super::{event_status, Mapping, WireEvent};
+use super::{event_status, Mapping, VenueClock, WireEvent};
 use crate::providers::{EventSource, FeedEvent, Platform};
 use crate::upstream::{parse_retry_after, Budget, UpstreamError};
 
@@ -46,14 +46,14 @@ struct ErrorBody {
 }
 
 impl TicketWaveClient {
-    /// `currency` is for events described without one; `utc_offset` is the venue's (see
-    /// [`super::utc_offset`]), since TicketWave's dates and times carry no zone.
+    /// `currency` is for events described without one; `clock` is the venue's (a time zone
+    /// or a fixed offset, see [`VenueClock`]), since TicketWave's dates and times carry no zone.
     pub fn new(
         base: &reqwest::Url,
         email: impl Into<String>,
         password: SecretString,
         currency: Currency,
-        utc_offset: FixedOffset,
+        clock: impl Into<VenueClock>,
         timeout: Duration,
     ) -> Self {
         let http = crate::upstream::http_client(timeout);
@@ -62,7 +62,7 @@ impl TicketWaveClient {
             base: base.as_str().trim_end_matches('/').to_owned(),
             email: email.into(),
             password,
-            mapping: Mapping { currency, utc_offset },
+            mapping: Mapping { currency, clock: clock.into() },
             budget: Budget::per_minute(ADMIN_BUDGET_PER_MINUTE),
             login: Arc::default(),
         }
@@ -233,6 +233,10 @@ impl EventSource for TicketWaveClient {
         let id = EventId::parse(id).map_err(|_| UpstreamError::NotFound)?;
         let raw: Value = self.get(&format!("/api/admin/events/{id}")).await?;
         self.to_feed_event(raw)
+    }
+
+    async fn events(&self) -> Result<Vec<FeedEvent>, UpstreamError> {
+        TicketWaveClient::events(self).await
     }
 }
 

@@ -6,7 +6,8 @@
 //!
 //! The document gives tiers no id (a tier is named by its name), prices as decimal strings,
 //! and dates and times without a zone: tier ids are made from names ([`tier_id`]), prices are
-//! converted exactly ([`super::minor_units`]), and the venue's UTC offset is configured.
+//! converted exactly ([`super::minor_units`]), and the venue's clock is configured: an IANA
+//! time zone, whose offset on each event's date (summer time) is applied, or a fixed offset.
 
 mod client;
 mod session;
@@ -16,7 +17,8 @@ pub mod wiring;
 pub use client::TicketWaveClient;
 pub use webhook::{parse, TicketWaveWebhooks};
 
-use chrono::{FixedOffset, NaiveDate, NaiveTime};
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeDelta, TimeZone};
+use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -70,12 +72,70 @@ pub fn utc_offset(text: &str) -> Result<FixedOffset, Malformed> {
         .map_err(|_| Malformed::new(format!("a UTC offset looks like +02:00, not {text}")))
 }
 
+/// The venue's IANA time zone as configured (`Europe/Madrid`), exactly as the tz database
+/// spells it.
+pub fn time_zone(name: &str) -> Result<Tz, Malformed> {
+    let name = name.trim();
+    name.parse::<Tz>()
+        .map_err(|_| Malformed::new(format!("{name:?} is not an IANA time zone name such as Europe/Madrid")))
+}
+
+/// The clock TicketWave's zone-less dates and times are read on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VenueClock {
+    /// The offset in force at the venue on each event's date and time (summer time).
+    Zone(Tz),
+    /// The same offset all year (`TESSERA_TICKETWAVE_UTC_OFFSET`, kept for existing configs).
+    Offset(FixedOffset),
+}
+
+impl From<Tz> for VenueClock {
+    fn from(zone: Tz) -> Self {
+        VenueClock::Zone(zone)
+    }
+}
+
+impl From<FixedOffset> for VenueClock {
+    fn from(offset: FixedOffset) -> Self {
+        VenueClock::Offset(offset)
+    }
+}
+
+impl VenueClock {
+    /// `local` at the venue as RFC 3339 with the offset in force then. At a change of the
+    /// clocks, as JavaScript's Temporal ("compatible") and java.time read such times: a time
+    /// that happens twice (the autumn hour) is the first, still on summer time; a time that
+    /// never happens (the spring gap) is moved on by the gap, 02:30 to 03:30 summer time,
+    /// the moment a clock not yet changed would show 02:30. Refusing either would hide an
+    /// event from buyers over a time the organiser can still fix.
+    pub fn rfc3339(&self, local: NaiveDateTime) -> String {
+        let at = match self {
+            VenueClock::Offset(offset) => offset.from_local_datetime(&local).single().map(|t| t.fixed_offset()),
+            VenueClock::Zone(zone) => zone.from_local_datetime(&local).earliest().map(|t| t.fixed_offset()),
+        };
+        let at = at.unwrap_or_else(|| match self {
+            VenueClock::Zone(zone) => {
+                // In the gap: read with the offset of a day before, then shown as the zone
+                // has it. No zone changes its clocks twice within a day.
+                let before = zone.offset_from_utc_datetime(&(local - TimeDelta::days(1))).fix();
+                (local - TimeDelta::seconds(before.local_minus_utc().into()))
+                    .and_utc()
+                    .with_timezone(zone)
+                    .fixed_offset()
+            }
+            // A fixed offset maps every local time to exactly one instant.
+            VenueClock::Offset(offset) => offset.from_utc_datetime(&local),
+        });
+        at.to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+}
+
 /// What turns TicketWave's description of an event into a [`FeedEvent`].
 #[derive(Clone, Copy, Debug)]
 struct Mapping {
     /// For descriptions without `currency` (the document's `event.published`).
     currency: Currency,
-    utc_offset: FixedOffset,
+    clock: VenueClock,
 }
 
 /// An event as the admin API (`id`) or `event.published` (`eventId`) describes it. Only the
@@ -157,14 +217,13 @@ impl Mapping {
         })
     }
 
-    /// `2026-07-15` + `14:00` at the venue's offset → `2026-07-15T14:00:00+02:00`.
+    /// `2026-07-15` + `14:00` on the venue's clock → `2026-07-15T14:00:00+02:00`.
     fn start(&self, date: &str, time: &str) -> Result<String, String> {
         let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| format!("date {date:?}"))?;
         let at = NaiveTime::parse_from_str(time.trim(), "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
             .map_err(|_| format!("startTime {time:?}"))?;
-        let offset = self.utc_offset.to_string();
-        Ok(format!("{}T{}{offset}", day.format("%Y-%m-%d"), at.format("%H:%M:%S")))
+        Ok(self.clock.rfc3339(day.and_time(at)))
     }
 }
 
@@ -232,7 +291,63 @@ mod tests {
     }
 
     fn mapping(offset: &str) -> Mapping {
-        Mapping { currency: Currency::parse("EUR").unwrap(), utc_offset: utc_offset(offset).unwrap() }
+        Mapping { currency: Currency::parse("EUR").unwrap(), clock: utc_offset(offset).unwrap().into() }
+    }
+
+    fn madrid() -> Mapping {
+        Mapping { currency: Currency::parse("EUR").unwrap(), clock: time_zone("Europe/Madrid").unwrap().into() }
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert_eq!(time_zone("Europe/Madrid").unwrap(), chrono_tz::Europe::Madrid);
+        assert_eq!(time_zone(" America/Sao_Paulo ").unwrap(), chrono_tz::America::Sao_Paulo);
+        for bad in ["Europe/Madird", "CET+1", "+02:00", ""] {
+            let e = time_zone(bad).unwrap_err();
+            assert!(e.0.contains("is not an IANA time zone name"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_madrid_event_has_the_offset_of_its_own_date() {
+        let m = madrid();
+        // Spring: the clocks go forward on Sunday 28 March 2027 at 02:00.
+        assert_eq!(m.start("2027-03-27", "20:00").unwrap(), "2027-03-27T20:00:00+01:00");
+        assert_eq!(m.start("2027-03-28", "20:00").unwrap(), "2027-03-28T20:00:00+02:00");
+        assert_eq!(m.start("2027-03-28", "01:59").unwrap(), "2027-03-28T01:59:00+01:00");
+        assert_eq!(m.start("2027-03-28", "03:00").unwrap(), "2027-03-28T03:00:00+02:00");
+        // Autumn: back on Sunday 31 October 2027 at 03:00.
+        assert_eq!(m.start("2027-10-30", "20:00").unwrap(), "2027-10-30T20:00:00+02:00");
+        assert_eq!(m.start("2027-10-31", "20:00").unwrap(), "2027-10-31T20:00:00+01:00");
+        // Midsummer and midwinter, and a zone south of the equator (no summer time since 2019).
+        assert_eq!(m.start("2026-07-15", "14:00").unwrap(), "2026-07-15T14:00:00+02:00");
+        assert_eq!(m.start("2026-12-31", "23:30").unwrap(), "2026-12-31T23:30:00+01:00");
+        let sao_paulo = Mapping { clock: time_zone("America/Sao_Paulo").unwrap().into(), ..m };
+        assert_eq!(sao_paulo.start("2027-01-15", "21:00").unwrap(), "2027-01-15T21:00:00-03:00");
+    }
+
+    #[test]
+    fn times_at_the_change_of_the_clocks_are_read_as_temporal_does() {
+        let m = madrid();
+        // 02:30 on 28 March 2027 never happens in Madrid: the moment a clock still on winter
+        // time shows it, the venue's shows 03:30.
+        assert_eq!(m.start("2027-03-28", "02:30").unwrap(), "2027-03-28T03:30:00+02:00");
+        assert_eq!(m.start("2027-03-28", "02:00").unwrap(), "2027-03-28T03:00:00+02:00");
+        // 02:30 on 31 October 2027 happens twice: the first, still on summer time.
+        assert_eq!(m.start("2027-10-31", "02:30").unwrap(), "2027-10-31T02:30:00+02:00");
+        assert_eq!(m.start("2027-10-31", "03:00").unwrap(), "2027-10-31T03:00:00+01:00");
+        // Every answer is a real instant whose local time reads back as written, or as moved.
+        for (date, time) in [("2027-03-28", "02:30"), ("2027-10-31", "02:30"), ("2027-10-31", "01:30")] {
+            let start = m.start(date, time).unwrap();
+            assert!(chrono::DateTime::parse_from_rfc3339(&start).is_ok(), "{start}");
+        }
+    }
+
+    #[test]
+    fn a_fixed_offset_ignores_summer_time() {
+        let m = mapping("+01:00");
+        assert_eq!(m.start("2027-03-28", "20:00").unwrap(), "2027-03-28T20:00:00+01:00");
+        assert_eq!(m.start("2027-03-28", "02:30").unwrap(), "2027-03-28T02:30:00+01:00");
     }
 
     #[test]

@@ -8,14 +8,13 @@
 //! fields below are read, so none of them reaches a `Delivery`.
 
 use axum::http::HeaderMap;
-use chrono::FixedOffset;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 use tessera_core::{Currency, EventId, EventStatus};
 
-use super::{Mapping, WireEvent};
+use super::{Mapping, VenueClock, WireEvent};
 use crate::providers::{
     verify_hex_hmac, Change, Delivery, Malformed, Parsed, Platform, Refusal, TierQuantity, WebhookFormat,
 };
@@ -34,10 +33,10 @@ pub struct TicketWaveWebhooks {
 }
 
 impl TicketWaveWebhooks {
-    /// `currency` is for `event.published`, whose payload names none; `utc_offset` is the
-    /// venue's (see [`super::utc_offset`]).
-    pub fn new(secret: SecretString, currency: Currency, utc_offset: FixedOffset) -> Self {
-        TicketWaveWebhooks { secret, mapping: Mapping { currency, utc_offset } }
+    /// `currency` is for `event.published`, whose payload names none; `clock` is the
+    /// venue's (see [`VenueClock`]).
+    pub fn new(secret: SecretString, currency: Currency, clock: impl Into<VenueClock>) -> Self {
+        TicketWaveWebhooks { secret, mapping: Mapping { currency, clock: clock.into() } }
     }
 }
 
@@ -52,7 +51,7 @@ impl WebhookFormat for TicketWaveWebhooks {
     }
 
     fn parse(&self, headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Malformed> {
-        let delivery = parse(body, self.mapping.currency, self.mapping.utc_offset)?;
+        let delivery = parse(body, self.mapping.currency, self.mapping.clock)?;
         if let Some(named) = headers.get(EVENT_HEADER) {
             let named = named.to_str().map_err(|_| Malformed::new("X-TicketWave-Event is not text"))?;
             if named.trim() != delivery.kind {
@@ -109,7 +108,8 @@ struct CheckinCompleted {
 
 /// Reads a TicketWave delivery (already verified). TicketWave sends no delivery id: the id is
 /// made from what makes a delivery unique, so a retry of it (the same body) is recognised.
-pub fn parse(body: &[u8], currency: Currency, utc_offset: FixedOffset) -> Result<Delivery, Malformed> {
+pub fn parse(body: &[u8], currency: Currency, clock: impl Into<VenueClock>) -> Result<Delivery, Malformed> {
+    let clock = clock.into();
     let envelope: Envelope = serde_json::from_slice(body).map_err(|e| Malformed::new(e.to_string()))?;
     let kind = envelope.event.trim().to_owned();
     if kind.is_empty() || kind.len() > MAX_KIND_LEN || kind.contains(char::is_whitespace) {
@@ -147,7 +147,7 @@ pub fn parse(body: &[u8], currency: Currency, utc_offset: FixedOffset) -> Result
         }
         "event.published" => {
             let raw: WireEvent = data_of(&kind, data)?;
-            let mapping = Mapping { currency, utc_offset };
+            let mapping = Mapping { currency, clock };
             let event = mapping.feed_event(raw, EventStatus::Active)?;
             (format!("{kind}:{}:{at}", event.id), vec![Change::Upsert { event }])
         }
@@ -210,7 +210,7 @@ mod tests {
         Currency::parse("EUR").unwrap()
     }
 
-    fn utc() -> FixedOffset {
+    fn utc() -> chrono::FixedOffset {
         super::super::utc_offset("+00:00").unwrap()
     }
 

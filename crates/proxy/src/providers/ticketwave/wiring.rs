@@ -10,7 +10,7 @@ use std::time::Duration;
 use tessera_sandbox::ticketwave::{RunningTicketWave, TicketWaveConfig as SandboxConfig, EVENT_TYPES};
 use tessera_sandbox::WebhookTarget;
 
-use super::{utc_offset, TicketWaveClient, TicketWaveWebhooks};
+use super::{utc_offset, TicketWaveClient, TicketWaveWebhooks, VenueClock};
 use crate::platform_config::{TicketWaveConfig, TicketWaveUpstream};
 use crate::providers::{EventSource, WebhookFormat};
 
@@ -30,7 +30,12 @@ pub async fn wire(
     proxy: SocketAddr,
     timeout: Duration,
 ) -> Result<Wired, String> {
-    let offset = utc_offset(&config.utc_offset).map_err(|e| e.to_string())?;
+    // The zone when one is named; the fixed offset of older configurations otherwise (start-up
+    // refuses both at once, platform_config.rs).
+    let clock: VenueClock = match config.time_zone {
+        Some(zone) => zone.into(),
+        None => utc_offset(&config.utc_offset).map_err(|e| e.to_string())?.into(),
+    };
     let secret = config
         .webhook_secret
         .clone()
@@ -54,10 +59,10 @@ pub async fn wire(
             (base, SANDBOX_EMAIL.to_owned(), SecretString::from(password), Some(running))
         }
     };
-    let client = TicketWaveClient::new(&base, email, password, config.currency, offset, timeout);
+    let client = TicketWaveClient::new(&base, email, password, config.currency, clock, timeout);
     Ok(Wired {
         source: Arc::new(client),
-        webhooks: Arc::new(TicketWaveWebhooks::new(secret, config.currency, offset)),
+        webhooks: Arc::new(TicketWaveWebhooks::new(secret, config.currency, clock)),
         sandbox,
     })
 }
