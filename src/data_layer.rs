@@ -71,7 +71,8 @@ pub fn push(event: &str, ecommerce: &Ecommerce<'_>) {
         fresh.into()
     });
     // GTM replaces the array's `push` with its own: call whatever is there.
-    let Some(push) = js_sys::Reflect::get(&layer, &"push".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    let Some(push) =
+        js_sys::Reflect::get(&layer, &"push".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     else {
         return;
     };

@@ -111,7 +111,11 @@ impl EventFeed {
                             currency: lowest.map(|p| p.currency.code()),
                             value: lowest.map(crate::data_layer::major),
                             ..crate::data_layer::Ecommerce::items(
-                                r.event.tiers.iter().map(|t| crate::data_layer::Item::tier(&r.event.title, t, 1)).collect(),
+                                r.event
+                                    .tiers
+                                    .iter()
+                                    .map(|t| crate::data_layer::Item::tier(&r.event.title, t, 1))
+                                    .collect(),
                             )
                         }
                     });

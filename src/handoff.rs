@@ -44,7 +44,11 @@ impl Hold {
     /// Whole seconds left at `now_ms` (0 once expired, and for an expiry that cannot be read).
     pub fn seconds_left(&self, now_ms: f64) -> u32 {
         let left = ((self.expires_ms() - now_ms) / 1000.0).ceil();
-        if left.is_nan() || left <= 0.0 { 0 } else { left as u32 }
+        if left.is_nan() || left <= 0.0 {
+            0
+        } else {
+            left as u32
+        }
     }
 }
 

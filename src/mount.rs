@@ -121,9 +121,7 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
         .filter(|r| event.is_none() || event.as_deref() == Some(r.event_id.as_str()));
     // Seats held for this buyer are drawn by the wasm (the first view knows nothing of them).
     let held = event.as_deref().is_some_and(|id| handoff::hold(id).is_some());
-    let initial = options
-        .initial
-        .filter(|read| !held && event.as_deref() == Some(read.event.id.as_str()));
+    let initial = options.initial.filter(|read| !held && event.as_deref() == Some(read.event.id.as_str()));
     let list_view = ListView::parse(options.view.as_deref());
     // The calendar has no first view (src/components/event_calendar.rs says why).
     let initial_list =

@@ -62,7 +62,14 @@ pub fn EventView(
 }
 
 /// The event read by the widget itself (a `LocalResource`), drawn once it has arrived.
-fn read_then_draw(shop: Shop, id: String, feed: EventFeed, order: Order, live: LiveState, holds: Holds) -> impl IntoView {
+fn read_then_draw(
+    shop: Shop,
+    id: String,
+    feed: EventFeed,
+    order: Order,
+    live: LiveState,
+    holds: Holds,
+) -> impl IntoView {
     let read = LocalResource::new(move || {
         let (shop, id) = (shop.clone(), id.clone());
         async move {

@@ -34,7 +34,11 @@ pub fn HeldOrder(hold: Hold, on_released: Callback<Hold>, on_dropped: Callback<(
     let now = RwSignal::new(js_sys::Date::now());
     let left = Memo::new(move |_| {
         let left = ((expires - now.get()) / 1000.0).ceil();
-        if left.is_nan() || left <= 0.0 { 0 } else { left as u32 }
+        if left.is_nan() || left <= 0.0 {
+            0
+        } else {
+            left as u32
+        }
     });
     if let Ok(tick) = set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1)) {
         on_cleanup(move || tick.clear());
@@ -52,10 +56,8 @@ pub fn HeldOrder(hold: Hold, on_released: Callback<Hold>, on_dropped: Callback<(
         now
     });
     let until = format::clock(expires, &shop.locale);
-    let title = fill(
-        t.held_title(),
-        &[("quantity", &hold.quantity.to_string()), ("tier", &hold.tier_name), ("time", &until)],
-    );
+    let title =
+        fill(t.held_title(), &[("quantity", &hold.quantity.to_string()), ("tier", &hold.tier_name), ("time", &until)]);
     let url = hold.checkout_url.clone();
     view! {
         <div class="tessera-notice tessera-held" id="tessera-held" role="region" aria-labelledby="tessera-held-title"

@@ -41,10 +41,10 @@ mod widget;
 
 pub use buyer_form::BuyerForm;
 pub use checkout_button::CheckoutButton;
-pub use event_header::EventHeader;
 pub use event_calendar::EventCalendar;
-pub use event_list::{EventList, ListView};
+pub use event_header::EventHeader;
 pub(crate) use event_list::EventCard;
+pub use event_list::{EventList, ListView};
 pub use event_view::EventView;
 pub use held_order::{HeldOrder, HoldReleased};
 pub use live_note::{Announcer, LiveNote};

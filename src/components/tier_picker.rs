@@ -87,7 +87,13 @@ fn TierOption(
             let title = order.event.with_untracked(|e| e.as_ref().map(|e| e.title.clone())).unwrap_or_default();
             shop.ecommerce("select_item", || crate::data_layer::Ecommerce {
                 item_list_name: Some(&title),
-                ..crate::data_layer::Ecommerce::items(vec![crate::data_layer::Item::of(&title, id.as_str(), &name, price, 1)])
+                ..crate::data_layer::Ecommerce::items(vec![crate::data_layer::Item::of(
+                    &title,
+                    id.as_str(),
+                    &name,
+                    price,
+                    1,
+                )])
             });
         }
     };

@@ -37,10 +37,11 @@ impl ReturnUrls {
             .filter(|(k, _)| k != "tessera_status" && k != "tessera_event")
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        url.query_pairs_mut().clear().extend_pairs(kept).append_pair("tessera_status", status).append_pair(
-            "tessera_event",
-            event.as_str(),
-        );
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair("tessera_status", status)
+            .append_pair("tessera_event", event.as_str());
         url.into()
     }
 
@@ -322,7 +323,11 @@ mod tests {
             Some(long.as_str()),
         ] {
             let (success, cancel) = urls().for_page(page);
-            assert_eq!((success.as_str(), cancel.as_str()), ("https://proxy.example/thanks", "https://proxy.example/sorry"), "{page:?}");
+            assert_eq!(
+                (success.as_str(), cancel.as_str()),
+                ("https://proxy.example/thanks", "https://proxy.example/sorry"),
+                "{page:?}"
+            );
         }
     }
 
@@ -330,7 +335,10 @@ mod tests {
     fn an_outcome_already_in_the_page_is_replaced() {
         let base = reqwest::Url::parse("https://shop.example/?tessera_status=cancelled&tessera_event=old&a=1").unwrap();
         let id = EventId::parse("e-1").unwrap();
-        assert_eq!(ReturnUrls::for_outcome(&base, "success", &id), "https://shop.example/?a=1&tessera_status=success&tessera_event=e-1");
+        assert_eq!(
+            ReturnUrls::for_outcome(&base, "success", &id),
+            "https://shop.example/?a=1&tessera_status=success&tessera_event=e-1"
+        );
     }
 
     #[test]

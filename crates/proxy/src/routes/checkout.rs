@@ -110,7 +110,11 @@ pub async fn create(
             .await;
             match result {
                 Ok((s, replayed)) => {
-                    let created = CheckoutStarted { checkout_url: s.checkout_url, expires_at: s.expires_at, checkout_id: s.checkout_id };
+                    let created = CheckoutStarted {
+                        checkout_url: s.checkout_url,
+                        expires_at: s.expires_at,
+                        checkout_id: s.checkout_id,
+                    };
                     let mut response = (StatusCode::CREATED, Json(created)).into_response();
                     if replayed {
                         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));

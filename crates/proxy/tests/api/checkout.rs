@@ -240,7 +240,13 @@ async fn seats_an_unpaid_checkout_held_are_shown_again_soon_after_it_expires() {
     .await;
     let (status, body) = app.post_json("/api/v1/checkout", &checkout_body(seed::JAZZ_NIGHT, seed::JAZZ_VIP, 3)).await;
     assert_eq!(status, 201, "{body}");
-    assert!(eventually(std::time::Duration::from_secs(2), async || app.shown_available(seed::JAZZ_NIGHT, seed::JAZZ_VIP).await == 0).await);
+    assert!(
+        eventually(std::time::Duration::from_secs(2), async || app
+            .shown_available(seed::JAZZ_NIGHT, seed::JAZZ_VIP)
+            .await
+            == 0)
+        .await
+    );
     // Nothing tells the proxy of the expiry: it reads the event again by itself just after.
     assert!(
         eventually(std::time::Duration::from_secs(6), async || {
