@@ -12,13 +12,21 @@ use crate::text;
 /// The widget for `read`'s event in `locale`, as the HTML its root holds.
 pub fn event_html(proxy: &str, locale: &str, read: &EventRead) -> String {
     let (id, initial) = (read.event.id.as_str().to_owned(), Some(read.clone()));
-    widget_html(proxy, locale, move |shop| view! { <Widget shop event=Some(id) returned=None initial /> })
+    widget_html(
+        proxy,
+        locale,
+        move |shop| view! { class = "tessera-el", <Widget shop event=Some(id) returned=None initial /> },
+    )
 }
 
 /// The widget in list mode for the first page of events, `page`, in `locale`.
 pub fn list_html(proxy: &str, locale: &str, page: &EventPageRead) -> String {
     let initial_list = Some(page.clone());
-    widget_html(proxy, locale, move |shop| view! { <Widget shop event=None returned=None initial_list /> })
+    widget_html(
+        proxy,
+        locale,
+        move |shop| view! { class = "tessera-el", <Widget shop event=None returned=None initial_list /> },
+    )
 }
 
 /// `widget` for a shop at `proxy` in `locale`, rendered under an owner of its own (cleaned up

@@ -145,7 +145,8 @@ pub fn mount(root: HtmlElement, host: HtmlElement, options: &str) -> MountedWidg
                 root.set_inner_html("");
             }
             let shop = Shop::new(proxy, locale, t, Some(host)).with_data_layer(data_layer);
-            let view = move || view! { <Widget shop event returned initial initial_list list_view /> };
+            let view =
+                move || view! { class = "tessera-el", <Widget shop event returned initial initial_list list_view /> };
             let done = if take_over { hydrate_or_mount(root, view) } else { mount_view(root, view) };
             *mounted.borrow_mut() = Some(done);
         }

@@ -10,7 +10,7 @@ use crate::text::problem;
 #[component]
 pub fn BuyerForm(order: Order) -> impl IntoView {
     let t = shop().t;
-    view! {
+    view! { class = "tessera-el",
         <fieldset class="tessera-buyer" part="buyer">
             <legend>{t.your_details()}</legend>
             <TextField order field=Field::Name value=order.name label=t.name() kind="text" autocomplete="name" />
@@ -38,11 +38,11 @@ fn TextField(
         let error_id = error_id.clone();
         move || error().map(|_| error_id.clone())
     };
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-field">
             <label for=id.clone()>
                 {label}
-                {optional.then(|| view! { <span class="tessera-optional">" (" {t.optional()} ")"</span> })}
+                {optional.then(|| view! { class = "tessera-el", <span class="tessera-optional">" (" {t.optional()} ")"</span> })}
             </label>
             <input
                 id=id
@@ -56,7 +56,7 @@ fn TextField(
                 on:input=move |ev| value.set(event_target_value(&ev))
                 on:blur=move |_| order.touch(field)
             />
-            {move || error().map(|e| view! { <p class="tessera-field-error" id=error_id.clone()>{e}</p> })}
+            {move || error().map(|e| view! { class = "tessera-el", <p class="tessera-field-error" id=error_id.clone()>{e}</p> })}
         </div>
     }
 }

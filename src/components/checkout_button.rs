@@ -7,7 +7,7 @@ use crate::context::shop;
 #[component]
 pub fn CheckoutButton(pending: Memo<bool>) -> impl IntoView {
     let t = shop().t;
-    view! {
+    view! { class = "tessera-el",
         <button type="submit" class="tessera-checkout" part="checkout-button" aria-disabled=move || pending.get().to_string()>
             {move || if pending.get() { t.checkout_pending() } else { t.checkout() }}
         </button>

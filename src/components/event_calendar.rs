@@ -126,23 +126,23 @@ pub fn EventCalendar(returned: Option<Return>) -> impl IntoView {
         take_focus.set(true);
     });
     let grid = move || match state.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(Err(problem)) => view! { <ProblemView problem retry /> }.into_any(),
-        Some(Ok(())) => view! { <MonthGrid catalogue focused day_open take_focus /> }.into_any(),
+        None => view! { class = "tessera-el", <Loading /> }.into_any(),
+        Some(Err(problem)) => view! { class = "tessera-el", <ProblemView problem retry /> }.into_any(),
+        Some(Ok(())) => view! { class = "tessera-el", <MonthGrid catalogue focused day_open take_focus /> }.into_any(),
     };
     move || match (open.get(), day_open.get()) {
         (Some(id), _) => {
             let returned = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
-            view! { <EventView id returned on_back=back_to_calendar /> }.into_any()
+            view! { class = "tessera-el", <EventView id returned on_back=back_to_calendar /> }.into_any()
         }
         (None, Some(day)) => {
             let events = catalogue.with_untracked(|c| calendar::by_day(&c.events).remove(&day).unwrap_or_default());
-            view! { <DayEvents day events open on_back=back_to_calendar /> }.into_any()
+            view! { class = "tessera-el", <DayEvents day events open on_back=back_to_calendar /> }.into_any()
         }
-        (None, None) => view! {
+        (None, None) => view! { class = "tessera-el",
             <section class="tessera-events tessera-calendar" part="events">
                 <h2 class="tessera-title">{t.events_heading()}</h2>
-                {move || more_problem.get().map(|problem| view! {
+                {move || more_problem.get().map(|problem| view! { class = "tessera-el",
                     <ProblemView problem retry=Callback::new(move |()| {
                         more_problem.set(None);
                         focused.update(|_| {});
@@ -207,10 +207,12 @@ fn MonthGrid(
     let headers = calendar::weekdays(week_start).map(|weekday| {
         let (short, long) =
             locale.with_value(|l| (intl::weekday_name(weekday, l, "short"), intl::weekday_name(weekday, l, "long")));
-        view! { <th scope="col" abbr=long>{short}</th> }.into_any()
+        view! { class = "tessera-el", <th scope="col" abbr=long>{short}</th> }.into_any()
     });
     let cell = move |day: Option<NaiveDate>| {
-        let Some(day) = day else { return view! { <td class="tessera-day tessera-day-blank"></td> }.into_any() };
+        let Some(day) = day else {
+            return view! { class = "tessera-el", <td class="tessera-day tessera-day-blank"></td> }.into_any();
+        };
         let events = days.with(|d| d.get(&day).cloned().unwrap_or_default());
         let count = events.len() as u32;
         let class = if count > 0 { "tessera-day tessera-has-events" } else { "tessera-day" };
@@ -218,7 +220,7 @@ fn MonthGrid(
         if count > 0 {
             label = format!("{label}, {}", t.calendar_events(count));
         }
-        view! {
+        view! { class = "tessera-el",
             <td
                 class=class
                 tabindex=move || if focused.get() == day { "0" } else { "-1" }
@@ -232,9 +234,9 @@ fn MonthGrid(
                 // not a name that leaves out what is shown (axe's label-content-name-mismatch).
                 <span class="tessera-visually-hidden">{label}</span>
                 <span class="tessera-day-number" aria-hidden="true">{day.day()}</span>
-                {(count > 0).then(|| view! {
+                {(count > 0).then(|| view! { class = "tessera-el",
                     <ul class="tessera-day-events" aria-hidden="true">
-                        {events.into_iter().map(|e| view! { <li>{e.title}</li> }.into_any()).collect::<Vec<_>>()}
+                        {events.into_iter().map(|e| view! { class = "tessera-el", <li>{e.title}</li> }.into_any()).collect::<Vec<_>>()}
                     </ul>
                 }
                 .into_any())}
@@ -242,7 +244,7 @@ fn MonthGrid(
         }
         .into_any()
     };
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-calendar-nav">
             <button type="button" class="tessera-month-step" aria-label=t.calendar_previous()
                 on:click=move |_| step_month(Move::PreviousMonth)>
@@ -260,7 +262,7 @@ fn MonthGrid(
             <tbody>
                 {move || calendar::weeks(month.get(), week_start)
                     .into_iter()
-                    .map(|week| view! { <tr>{week.map(cell)}</tr> }.into_any())
+                    .map(|week| view! { class = "tessera-el", <tr>{week.map(cell)}</tr> }.into_any())
                     .collect::<Vec<_>>()}
             </tbody>
         </table>
@@ -268,7 +270,7 @@ fn MonthGrid(
         {move || {
             let m = month.get();
             let empty = days.with(|d| d.range(m.first_day()..=m.last_day()).next().is_none());
-            empty.then(|| view! {
+            empty.then(|| view! { class = "tessera-el",
                 <p class="tessera-empty">{fill(t.calendar_empty_month(), &[("month", &month_name())])}</p>
             }
             .into_any())
@@ -294,14 +296,14 @@ fn DayEvents(
     );
     // The grid's cell is gone with the grid: the day's heading has the focus instead.
     shop.focus_soon("tessera-calendar-day");
-    view! {
+    view! { class = "tessera-el",
         <section class="tessera-events tessera-calendar-day" part="events calendar-day">
             <button type="button" class="tessera-back" on:click=move |_| on_back.run(())>
                 "← " {t.calendar_back()}
             </button>
             <h2 class="tessera-title" id="tessera-calendar-day" tabindex="-1">{heading}</h2>
             <ul class="tessera-event-list" part="event-list">
-                {events.into_iter().map(|event| view! { <EventCard event open /> }).collect_view()}
+                {events.into_iter().map(|event| view! { class = "tessera-el", <EventCard event open /> }).collect_view()}
             </ul>
         </section>
     }

@@ -14,12 +14,12 @@ pub fn EventHeader(order: Order) -> impl IntoView {
     move || {
         shown.get().map(|(title, start, venue)| {
             let when = format::event_date(&start, &locale);
-            view! {
+            view! { class = "tessera-el",
                 <header class="tessera-event-header" part="header">
                     <h2 class="tessera-title">{title}</h2>
                     <p class="tessera-meta">
                         <time datetime=start>{when}</time>
-                        {venue.map(|v| view! { <span class="tessera-venue">" · " {v}</span> })}
+                        {venue.map(|v| view! { class = "tessera-el", <span class="tessera-venue">" · " {v}</span> })}
                     </p>
                 </header>
             }

@@ -37,7 +37,7 @@ pub fn EventList(
     #[prop(default = ListView::Cards)] list_view: ListView,
 ) -> impl IntoView {
     if list_view == ListView::Calendar {
-        return view! { <EventCalendar returned /> }.into_any();
+        return view! { class = "tessera-el", <EventCalendar returned /> }.into_any();
     }
     let shop = shop();
     let t = shop.t;
@@ -62,19 +62,19 @@ pub fn EventList(
     });
     let fallback = move |errors: ArcRwSignal<Errors>| {
         let problem = problem_from_errors(&errors);
-        view! { <ProblemView problem retry=Callback::new(move |()| page.refetch()) /> }
+        view! { class = "tessera-el", <ProblemView problem retry=Callback::new(move |()| page.refetch()) /> }
     };
     // Read already (a first view): drawn at once, the same on the proxy and in the browser.
     let listed = move || {
         if let Some(page) = initial.get_value() {
             return event_cards(t, page, open).into_any();
         }
-        view! {
+        view! { class = "tessera-el",
             // The boundary inside the Suspend, as in EventView (and for the same reason).
-            <Transition fallback=|| view! { <Loading /> }>
+            <Transition fallback=|| view! { class = "tessera-el", <Loading /> }>
                 {move || Suspend::new(async move {
                     let cards = page.await.map(|page| event_cards(t, page, open));
-                    view! { <ErrorBoundary fallback>{cards}</ErrorBoundary> }
+                    view! { class = "tessera-el", <ErrorBoundary fallback>{cards}</ErrorBoundary> }
                 })}
             </Transition>
         }
@@ -83,9 +83,10 @@ pub fn EventList(
     (move || match open.get() {
         Some(id) => {
             let returned = returned.with_value(|r| r.clone().filter(|r| r.event_id == id));
-            view! { <EventView id returned on_back=Callback::new(move |()| open.set(None)) /> }.into_any()
+            view! { class = "tessera-el", <EventView id returned on_back=Callback::new(move |()| open.set(None)) /> }
+                .into_any()
         }
-        None => view! {
+        None => view! { class = "tessera-el",
             <section class="tessera-events" part="events">
                 <h2 class="tessera-title">{t.events_heading()}</h2>
                 {listed()}
@@ -99,11 +100,11 @@ pub fn EventList(
 /// A card for each event of `page`, or a line saying there are none.
 fn event_cards(t: &'static Texts, page: EventPageRead, open: RwSignal<Option<String>>) -> AnyView {
     if page.events.is_empty() {
-        return view! { <p class="tessera-empty">{t.no_events()}</p> }.into_any();
+        return view! { class = "tessera-el", <p class="tessera-empty">{t.no_events()}</p> }.into_any();
     }
-    view! {
+    view! { class = "tessera-el",
         <ul class="tessera-event-list" part="event-list">
-            {page.events.into_iter().map(|event| view! { <EventCard event open /> }).collect_view()}
+            {page.events.into_iter().map(|event| view! { class = "tessera-el", <EventCard event open /> }).collect_view()}
         </ul>
     }
     .into_any()
@@ -119,18 +120,18 @@ pub(crate) fn EventCard(event: EventSummary, open: RwSignal<Option<String>>) -> 
     let when = format::event_date(&event.start_datetime, locale);
     // Where it is sold, before the card is opened (EventView then shows the hand-off).
     let sold_on = event.sold_elsewhere.as_ref().map(|place| fill(t.sold_on(), &[("platform", &place.platform)]));
-    view! {
+    view! { class = "tessera-el",
         <li class="tessera-event-card" part="event-card">
             <h3>{event.title}</h3>
             <p class="tessera-meta">
                 <time datetime=event.start_datetime>{when}</time>
-                {event.venue_name.map(|venue| view! { " · " {venue} })}
+                {event.venue_name.map(|venue| view! { class = "tessera-el", " · " {venue} })}
             </p>
             <p class="tessera-from">
                 {from.unwrap_or_default()}
-                {(event.available == 0).then(|| view! { " · " {t.sold_out()} })}
+                {(event.available == 0).then(|| view! { class = "tessera-el", " · " {t.sold_out()} })}
             </p>
-            {sold_on.map(|said| view! { <p class="tessera-elsewhere">{said}</p> })}
+            {sold_on.map(|said| view! { class = "tessera-el", <p class="tessera-elsewhere">{said}</p> })}
             <button type="button" class="tessera-open" aria-label=label on:click=move |_| open.set(Some(id.clone()))>
                 {t.choose_tickets()}
             </button>

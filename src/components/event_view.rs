@@ -45,14 +45,14 @@ pub fn EventView(
         }
         None => read_then_draw(shop, id, feed, order, live, holds).into_any(),
     };
-    view! {
+    view! { class = "tessera-el",
         <section class="tessera-event" part="event">
-            {on_back.map(|back| view! {
+            {on_back.map(|back| view! { class = "tessera-el",
                 <button type="button" class="tessera-back" on:click=move |_| back.run(())>
                     "← " {t.back_to_events()}
                 </button>
             })}
-            {move || notice.get().map(|returned| view! {
+            {move || notice.get().map(|returned| view! { class = "tessera-el",
                 <ReturnNotice returned on_dismiss=Callback::new(move |()| notice.set(None)) />
             })}
             {body}
@@ -82,19 +82,19 @@ fn read_then_draw(
     });
     let fallback = move |errors: ArcRwSignal<Errors>| {
         let problem = problem_from_errors(&errors);
-        view! { <ProblemView problem retry=Callback::new(move |()| read.refetch()) /> }
+        view! { class = "tessera-el", <ProblemView problem retry=Callback::new(move |()| read.refetch()) /> }
     };
-    view! {
+    view! { class = "tessera-el",
             // The boundary is drawn with the answer in hand, inside the Suspend: thrown from a
             // Suspend that resolves later, an error can reach another widget's boundary when
             // several mount at once (Leptos 0.8.23; tests/web.rs holds both to their own).
-            <Transition fallback=|| view! { <Loading /> }>
+            <Transition fallback=|| view! { class = "tessera-el", <Loading /> }>
                 {move || Suspend::new(async move {
                     let read = read.await.map(|r| {
                         feed.receive(r);
                         event_body(feed, order, live, holds)
                     });
-                    view! { <ErrorBoundary fallback>{read}</ErrorBoundary> }
+                    view! { class = "tessera-el", <ErrorBoundary fallback>{read}</ErrorBoundary> }
                 })}
             </Transition>
     }
@@ -104,17 +104,17 @@ fn read_then_draw(
 /// seats a checkout still holds, while it holds them.
 fn event_body(feed: EventFeed, order: Order, live: LiveState, holds: Holds) -> impl IntoView {
     let (holding, reload) = (feed.holding, Callback::new(move |()| feed.read_now()));
-    view! {
+    view! { class = "tessera-el",
         <EventHeader order />
-        {move || holds.released.get().map(|hold| view! {
+        {move || holds.released.get().map(|hold| view! { class = "tessera-el",
             <HoldReleased hold on_dismiss=Callback::new(move |()| holds.released.set(None)) />
         })}
         {move || match holds.held.get() {
-            Some(hold) => view! {
+            Some(hold) => view! { class = "tessera-el",
                 <HeldOrder hold on_released=holds.on_released() on_dropped=holds.on_dropped() />
             }
             .into_any(),
-            None => view! { <OrderForm order live holding reload /> }.into_any(),
+            None => view! { class = "tessera-el", <OrderForm order live holding reload /> }.into_any(),
         }}
     }
 }

@@ -59,7 +59,7 @@ pub fn HeldOrder(hold: Hold, on_released: Callback<Hold>, on_dropped: Callback<(
     let title =
         fill(t.held_title(), &[("quantity", &hold.quantity.to_string()), ("tier", &hold.tier_name), ("time", &until)]);
     let url = hold.checkout_url.clone();
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-notice tessera-held" id="tessera-held" role="region" aria-labelledby="tessera-held-title"
             tabindex="-1" part="held">
             <h3 class="tessera-notice-title" id="tessera-held-title">{title}</h3>
@@ -82,7 +82,7 @@ pub fn HoldReleased(hold: Hold, on_dismiss: Callback<()>) -> impl IntoView {
     let t = shop.t;
     shop.focus_soon("tessera-released");
     let body = fill(t.held_released(), &[("quantity", &hold.quantity.to_string()), ("tier", &hold.tier_name)]);
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-notice tessera-notice-cancelled" id="tessera-released" role="status" tabindex="-1"
             part="notice">
             <h3 class="tessera-notice-title">{t.held_ended_title()}</h3>

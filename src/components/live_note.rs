@@ -8,7 +8,7 @@ use crate::feed::LiveState;
 #[component]
 pub fn LiveNote(live: LiveState) -> impl IntoView {
     let t = shop().t;
-    view! {
+    view! { class = "tessera-el",
         <p class="tessera-live-note" role="status">
             {move || if live.stale.get() { t.stale().to_owned() } else { live.note.get() }}
         </p>
@@ -18,5 +18,5 @@ pub fn LiveNote(live: LiveState) -> impl IntoView {
 /// Every change, told politely to screen readers (not shown).
 #[component]
 pub fn Announcer(live: LiveState) -> impl IntoView {
-    view! { <p class="tessera-visually-hidden" aria-live="polite">{move || live.heard.get()}</p> }
+    view! { class = "tessera-el", <p class="tessera-visually-hidden" aria-live="polite">{move || live.heard.get()}</p> }
 }

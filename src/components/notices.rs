@@ -30,10 +30,10 @@ pub fn problem_from_errors(errors: &ArcRwSignal<Errors>) -> ApiProblem {
 #[component]
 pub fn ProblemView(problem: ApiProblem, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
     let t = shop().t;
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-problem" role="alert" part="problem">
             <p>{problem_message(t, &problem)}</p>
-            {retry.map(|retry| view! {
+            {retry.map(|retry| view! { class = "tessera-el",
                 <button type="button" class="tessera-retry" on:click=move |_| retry.run(())>{t.retry()}</button>
             })}
         </div>
@@ -42,5 +42,5 @@ pub fn ProblemView(problem: ApiProblem, #[prop(optional)] retry: Option<Callback
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="tessera-loading" role="status">{shop().t.loading()}</p> }
+    view! { class = "tessera-el", <p class="tessera-loading" role="status">{shop().t.loading()}</p> }
 }

@@ -69,24 +69,24 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
     let resale = move || {
         let resale = order.event.with(|e| e.as_ref().and_then(|e| e.resale.clone()).filter(|r| r.sold > 0))?;
         let line = crate::text::fill(t.resold(), &[("platform", &resale.platform), ("n", &resale.sold.to_string())]);
-        Some(view! { <p class="tessera-resale">{line}</p> })
+        Some(view! { class = "tessera-el", <p class="tessera-resale">{line}</p> })
     };
     let all_gone = move || order.event.with(|e| e.as_ref().is_some_and(|e| e.tiers.iter().all(|t| t.available == 0)));
 
     move || match offer.get()? {
         Offer::Closed(status) => {
             let why = if status == EventStatus::Cancelled { t.event_cancelled() } else { t.not_on_sale() };
-            Some(view! { <p class="tessera-closed">{why}</p> }.into_any())
+            Some(view! { class = "tessera-el", <p class="tessera-closed">{why}</p> }.into_any())
         }
         Offer::OnSale { can_buy, elsewhere } => {
             let list_only = elsewhere.is_some();
             Some(
-                view! {
+                view! { class = "tessera-el",
                     // A form a browser can send by itself: until the wasm has taken over the first
                     // view (or if it never does), Continue posts it to the proxy's checkout, which
                     // answers with the hosted payment page.
                     <form class="tessera-form" novalidate method="post" action=action.clone() on:submit=on_submit>
-                        {can_buy.then(|| view! {
+                        {can_buy.then(|| view! { class = "tessera-el",
                             <input type="hidden" name="event_id" value=event_id.clone() />
                             // The loader writes the page's address here (the proxy cannot know it).
                             <input type="hidden" name="page_url" value="" />
@@ -94,19 +94,19 @@ pub fn OrderForm(order: Order, live: LiveState, holding: RwSignal<bool>, reload:
                         <TierPicker order list_only />
                         <LiveNote live />
                         {resale}
-                        {can_buy.then(|| view! {
+                        {can_buy.then(|| view! { class = "tessera-el",
                             <QuantityPicker order />
                             <BuyerForm order />
                             <PromoField order />
                             <OrderSummary order />
                         })}
-                        {move || alert.get().map(|problem| view! { <ProblemView problem /> })}
-                        {can_buy.then(|| view! { <CheckoutButton pending=checkout.action.pending() /> })}
-                        {move || all_gone().then(|| view! { <p class="tessera-closed">{t.all_sold_out()}</p> })}
-                        {elsewhere.map(|place| view! { <SoldElsewhere order place /> })}
+                        {move || alert.get().map(|problem| view! { class = "tessera-el", <ProblemView problem /> })}
+                        {can_buy.then(|| view! { class = "tessera-el", <CheckoutButton pending=checkout.action.pending() /> })}
+                        {move || all_gone().then(|| view! { class = "tessera-el", <p class="tessera-closed">{t.all_sold_out()}</p> })}
+                        {elsewhere.map(|place| view! { class = "tessera-el", <SoldElsewhere order place /> })}
                     </form>
                     // A form of its own beside the order's (forms do not nest).
-                    {(!list_only).then(|| view! { <WaitlistForm order /> })}
+                    {(!list_only).then(|| view! { class = "tessera-el", <WaitlistForm order /> })}
                 }
                 .into_any(),
             )

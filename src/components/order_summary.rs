@@ -25,7 +25,7 @@ pub fn OrderSummary(order: Order) -> impl IntoView {
     let discount_label = move || {
         order.promo.with(|p| p.as_ref().map(|p| fill(t.discount(), &[("code", p.code.as_str())])).unwrap_or_default())
     };
-    view! {
+    view! { class = "tessera-el",
         <section class="tessera-summary" part="summary" aria-label=t.order_summary() hidden=move || price.with(Option::is_none)>
             <dl>
                 <div class="tessera-line">

@@ -91,10 +91,10 @@ pub fn PromoField(order: Order) -> impl IntoView {
         order.promo.with(|p| p.as_ref().map(|p| applied(t, p, &locale))).unwrap_or_default()
     };
     let pending = preview.pending();
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-promo" part="promo">
             {move || match face.get() {
-                Face::Applied => view! {
+                Face::Applied => view! { class = "tessera-el",
                     <p class="tessera-promo-applied">
                         <span>{applied_text.clone()}</span>
                         <button type="button" class="tessera-link" on:click=remove.clone()>{t.promo_remove()}</button>
@@ -103,7 +103,7 @@ pub fn PromoField(order: Order) -> impl IntoView {
                 .into_any(),
                 Face::Closed => {
                     let focus_code = focus_code.clone();
-                    view! {
+                    view! { class = "tessera-el",
                         <button
                             type="button"
                             class="tessera-link"
@@ -118,7 +118,7 @@ pub fn PromoField(order: Order) -> impl IntoView {
                     }
                     .into_any()
                 }
-                Face::Open => view! {
+                Face::Open => view! { class = "tessera-el",
                     <div class="tessera-field">
                         <label for="tessera-promo">{t.promo_label()}</label>
                         <div class="tessera-promo-row">

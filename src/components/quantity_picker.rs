@@ -28,7 +28,7 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
     };
     let at_least = move || order.quantity.get() <= min();
     let at_most = move || order.quantity.get() >= max();
-    view! {
+    view! { class = "tessera-el",
         <div class="tessera-quantity" part="quantity">
             <label for="tessera-qty">{t.quantity()}</label>
             <div class="tessera-stepper">
@@ -67,7 +67,7 @@ pub fn QuantityPicker(order: Order) -> impl IntoView {
                 </button>
             </div>
             <p class="tessera-hint" id="tessera-qty-hint">{hint}</p>
-            {move || error().map(|e| view! { <p class="tessera-field-error">{e}</p> })}
+            {move || error().map(|e| view! { class = "tessera-el", <p class="tessera-field-error">{e}</p> })}
         </div>
     }
 }

@@ -30,7 +30,7 @@ pub fn ReturnNotice(returned: Return, on_dismiss: Callback<()>) -> impl IntoView
             ("tessera-notice tessera-notice-cancelled", t.cancelled_title(), t.cancelled_body().to_owned())
         }
     };
-    view! {
+    view! { class = "tessera-el",
         <div class=class id="tessera-notice" role="status" tabindex="-1" part="notice">
             <h3 class="tessera-notice-title">{title}</h3>
             <p>{body}</p>

@@ -17,7 +17,7 @@ pub fn SoldElsewhere(order: Order, place: Place) -> impl IntoView {
     let said = fill(t.sold_on(), &name);
     let said = if link.is_some() { format!("{said} {}", t.finish_there()) } else { said };
     let platform = place.platform.clone();
-    view! {
+    view! { class = "tessera-el",
         <p class="tessera-elsewhere">{said}</p>
         {link.map(|(url, label)| {
             let href = url.clone();
@@ -26,7 +26,7 @@ pub fn SoldElsewhere(order: Order, place: Place) -> impl IntoView {
                 let event_id = order.event_id().unwrap_or_default();
                 shop.emit("handoff", &host_events::Handoff { event_id: &event_id, platform: &platform, url: &url });
             };
-            view! {
+            view! { class = "tessera-el",
                 <a class="tessera-checkout" part="checkout-button" href=href target="_top" on:click=on_click>{label}</a>
             }
         })}

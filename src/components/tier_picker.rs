@@ -29,7 +29,7 @@ pub fn TierPicker(order: Order, list_only: bool) -> impl IntoView {
                 .unwrap_or_else(Vec::new)
         })
     });
-    view! {
+    view! { class = "tessera-el",
         <fieldset class="tessera-tiers" part="tiers">
             <legend>{t.choose_tickets()}</legend>
             <For each=move || rows.get() key=|row| row.clone() let:row>
@@ -113,7 +113,7 @@ fn TierOption(
         (None, Availability::Available(n)) => ("tessera-tier-left", t.left(n)),
     };
     // The separators keep the accessible name readable: "VIP, ₱2,500.00, Only 3 left".
-    view! {
+    view! { class = "tessera-el",
         <div class=class part="tier">
             <input
                 type="radio"

@@ -33,7 +33,10 @@ pub fn WaitlistForm(order: Order) -> impl IntoView {
         let (proxy, ask) = (shop.proxy.clone(), any_sold_out.get());
         async move { ask && api::waitlist_offer(&proxy).await.is_ok_and(|o| o.offered) }
     });
-    move || (offered.get().unwrap_or(false) && any_sold_out.get()).then(|| view! { <WaitlistFields order sold_out /> })
+    move || {
+        (offered.get().unwrap_or(false) && any_sold_out.get())
+            .then(|| view! { class = "tessera-el", <WaitlistFields order sold_out /> })
+    }
 }
 
 #[component]
@@ -111,12 +114,12 @@ fn WaitlistFields(order: Order, sold_out: Memo<Vec<(TierId, String)>>) -> impl I
     let heading = move || fill(t.waitlist_heading(), &[("tier", &name_of(&chosen.get()).unwrap_or_default())]);
     let several = move || sold_out.with(|s| s.len() > 1);
     let pending = join.pending();
-    view! {
+    view! { class = "tessera-el",
         <section class="tessera-waitlist" part="waitlist" aria-labelledby="tessera-waitlist-heading">
             <h3 id="tessera-waitlist-heading">{heading}</h3>
             <p class="tessera-hint">{t.waitlist_intro()}</p>
             <form novalidate on:submit=submit>
-                {move || several().then(|| view! {
+                {move || several().then(|| view! { class = "tessera-el",
                     <div class="tessera-field">
                         <label for="tessera-waitlist-tier">{t.waitlist_tier()}</label>
                         <select
@@ -125,7 +128,7 @@ fn WaitlistFields(order: Order, sold_out: Memo<Vec<(TierId, String)>>) -> impl I
                         >
                             {move || sold_out.get().into_iter().map(|(id, name)| {
                                 let selected = chosen.with(|c| c.as_ref() == Some(&id));
-                                view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                view! { class = "tessera-el", <option value=id.to_string() selected=selected>{name}</option> }
                             }).collect_view()}
                         </select>
                     </div>
@@ -145,7 +148,7 @@ fn WaitlistFields(order: Order, sold_out: Memo<Vec<(TierId, String)>>) -> impl I
                             email_error.set(None);
                         }
                     />
-                    {move || email_error.get().map(|e| view! {
+                    {move || email_error.get().map(|e| view! { class = "tessera-el",
                         <p class="tessera-field-error" id="tessera-waitlist-email-error">{e}</p>
                     })}
                 </div>
@@ -163,7 +166,7 @@ fn WaitlistFields(order: Order, sold_out: Memo<Vec<(TierId, String)>>) -> impl I
                         }
                     />
                     <label for="tessera-waitlist-consent">{t.waitlist_consent()}</label>
-                    {move || consent_error.get().map(|e| view! {
+                    {move || consent_error.get().map(|e| view! { class = "tessera-el",
                         <p class="tessera-field-error" id="tessera-waitlist-consent-error">{e}</p>
                     })}
                 </div>

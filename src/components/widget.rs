@@ -20,7 +20,7 @@ pub fn Widget(
 ) -> impl IntoView {
     provide_context(shop);
     match event {
-        Some(id) => view! { <EventView id returned initial /> }.into_any(),
-        None => view! { <EventList returned initial=initial_list list_view /> }.into_any(),
+        Some(id) => view! { class = "tessera-el", <EventView id returned initial /> }.into_any(),
+        None => view! { class = "tessera-el", <EventList returned initial=initial_list list_view /> }.into_any(),
     }
 }
