@@ -216,7 +216,7 @@ impl Config {
             crate::redis_link::RedisLink::check_url(&url).map_err(|e| invalid("TESSERA_REDIS_URL", e.0))?;
             config.redis_url = Some(SecretString::from(url));
         }
-        config.waitlist = crate::waitlist::settings::from_lookup(&get)?;
+        config.waitlist = crate::waitlist::settings::from_lookup(get)?;
         config.platforms = crate::platform_config::PlatformConfigs::from_lookup(get)?;
 
         config.upstream = match get("TESSERA_UPSTREAM").as_deref() {
