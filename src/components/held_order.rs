@@ -32,19 +32,12 @@ pub fn HeldOrder(hold: Hold, on_released: Callback<Hold>, on_dropped: Callback<(
     shop.focus_soon("tessera-held");
     let expires = hold.expires_ms();
     let now = RwSignal::new(js_sys::Date::now());
-    let left = Memo::new(move |_| {
-        let left = ((expires - now.get()) / 1000.0).ceil();
-        if left.is_nan() || left <= 0.0 {
-            0
-        } else {
-            left as u32
-        }
-    });
+    let stored = StoredValue::new(hold.clone());
+    let left = Memo::new(move |_| stored.with_value(|h| h.seconds_left(now.get())));
     if let Ok(tick) = set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1)) {
         on_cleanup(move || tick.clear());
     }
     let said = RwSignal::new(String::new());
-    let stored = StoredValue::new(hold.clone());
     Effect::new(move |before: Option<u32>| {
         let now = left.get();
         if let Some(mark) = before.and_then(|before| mark_crossed(before, now)) {
